@@ -1,0 +1,3 @@
+from kcc_tui.cli import main
+
+main()

@@ -1,0 +1,545 @@
+"""Commands: what users ask for. `decide` checks one against the current state and returns the
+events it causes, or refuses it with a one-line reason (and then nothing is appended).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .clock import business_day, iso
+from .events import Event
+from .office import Office
+from .routing import choose_next
+from .state import ACTIVE_STATUSES, OPEN_STATUSES, DayState, Ticket
+
+
+class Refused(Exception):
+    """The command is not valid in the current state; `str()` is the reason, one line."""
+
+
+class RefusedWithEvents(Refused):
+    """Refused, but the attempt itself is a fact to record (a wrong PIN, a lockout)."""
+
+    def __init__(self, reason: str, events: list[Event]) -> None:
+        super().__init__(reason)
+        self.events = events
+
+
+SYSTEM = "system"
+
+
+class Ctx:
+    """Builds the events of one command: time, day, actor and the next version per stream."""
+
+    def __init__(self, state: DayState, office: Office, now: datetime, actor: str) -> None:
+        self.state, self.office, self.now, self.actor = state, office, now, actor
+        self.day = business_day(now, office.timezone)
+        self._next: dict[str, int] = {}
+
+    def event(self, type_: str, stream: str, **data: Any) -> Event:
+        version = self._next.get(stream, self.state.version(stream)) + 1
+        self._next[stream] = version
+        return Event(type_, stream, version, self.now, self.day, self.actor, data)
+
+    def ticket_event(self, type_: str, number: str, **data: Any) -> Event:
+        return self.event(type_, f"ticket:{self.day}:{number}", number=number, **data)
+
+    def post_event(self, type_: str, post: str, **data: Any) -> Event:
+        return self.event(type_, f"post:{post}:{self.day}", post=post, **data)
+
+
+class Command:
+    def decide(self, c: Ctx) -> list[Event]:
+        raise NotImplementedError  # every concrete command overrides this
+
+    # -- shared checks -------------------------------------------------------------------------
+    @staticmethod
+    def check_service(c: Ctx, code: str) -> None:
+        if code not in c.office.services:
+            known = ", ".join(c.office.services)
+            raise Refused(f"unknown service {code!r} (known: {known})")
+
+    @staticmethod
+    def check_post(c: Ctx, post: str) -> None:
+        if post not in c.office.posts:
+            raise Refused(f"unknown post {post!r} (known: {', '.join(c.office.posts)})")
+
+    @staticmethod
+    def check_open_post(c: Ctx, post: str) -> None:
+        Command.check_post(c, post)
+        p = c.state.post(post)
+        if not p.open:
+            raise Refused(f"{c.office.posts[post].name} is closed")
+        if c.actor not in (p.staff, SYSTEM) and not is_coordinator(c, c.actor):
+            raise Refused(f"{c.actor} is not logged in at {c.office.posts[post].name}")
+
+    @staticmethod
+    def current_ticket(c: Ctx, post: str, *statuses: str) -> Ticket:
+        Command.check_open_post(c, post)
+        number = c.state.post(post).current
+        if number is None:
+            raise Refused(f"{c.office.posts[post].name} has no current ticket")
+        t = c.state.tickets[number]
+        if t.status not in statuses:
+            raise Refused(f"ticket {number} is {t.status}, not {' or '.join(statuses)}")
+        return t
+
+    @staticmethod
+    def check_coordinator(c: Ctx, what: str) -> None:
+        if c.actor != SYSTEM and not is_coordinator(c, c.actor):
+            raise Refused(f"only a coordinator may {what}")
+
+    @staticmethod
+    def check_day_open(c: Ctx) -> None:
+        if c.state.ended:
+            raise Refused(f"the business day {c.state.day} has been closed")
+
+
+def is_coordinator(c: Ctx, staff: str) -> bool:
+    s = c.office.staff.get(staff)
+    return s is not None and s.role == "coordinator"
+
+
+def issuing_now(state: DayState, office: Office, service: str) -> str | None:
+    """Why a service cannot issue a ticket now, or None when it can."""
+    svc = office.services[service]
+    if state.ended:
+        return "closed for today"
+    if not state.issuing.get(service, svc.issuing):
+        return "not issuing tickets now"
+    if svc.daily_cap is not None and state.issued_count(service) >= svc.daily_cap:
+        return f"daily limit of {svc.daily_cap} tickets reached"
+    return None
+
+
+# -- tickets -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IssueTicket(Command):
+    service: str
+    lang: str = "nl"
+    priority: bool = False
+    kiosk: str | None = None
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_issuable(c)
+        svc = c.office.services[self.service]
+        if self.priority and not svc.priority_allowed:
+            raise Refused(f"service {self.service!r} has no priority tickets")
+        stream = f"numbering:{self.service}:{c.day}"
+        n = c.state.version(stream) + 1
+        number = f"{svc.prefix}{n:03d}"
+        data: dict[str, Any] = dict(number=number, n=n, service=self.service,
+                                    lang=self.lang, priority=self.priority)
+        if self.kiosk:
+            data["kiosk"] = self.kiosk
+        return [c.event("ticket_issued", stream, **data)]
+
+    def check_issuable(self, c: Ctx) -> None:
+        self.check_service(c, self.service)
+        if self.lang not in c.office.languages:
+            known = ", ".join(c.office.languages)
+            raise Refused(f"unknown language {self.lang!r} (known: {known})")
+        reason = issuing_now(c.state, c.office, self.service)
+        if reason:
+            raise Refused(f"{c.office.services[self.service].name()}: {reason}")
+
+
+def _call(c: Ctx, post: str, t: Ticket, specific: bool) -> list[Event]:
+    p = c.state.post(post)
+    return [c.ticket_event("ticket_called", t.number, post=post, staff=p.staff or c.actor,
+                           specific=specific)]
+
+
+def _free_post(c: Ctx, post: str) -> None:
+    Command.check_open_post(c, post)
+    p = c.state.post(post)
+    if p.pause_reason is not None:
+        raise Refused(f"{c.office.posts[post].name} is paused ({p.pause_reason})")
+    if p.current is not None:
+        raise Refused(f"{c.office.posts[post].name} still has ticket {p.current}: "
+                      "finish, no-show, requeue, park or transfer it first")
+
+
+@dataclass(frozen=True)
+class CallNext(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        _free_post(c, self.post)
+        t = choose_next(c.state, c.office, self.post, c.now)
+        if t is None:
+            raise Refused(f"no tickets waiting for {c.office.posts[self.post].name}")
+        return _call(c, self.post, t, specific=False)
+
+
+@dataclass(frozen=True)
+class CallTicket(Command):
+    post: str
+    number: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        _free_post(c, self.post)
+        t = find_ticket(c, self.number)
+        if t.status != "waiting":
+            where = f" at {c.office.posts[t.post].name}" if t.post in c.office.posts else ""
+            raise Refused(f"ticket {t.number} is {t.status}{where}, not waiting")
+        return _call(c, self.post, t, specific=True)
+
+
+def find_ticket(c: Ctx, number: str) -> Ticket:
+    t = c.state.tickets.get(number.upper())
+    if t is None:
+        raise Refused(f"no ticket {number} today")
+    return t
+
+
+@dataclass(frozen=True)
+class Recall(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = self.current_ticket(c, self.post, "called")
+        return [c.ticket_event("ticket_recalled", t.number, post=self.post, count=t.recalls + 1)]
+
+
+@dataclass(frozen=True)
+class NoShow(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = self.current_ticket(c, self.post, "called")
+        return [c.ticket_event("ticket_no_show", t.number, post=self.post)]
+
+
+@dataclass(frozen=True)
+class Requeue(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = self.current_ticket(c, self.post, "called")
+        return [c.ticket_event("ticket_requeued", t.number, post=self.post)]
+
+
+@dataclass(frozen=True)
+class Start(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = self.current_ticket(c, self.post, "called")
+        return [c.ticket_event("ticket_started", t.number, post=self.post)]
+
+
+@dataclass(frozen=True)
+class Finish(Command):
+    post: str
+    outcome: str = "done"
+    topics: tuple[str, ...] = ()
+    note: str | None = None
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = self.current_ticket(c, self.post, "called", "serving")
+        if self.outcome not in c.office.outcomes:
+            raise Refused(f"unknown outcome {self.outcome!r} "
+                          f"(known: {', '.join(c.office.outcomes)})")
+        for topic in self.topics:
+            if topic not in c.office.topics:
+                raise Refused(f"unknown topic {topic!r} (known: {', '.join(c.office.topics)})")
+        if c.office.routing.require_topic and not self.topics:
+            raise Refused("a topic is required to finish a ticket")
+        data: dict[str, Any] = dict(post=self.post, outcome=self.outcome, topics=list(self.topics))
+        if self.note:
+            data["note"] = self.note
+        return [c.ticket_event("ticket_finished", t.number, **data)]
+
+
+@dataclass(frozen=True)
+class Transfer(Command):
+    post: str
+    to_service: str | None = None
+    to_post: str | None = None
+    reason: str = ""
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = self.current_ticket(c, self.post, "called", "serving")
+        if self.to_service is None and self.to_post is None:
+            raise Refused("transfer needs a service or a post to send the ticket to")
+        service = self.to_service or t.service
+        self.check_service(c, service)
+        if self.to_post is not None:
+            self.check_post(c, self.to_post)
+            if self.to_post == self.post:
+                raise Refused("cannot transfer a ticket to the post it is at")
+        data: dict[str, Any] = dict(post=self.post, service=service,
+                                    position=c.office.routing.transfer_position,
+                                    reason=self.reason)
+        if self.to_post:
+            data["to_post"] = self.to_post
+        return [c.ticket_event("ticket_transferred", t.number, **data)]
+
+
+@dataclass(frozen=True)
+class Park(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = self.current_ticket(c, self.post, "called", "serving")
+        staff = c.state.post(self.post).staff or c.actor
+        return [c.ticket_event("ticket_parked", t.number, post=self.post, staff=staff)]
+
+
+@dataclass(frozen=True)
+class ResumeParked(Command):
+    post: str
+    number: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        _free_post(c, self.post)
+        t = find_ticket(c, self.number)
+        staff = c.state.post(self.post).staff
+        if t.status != "parked":
+            raise Refused(f"ticket {t.number} is {t.status}, not parked")
+        if t.staff != staff:
+            raise Refused(f"ticket {t.number} is parked by {t.staff}, not {staff}")
+        return [c.ticket_event("ticket_resumed", t.number, post=self.post, staff=staff)]
+
+
+# -- posts and staff ------------------------------------------------------------------------------
+def _login_checks(c: Ctx, staff: str, pin_ok: bool) -> None:
+    """Refuse a locked id; record a wrong PIN (and lock after too many)."""
+    if staff not in c.office.staff:
+        raise Refused(f"unknown staff id {staff!r}")
+    st = c.state.staff_state(staff)
+    if st.locked_until is not None and c.now < st.locked_until:
+        mins = max(1, round((st.locked_until - c.now).total_seconds() / 60))
+        raise Refused(f"{staff} is locked after too many wrong PINs; try again in {mins} min")
+    if not pin_ok:
+        stream = f"staff:{staff}:{c.day}"
+        events = [c.event("staff_login_failed", stream, staff=staff)]
+        r = c.office.routing
+        if st.failures + 1 >= r.lockout_failures:
+            until = c.now + timedelta(minutes=r.lockout_minutes)
+            events.append(c.event("staff_locked", stream, staff=staff, until=iso(until)))
+            raise RefusedWithEvents(
+                f"wrong PIN; {staff} is now locked for {r.lockout_minutes:g} min", events)
+        left = r.lockout_failures - st.failures - 1
+        raise RefusedWithEvents(f"wrong PIN ({left} tries left)", events)
+
+
+@dataclass(frozen=True)
+class Login(Command):
+    """A login without a post (the coordinator pane)."""
+
+    staff: str
+    pin_ok: bool
+
+    def decide(self, c: Ctx) -> list[Event]:
+        _login_checks(c, self.staff, self.pin_ok)
+        return [c.event("staff_logged_in", f"staff:{self.staff}:{c.day}", staff=self.staff)]
+
+
+@dataclass(frozen=True)
+class Logout(Command):
+    staff: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        return [c.event("staff_logged_out", f"staff:{self.staff}:{c.day}", staff=self.staff)]
+
+
+def _open_events(c: Ctx, post: str, staff: str) -> list[Event]:
+    p = c.state.post(post)
+    if p.open:
+        raise Refused(f"{c.office.posts[post].name} is already open ({p.staff})")
+    at = c.state.staff_state(staff).post
+    if at is not None and c.state.post(at).open:
+        raise Refused(f"{staff} is already at {c.office.posts[at].name}")
+    services = dict(p.services) if p.services else dict(c.office.posts[post].services)
+    return [c.post_event("post_opened", post, staff=staff, services=services)]
+
+
+@dataclass(frozen=True)
+class OpenPost(Command):
+    post: str
+    staff: str
+    pin_ok: bool
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_post(c, self.post)
+        self.check_day_open(c)
+        _login_checks(c, self.staff, self.pin_ok)
+        return _open_events(c, self.post, self.staff)
+
+
+@dataclass(frozen=True)
+class Pause(Command):
+    post: str
+    reason: str = "pauze"
+
+    def decide(self, c: Ctx) -> list[Event]:
+        _free_post(c, self.post)
+        return [c.post_event("post_paused", self.post, reason=self.reason or "pauze")]
+
+
+@dataclass(frozen=True)
+class Resume(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_open_post(c, self.post)
+        if c.state.post(self.post).pause_reason is None:
+            raise Refused(f"{c.office.posts[self.post].name} is not paused")
+        return [c.post_event("post_resumed", self.post)]
+
+
+def _close_events(c: Ctx, post: str) -> list[Event]:
+    p = c.state.post(post)
+    if p.current is not None:
+        raise Refused(f"{c.office.posts[post].name} still has ticket {p.current}: "
+                      "finish or hand it on first")
+    return [c.post_event("post_closed", post)]
+
+
+@dataclass(frozen=True)
+class ClosePost(Command):
+    post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_open_post(c, self.post)
+        return _close_events(c, self.post)
+
+
+@dataclass(frozen=True)
+class MoveStaff(Command):
+    """The coordinator moves a staff member to another post.
+
+    A staff member with a citizen at the counter is not moved: the move is refused with the
+    reason, so the coordinator is warned and can move them once the ticket is finished.
+    """
+
+    staff: str
+    to_post: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "move staff")
+        if self.staff not in c.office.staff:
+            raise Refused(f"unknown staff id {self.staff!r}")
+        self.check_post(c, self.to_post)
+        events: list[Event] = []
+        at = c.state.staff_state(self.staff).post
+        if at == self.to_post:
+            raise Refused(f"{self.staff} is already at {c.office.posts[at].name}")
+        if at is not None and c.state.post(at).open:
+            p = c.state.post(at)
+            if p.current is not None and c.state.tickets[p.current].status in ACTIVE_STATUSES:
+                raise Refused(f"{self.staff} is serving {p.current} at "
+                              f"{c.office.posts[at].name}; move after that ticket is finished")
+            events += _close_events(c, at)
+        target = c.state.post(self.to_post)
+        if target.open:
+            raise Refused(f"{c.office.posts[self.to_post].name} is already open ({target.staff})")
+        services = dict(target.services or c.office.posts[self.to_post].services)
+        events.append(c.post_event("post_opened", self.to_post, staff=self.staff,
+                                   services=services))
+        events.append(c.event("staff_moved", f"staff:{self.staff}:{c.day}", staff=self.staff,
+                              from_post=at, to_post=self.to_post))
+        return events
+
+
+@dataclass(frozen=True)
+class ChangeProfile(Command):
+    post: str
+    services: dict[str, float] = field(default_factory=dict)
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "change a post's services")
+        self.check_post(c, self.post)
+        for s in self.services:
+            self.check_service(c, s)
+        return [c.post_event("post_profile_changed", self.post, services=dict(self.services))]
+
+
+@dataclass(frozen=True)
+class RegisterCall(Command):
+    """A phone contact, registered by the staff member on the phone line."""
+
+    post: str
+    topic: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_open_post(c, self.post)
+        if self.topic not in c.office.topics:
+            raise Refused(f"unknown topic {self.topic!r} (known: {', '.join(c.office.topics)})")
+        staff = c.state.post(self.post).staff or c.actor
+        return [c.post_event("phone_call_registered", self.post, staff=staff, topic=self.topic)]
+
+
+# -- office --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SetIssuing(Command):
+    service: str
+    issuing: bool
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "start or stop issuing")
+        Command.check_service(c, self.service)
+        return [c.event("service_issuing_changed", f"service:{self.service}:{c.day}",
+                        service=self.service, issuing=self.issuing)]
+
+
+@dataclass(frozen=True)
+class Broadcast(Command):
+    text: str
+    targets: tuple[str, ...] = ("counters", "display")
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "broadcast messages")
+        text = " ".join(self.text.split())
+        if not text:
+            raise Refused("the message is empty")
+        bad = set(self.targets) - {"counters", "display"}
+        if bad or not self.targets:
+            raise Refused("targets must be counters and/or display")
+        return [c.event("message_broadcast", f"office:{c.day}", text=text,
+                        targets=list(self.targets))]
+
+
+@dataclass(frozen=True)
+class Heartbeat(Command):
+    source: str
+    kind: str  # kiosk, printer, display
+    status: str = "ok"
+    detail: str = ""
+
+    def decide(self, c: Ctx) -> list[Event]:
+        return [c.event("heartbeat", f"device:{self.source}:{c.day}", source=self.source,
+                        kind=self.kind, status=self.status, detail=self.detail)]
+
+
+@dataclass(frozen=True)
+class RecordPrintFailure(Command):
+    number: str
+    kiosk: str
+    reason: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = find_ticket(c, self.number)
+        return [c.ticket_event("print_failed", t.number, kiosk=self.kiosk, reason=self.reason)]
+
+
+@dataclass(frozen=True)
+class EndDay(Command):
+    """Closing time: every open ticket ends closed_unserved, every post closes."""
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "close the day")
+        self.check_day_open(c)
+        events: list[Event] = []
+        for t in c.state.tickets.values():
+            if t.status in OPEN_STATUSES:
+                events.append(c.ticket_event("ticket_closed_unserved", t.number))
+        for p in c.state.posts.values():
+            if p.open:
+                events.append(c.post_event("post_closed", p.id))
+        events.append(c.event("day_ended", f"office:{c.day}"))
+        return events

@@ -1,0 +1,105 @@
+"""The office as configured: services, posts, staff and the routing rule.
+
+These are the typed, immutable settings the domain works with. `kcc_tui.config` builds them from
+config.toml; the domain never reads files.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["nl", "fr", "en", "de"]
+LANGS: tuple[Lang, ...] = ("nl", "fr", "en", "de")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Service(Frozen):
+    """A service citizens take a ticket for (identiteitskaart, rijbewijs, ...)."""
+
+    code: str
+    prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
+    names: dict[Lang, str]
+    target_wait_min: float = Field(gt=0)
+    mean_service_min: float = Field(gt=0)
+    staff_info: str = ""
+    citizen_info: dict[Lang, str] = {}
+    fee: str = ""
+    issuing: bool = True
+    daily_cap: int | None = Field(default=None, ge=1)
+    priority_allowed: bool = False
+
+    def name(self, lang: str = "nl") -> str:
+        for key, text in self.names.items():
+            if key == lang:
+                return text
+        return self.names.get("nl") or self.code
+
+
+PostKind = Literal["desk", "quick", "phone"]
+
+
+class Post(Frozen):
+    """A counter (loket), the quick counter (snelbalie) or the phone line."""
+
+    id: str
+    name: str
+    kind: PostKind = "desk"
+    # service code -> weight; a weight > 1 makes this post favour that service when calling next.
+    services: dict[str, float] = {}
+
+
+Role = Literal["staff", "coordinator"]
+
+
+class Staff(Frozen):
+    id: str
+    name: str
+    role: Role = "staff"
+    pin_hash: str
+    post: str | None = None  # home post, suggested at login
+
+
+class Topic(Frozen):
+    code: str
+    label: str
+    kind: Literal["question", "complaint", "other"] = "question"
+
+
+class Routing(Frozen):
+    """How "call next" chooses (DESIGN.md §3). Changed in config.toml, never in code."""
+
+    rule: Literal["ratio", "fifo"] = "ratio"
+    priority_first: bool = True
+    transfer_position: Literal["head", "back"] = "head"
+    require_topic: bool = False
+    lockout_failures: int = Field(default=5, ge=1)
+    lockout_minutes: float = Field(default=5, gt=0)
+
+
+class OpeningHours(Frozen):
+    # weekday name (mon..sun) -> list of [open, close] intervals in local time
+    days: dict[str, list[tuple[time, time]]] = {}
+
+
+class Office(Frozen):
+    """Everything the domain needs to decide commands."""
+
+    name: str
+    timezone: str = "Europe/Brussels"
+    languages: tuple[Lang, ...] = LANGS
+    services: dict[str, Service]
+    posts: dict[str, Post]
+    staff: dict[str, Staff]
+    topics: dict[str, Topic] = {}
+    outcomes: tuple[str, ...] = ("done", "incomplete", "referred")
+    routing: Routing = Routing()
+    hours: OpeningHours = OpeningHours()
+
+    def service_by_prefix(self, prefix: str) -> Service | None:
+        return next((s for s in self.services.values() if s.prefix == prefix), None)

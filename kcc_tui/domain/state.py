@@ -1,0 +1,433 @@
+"""The live state of one business day: a fold over that day's events.
+
+`DayState.apply` is the only place that interprets events; the store, the apps, the read models
+and the simulator all see the office through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from .events import SCHEMA, Event
+
+TicketStatus = Literal[
+    "waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved"
+]
+OPEN_STATUSES = frozenset({"waiting", "called", "serving", "parked"})
+ACTIVE_STATUSES = frozenset({"called", "serving"})
+
+
+@dataclass(slots=True)
+class Interval:
+    """One stretch of a ticket's life for one service: an optional wait, then a call.
+
+    A requeue or transfer starts a new interval (a new wait, DESIGN.md §4); resuming a parked
+    ticket starts one without a wait.
+    """
+
+    service: str
+    queued_at: datetime | None
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    end: str | None = None  # done, transferred, requeued, no_show, parked, closed_unserved
+    post: str | None = None
+    staff: str | None = None
+
+    @property
+    def wait_s(self) -> float | None:
+        if self.queued_at is None or self.called_at is None:
+            return None
+        return (self.called_at - self.queued_at).total_seconds()
+
+    def to_json(self) -> dict[str, Any]:
+        from .clock import iso
+
+        return {
+            k: (iso(v) if isinstance(v, datetime) else v)
+            for k, v in (
+                ("service", self.service),
+                ("queued_at", self.queued_at),
+                ("called_at", self.called_at),
+                ("started_at", self.started_at),
+                ("ended_at", self.ended_at),
+                ("end", self.end),
+                ("post", self.post),
+                ("staff", self.staff),
+            )
+        }
+
+
+@dataclass(slots=True)
+class Ticket:
+    number: str  # "A012": unique within a business day
+    n: int
+    service: str  # current service (changes on transfer)
+    issued_at: datetime
+    lang: str = "nl"
+    priority: bool = False
+    kiosk: str | None = None
+    status: TicketStatus = "waiting"
+    queued_at: datetime | None = None  # start of the current wait
+    order: int = 0  # seq of the event that (re)queued it: tie-break "oldest first"
+    head: bool = False  # transferred to the head of its new queue
+    target_post: str | None = None  # transferred to one specific post
+    post: str | None = None
+    staff: str | None = None
+    recalls: int = 0
+    transfers: int = 0
+    outcome: str | None = None
+    topics: tuple[str, ...] = ()
+    note: str | None = None
+    print_failed: str | None = None
+    intervals: list[Interval] = field(default_factory=list)
+
+    @property
+    def current(self) -> Interval:
+        return self.intervals[-1]
+
+    @property
+    def first_called_at(self) -> datetime | None:
+        return next((i.called_at for i in self.intervals if i.called_at), None)
+
+    @property
+    def finished_at(self) -> datetime | None:
+        last = self.intervals[-1] if self.intervals else None
+        final = ("done", "no_show", "closed_unserved")
+        return last.ended_at if last and last.end in final else None
+
+
+@dataclass(slots=True)
+class PostState:
+    id: str
+    open: bool = False
+    staff: str | None = None
+    services: dict[str, float] = field(default_factory=dict)
+    session: int = 0  # seq of the post_opened event: identifies the session
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    pause_reason: str | None = None
+    paused_at: datetime | None = None
+    paused_s: float = 0.0
+    serving_s: float = 0.0
+    current: str | None = None  # ticket number
+    served: int = 0
+    no_show_streak: int = 0
+    calls: int = 0  # phone contacts registered
+    last_change: datetime | None = None
+
+    def status(self, tickets: dict[str, Ticket]) -> str:
+        if not self.open:
+            return "closed"
+        if self.pause_reason is not None:
+            return "paused"
+        if self.current is not None:
+            return tickets[self.current].status
+        return "idle"
+
+
+@dataclass(slots=True)
+class StaffState:
+    id: str
+    post: str | None = None
+    logged_in: bool = False
+    failures: int = 0
+    locked_until: datetime | None = None
+
+
+@dataclass(slots=True)
+class Message:
+    at: datetime
+    actor: str
+    text: str
+    targets: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Device:
+    """A kiosk, printer or display as last reported by its heartbeat."""
+
+    source: str
+    kind: str
+    status: str
+    at: datetime
+    detail: str = ""
+
+
+class DayState:
+    """Everything about today, folded from today's events in seq order."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+        self.seq = 0
+        self.versions: dict[str, int] = {}
+        self.tickets: dict[str, Ticket] = {}
+        self.posts: dict[str, PostState] = {}
+        self.staff: dict[str, StaffState] = {}
+        self.issuing: dict[str, bool] = {}  # coordinator overrides of the configured flag
+        self.messages: list[Message] = []
+        self.devices: dict[str, Device] = {}
+        self.calls: list[tuple[datetime, str, str, str]] = []  # phone: at, post, staff, topic
+        self.ended = False
+        # service code -> (count, total seconds) of today's service times, for the estimator
+        self.service_times: dict[str, tuple[int, float]] = {}
+        self.last_event: Event | None = None
+        # closed post sessions of today, for the read model: (post, session) -> snapshot
+        self.sessions: dict[tuple[str, int], PostState] = {}
+
+    # -- queries --------------------------------------------------------------------------
+    def version(self, stream: str) -> int:
+        return self.versions.get(stream, 0)
+
+    def post(self, post_id: str) -> PostState:
+        if post_id not in self.posts:
+            self.posts[post_id] = PostState(post_id)
+        return self.posts[post_id]
+
+    def staff_state(self, staff_id: str) -> StaffState:
+        if staff_id not in self.staff:
+            self.staff[staff_id] = StaffState(staff_id)
+        return self.staff[staff_id]
+
+    def waiting(self, service: str | None = None) -> list[Ticket]:
+        return [
+            t
+            for t in self.tickets.values()
+            if t.status == "waiting" and (service is None or t.service == service)
+        ]
+
+    def issued_count(self, service: str) -> int:
+        return sum(1 for t in self.tickets.values() if t.intervals[0].service == service)
+
+    # -- the fold ---------------------------------------------------------------------------
+    def apply(self, e: Event) -> None:
+        if e.seq and e.seq <= self.seq:
+            return  # already folded (our own write, seen again through the change feed)
+        handler = _HANDLERS.get(e.type)
+        if handler is not None:
+            handler(self, e)
+        self.versions[e.stream] = max(self.versions.get(e.stream, 0), e.version)
+        if e.seq:
+            self.seq = e.seq
+        self.last_event = e
+
+
+def _ticket_issued(s: DayState, e: Event) -> None:
+    d = e.data
+    t = Ticket(
+        number=d["number"],
+        n=d["n"],
+        service=d["service"],
+        issued_at=e.at,
+        lang=d["lang"],
+        priority=bool(d["priority"]),
+        kiosk=d.get("kiosk"),
+        queued_at=e.at,
+        order=e.seq,
+    )
+    t.intervals.append(Interval(d["service"], e.at))
+    s.tickets[t.number] = t
+
+
+def _ticket_called(s: DayState, e: Event) -> None:
+    t = s.tickets[e.data["number"]]
+    post = s.post(e.data["post"])
+    t.status, t.post, t.staff = "called", post.id, e.data["staff"]
+    t.head, t.target_post = False, None
+    iv = t.current
+    iv.called_at, iv.post, iv.staff = e.at, post.id, e.data["staff"]
+    post.current = t.number
+    post.last_change = e.at
+
+
+def _ticket_recalled(s: DayState, e: Event) -> None:
+    s.tickets[e.data["number"]].recalls += 1
+
+
+def _end_interval(s: DayState, e: Event, end: str) -> Ticket:
+    t = s.tickets[e.data["number"]]
+    iv = t.current
+    iv.ended_at, iv.end = e.at, end
+    if end in ("done", "transferred") and iv.called_at is not None:
+        n, total = s.service_times.get(iv.service, (0, 0.0))
+        s.service_times[iv.service] = (n + 1, total + (e.at - iv.called_at).total_seconds())
+    if iv.started_at is not None and t.post is not None:
+        s.post(t.post).serving_s += (e.at - iv.started_at).total_seconds()
+    if t.post is not None and s.post(t.post).current == t.number:
+        p = s.post(t.post)
+        p.current = None
+        p.last_change = e.at
+    return t
+
+
+def _ticket_no_show(s: DayState, e: Event) -> None:
+    t = _end_interval(s, e, "no_show")
+    t.status = "no_show"
+    s.post(e.data["post"]).no_show_streak += 1
+
+
+def _requeue(t: Ticket, e: Event, service: str) -> None:
+    t.status, t.post, t.staff = "waiting", None, None
+    t.queued_at, t.order = e.at, e.seq
+    t.intervals.append(Interval(service, e.at))
+
+
+def _ticket_requeued(s: DayState, e: Event) -> None:
+    t = _end_interval(s, e, "requeued")
+    _requeue(t, e, t.service)
+
+
+def _ticket_started(s: DayState, e: Event) -> None:
+    t = s.tickets[e.data["number"]]
+    t.status = "serving"
+    t.current.started_at = e.at
+    s.post(e.data["post"]).no_show_streak = 0
+
+
+def _ticket_finished(s: DayState, e: Event) -> None:
+    t = s.tickets[e.data["number"]]
+    if t.current.started_at is None:  # finished straight from "called"
+        t.current.started_at = e.at
+    _end_interval(s, e, "done")
+    t.status = "done"
+    t.outcome = e.data["outcome"]
+    t.topics = tuple(e.data["topics"])
+    t.note = e.data.get("note") or None
+    post = s.post(e.data["post"])
+    post.served += 1
+    post.no_show_streak = 0
+
+
+def _ticket_transferred(s: DayState, e: Event) -> None:
+    t = _end_interval(s, e, "transferred")
+    t.transfers += 1
+    t.service = e.data["service"]
+    _requeue(t, e, t.service)
+    t.head = e.data["position"] == "head"
+    t.target_post = e.data.get("to_post")
+    if e.data.get("note"):
+        t.note = e.data["note"]
+
+
+def _ticket_parked(s: DayState, e: Event) -> None:
+    t = _end_interval(s, e, "parked")
+    t.status, t.post, t.staff = "parked", None, e.data["staff"]
+
+
+def _ticket_resumed(s: DayState, e: Event) -> None:
+    t = s.tickets[e.data["number"]]
+    post = s.post(e.data["post"])
+    t.status, t.post, t.staff = "serving", post.id, e.data["staff"]
+    t.intervals.append(
+        Interval(t.service, None, e.at, e.at, post=post.id, staff=e.data["staff"])
+    )
+    post.current = t.number
+    post.last_change = e.at
+
+
+def _ticket_closed_unserved(s: DayState, e: Event) -> None:
+    t = _end_interval(s, e, "closed_unserved")
+    t.status = "closed_unserved"
+
+
+def _post_opened(s: DayState, e: Event) -> None:
+    p = s.post(e.data["post"])
+    p.open, p.staff, p.services = True, e.data["staff"], dict(e.data["services"])
+    p.session, p.opened_at, p.closed_at = e.seq, e.at, None
+    p.pause_reason = p.paused_at = None
+    p.paused_s = p.serving_s = 0.0
+    p.served = p.no_show_streak = p.calls = 0
+    p.current, p.last_change = None, e.at
+    st = s.staff_state(e.data["staff"])
+    st.post, st.logged_in, st.failures, st.locked_until = p.id, True, 0, None
+
+
+def _post_paused(s: DayState, e: Event) -> None:
+    p = s.post(e.data["post"])
+    p.pause_reason, p.paused_at, p.last_change = e.data["reason"], e.at, e.at
+
+
+def _post_resumed(s: DayState, e: Event) -> None:
+    p = s.post(e.data["post"])
+    if p.paused_at is not None:
+        p.paused_s += (e.at - p.paused_at).total_seconds()
+    p.pause_reason = p.paused_at = None
+    p.last_change = e.at
+
+
+def _post_closed(s: DayState, e: Event) -> None:
+    p = s.post(e.data["post"])
+    if p.paused_at is not None:
+        p.paused_s += (e.at - p.paused_at).total_seconds()
+    p.pause_reason = p.paused_at = None
+    p.open, p.closed_at, p.last_change = False, e.at, e.at
+    if p.staff is not None:
+        st = s.staff_state(p.staff)
+        st.post, st.logged_in = None, False
+    s.sessions[(p.id, p.session)] = PostState(**{k: getattr(p, k) for k in PostState.__slots__})
+    p.staff = None
+
+
+def _post_profile_changed(s: DayState, e: Event) -> None:
+    s.post(e.data["post"]).services = dict(e.data["services"])
+
+
+def _staff_logged_in(s: DayState, e: Event) -> None:
+    st = s.staff_state(e.data["staff"])
+    st.logged_in, st.failures, st.locked_until = True, 0, None
+
+
+def _staff_logged_out(s: DayState, e: Event) -> None:
+    s.staff_state(e.data["staff"]).logged_in = False
+
+
+def _staff_login_failed(s: DayState, e: Event) -> None:
+    s.staff_state(e.data["staff"]).failures += 1
+
+
+def _staff_locked(s: DayState, e: Event) -> None:
+    from .clock import parse_iso
+
+    st = s.staff_state(e.data["staff"])
+    st.locked_until, st.failures = parse_iso(e.data["until"]), 0
+
+
+def _service_issuing_changed(s: DayState, e: Event) -> None:
+    s.issuing[e.data["service"]] = bool(e.data["issuing"])
+
+
+def _message_broadcast(s: DayState, e: Event) -> None:
+    s.messages.append(Message(e.at, e.actor, e.data["text"], tuple(e.data["targets"])))
+
+
+def _phone_call_registered(s: DayState, e: Event) -> None:
+    s.post(e.data["post"]).calls += 1
+    s.calls.append((e.at, e.data["post"], e.data["staff"], e.data["topic"]))
+
+
+def _print_failed(s: DayState, e: Event) -> None:
+    t = s.tickets.get(e.data["number"])
+    if t is not None:
+        t.print_failed = e.data["reason"]
+
+
+def _heartbeat(s: DayState, e: Event) -> None:
+    d = e.data
+    s.devices[d["source"]] = Device(d["source"], d["kind"], d["status"], e.at, d.get("detail", ""))
+
+
+def _notes_purged(s: DayState, e: Event) -> None:
+    for t in s.tickets.values():
+        t.note = None
+
+
+def _day_ended(s: DayState, e: Event) -> None:
+    s.ended = True
+
+
+# Event type -> handler, by naming convention (`_ticket_issued` folds "ticket_issued").
+# Types without a handler (staff_moved: its effect is the post_closed/post_opened beside it)
+# only advance the stream version.
+_HANDLERS = {t: globals()["_" + t] for t in SCHEMA if "_" + t in globals()}

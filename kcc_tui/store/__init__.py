@@ -1,0 +1,23 @@
+"""The SQLite event store (DESIGN.md §2). No Textual here: apps, CLI and tests share it."""
+
+from .errors import (
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreLocked,
+    StoreMissing,
+    StoreReadOnly,
+    StoreTooNew,
+)
+from .eventstore import Store
+
+__all__ = [
+    "Store",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreFull",
+    "StoreLocked",
+    "StoreMissing",
+    "StoreReadOnly",
+    "StoreTooNew",
+]

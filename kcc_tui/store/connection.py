@@ -1,0 +1,48 @@
+"""Opening SQLite the way the store contract demands, on every connection."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+
+from .errors import StoreMissing, StoreReadOnly, translate
+
+
+async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = False,
+                  create: bool = False) -> aiosqlite.Connection:
+    """A connection with WAL, synchronous=FULL, busy_timeout and foreign keys (all per
+    connection). Raises a one-line StoreError for a missing, read-only or damaged file."""
+    if not path.exists() and not create:
+        raise StoreMissing(f"database {path} does not exist; create it with `kcc init`")
+    if create and not path.parent.exists():
+        raise StoreMissing(f"database {path}: folder {path.parent} does not exist")
+    if readonly:
+        target: str | Path = f"file:{path}?mode=ro"
+    else:
+        target = path
+    try:
+        db = await aiosqlite.connect(target, isolation_level=None, uri=readonly)
+    except sqlite3.Error as e:
+        raise translate(e, str(path)) from None
+    try:
+        await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if not readonly:
+            mode = await (await db.execute("PRAGMA journal_mode = WAL")).fetchone()
+            if mode is None or mode[0].lower() != "wal":
+                raise StoreReadOnly(f"database {path} cannot switch to WAL (read-only?)")
+        await db.execute("PRAGMA synchronous = FULL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        # Touch the schema so that a damaged or foreign file fails here, not mid-command.
+        await db.execute("SELECT count(*) FROM sqlite_master")
+    except (sqlite3.Error, StoreReadOnly) as e:
+        await db.close()
+        raise translate(e, str(path)) from None
+    return db
+
+
+def writable(path: Path) -> bool:
+    """Whether we may write the file and create -wal/-shm beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)

@@ -1,0 +1,53 @@
+"""Store errors: each one line a person can act on. Nothing above the store sees sqlite3 errors."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+class StoreError(Exception):
+    """Base of every store failure; `str()` is one line."""
+
+
+class StoreMissing(StoreError):
+    pass
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+class StoreReadOnly(StoreError):
+    pass
+
+
+class StoreFull(StoreError):
+    pass
+
+
+class StoreCorrupt(StoreError):
+    pass
+
+
+class StoreTooNew(StoreError):
+    pass
+
+
+def translate(err: BaseException, path: str) -> StoreError:
+    """Map an sqlite3 error to the one-line StoreError a user sees."""
+    if isinstance(err, StoreError):
+        return err
+    msg = str(err).lower()
+    if "locked" in msg or "busy" in msg:
+        return StoreLocked(f"database {path} is locked by another process; try again")
+    if "readonly" in msg or "read-only" in msg or "unable to open" in msg and "read" in msg:
+        return StoreReadOnly(f"database {path} is read-only: changes are refused")
+    if "full" in msg:
+        return StoreFull(f"database {path}: the disk is full; free space, then try again")
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return StoreCorrupt(f"database {path} is damaged ({err}); restore a backup")
+    if "unable to open" in msg:
+        return StoreMissing(f"database {path} cannot be opened (no such folder, or no access)")
+    if isinstance(err, sqlite3.Error):
+        return StoreError(f"database {path}: {err}")
+    return StoreError(f"database {path}: {type(err).__name__}: {err}")

@@ -1,0 +1,383 @@
+"""The event store: one SQLite file shared by every kcc process (DESIGN.md §1–2).
+
+Writes: each command is one `BEGIN IMMEDIATE` transaction — catch up on other processes'
+events, decide, append, update the read models, commit. Reads: a second connection polls
+`PRAGMA data_version` (the change feed) and folds what other processes appended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from ..domain.clock import Clock, business_day, iso, parse_iso, system_clock
+from ..domain.commands import Command, Ctx, Refused, RefusedWithEvents
+from ..domain.events import Event, check_event
+from ..domain.office import Office
+from ..domain.state import DayState
+from . import readmodels
+from .connection import connect, writable
+from .errors import StoreError, StoreLocked, StoreReadOnly, StoreTooNew, translate
+from .schema import LATEST, MIGRATIONS
+
+EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
+
+
+def row_to_event(row: Iterable[Any]) -> Event:
+    seq, stream, version, type_, at, day, actor, data = row
+    return Event(type_, stream, version, parse_iso(at), date.fromisoformat(day), actor,
+                 json.loads(data), seq)
+
+
+class Store:
+    """One process's handle on the shared store, with today's state folded in memory."""
+
+    def __init__(self, path: str | Path, office: Office, *, clock: Clock = system_clock,
+                 create: bool = False, busy_timeout_ms: int = 5000, use_flock: bool = True,
+                 readonly: bool = False):
+        self.path = Path(path)
+        self.office = office
+        self.clock = clock
+        self.create = create
+        self.busy_timeout_ms = busy_timeout_ms
+        self.use_flock = use_flock
+        self.readonly = readonly  # asked for, or found when the file cannot be written
+        self.state = DayState(self.today())
+        self._db: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+        self._data_version: int | None = None
+        self._lock_fd: int | None = None
+
+    def today(self) -> date:
+        return business_day(self.clock(), self.office.timezone)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    async def open(self) -> Store:
+        p = str(self.path)
+        readonly = self.readonly or (self.path.exists() and not writable(self.path))
+        self._db = await connect(self.path, busy_timeout_ms=self.busy_timeout_ms,
+                                 readonly=readonly, create=self.create)
+        self.readonly = readonly
+        try:
+            await self._migrate()
+            self._reader = await connect(self.path, busy_timeout_ms=self.busy_timeout_ms,
+                                         readonly=readonly)
+            if self.use_flock and not readonly:
+                with contextlib.suppress(OSError):
+                    self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            await self.reload()
+        except BaseException as e:
+            await self.close()
+            if isinstance(e, sqlite3.Error | StoreError):
+                raise translate(e, p) from None
+            raise
+        return self
+
+    async def close(self) -> None:
+        for db in (self._reader, self._db):
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    await db.close()
+        self._db = self._reader = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    async def __aenter__(self) -> Store:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise StoreError(f"database {self.path} is not open")
+        return self._db
+
+    async def _migrate(self) -> None:
+        row = await (await self.db.execute("PRAGMA user_version")).fetchone()
+        version = row[0] if row else 0
+        if version > LATEST:
+            raise StoreTooNew(f"database {self.path} has schema {version}, this kcc knows up to "
+                              f"{LATEST}: upgrade kcc before opening it")
+        if version == LATEST:
+            return
+        if self.readonly:
+            raise StoreReadOnly(f"database {self.path} is read-only and needs an upgrade")
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = await (await self.db.execute("PRAGMA user_version")).fetchone()
+            for n in range(row[0] if row else 0, LATEST):
+                for stmt in _statements(MIGRATIONS[n]):
+                    await self.db.execute(stmt)
+                await self.db.execute(f"PRAGMA user_version = {n + 1}")
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+
+    # -- reading ---------------------------------------------------------------------------
+    async def reload(self) -> None:
+        """Fold today's events from scratch (start-up, day rollover, after a failed commit)."""
+        async with self._read_lock:
+            reader = self._reader or self.db
+            state = DayState(self.today())
+            # The high-water mark first: an event committed between the two reads is then
+            # left for the next catch-up instead of being skipped.
+            top = await (await reader.execute("SELECT max(seq) FROM events")).fetchone()
+            high = (top[0] or 0) if top else 0
+            cur = await reader.execute(
+                f"SELECT {EVENT_COLS} FROM events WHERE day = ? AND seq <= ? ORDER BY seq",
+                (str(state.day), high))
+            for r in await cur.fetchall():
+                state.apply(row_to_event(r))
+            state.seq = high
+            self.state = state
+
+    def _fold(self, events: Iterable[Event]) -> list[Event]:
+        """Fold events of today into the state; events of other days only advance seq."""
+        new = []
+        for e in events:
+            if e.seq <= self.state.seq:
+                continue
+            if e.day == self.state.day:
+                self.state.apply(e)
+                new.append(e)
+            else:
+                self.state.seq = e.seq
+        return new
+
+    async def poll(self) -> list[Event]:
+        """The change feed: new events since the last look, folded; [] when nothing changed.
+
+        Cheap when idle (one `PRAGMA data_version`), so apps may call it every ~50 ms.
+        """
+        if self.today() != self.state.day:
+            await self.reload()
+            return []
+        async with self._read_lock:
+            reader = self._reader
+            if reader is None:
+                raise StoreError(f"database {self.path} is not open")
+            try:
+                row = await (await reader.execute("PRAGMA data_version")).fetchone()
+                dv = row[0] if row else 0
+                if dv == self._data_version:
+                    return []
+                self._data_version = dv
+                cur = await reader.execute(
+                    f"SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq",
+                    (self.state.seq,))
+                rows = await cur.fetchall()
+            except sqlite3.Error as e:
+                raise translate(e, str(self.path)) from None
+        return self._fold(row_to_event(r) for r in rows)
+
+    async def events(self, since: int = 0, limit: int = 1000,
+                     day: date | None = None) -> list[Event]:
+        sql = f"SELECT {EVENT_COLS} FROM events WHERE seq > ?"
+        args: list[Any] = [since]
+        if day is not None:
+            sql += " AND day = ?"
+            args.append(str(day))
+        sql += " ORDER BY seq LIMIT ?"
+        args.append(limit)
+        async with self._read_lock:
+            cur = await (self._reader or self.db).execute(sql, args)
+            return [row_to_event(r) for r in await cur.fetchall()]
+
+    # -- writing ---------------------------------------------------------------------------
+    async def execute(self, command: Command, actor: str = "system") -> list[Event]:
+        """Run one command in one BEGIN IMMEDIATE transaction; return the events appended.
+
+        Raises Refused (nothing appended, unless the refusal itself is recorded, like a wrong
+        PIN) or a one-line StoreError.
+        """
+        if self.readonly:
+            raise StoreReadOnly(f"database {self.path} is read-only: changes are refused")
+        if self.today() != self.state.day:
+            await self.reload()
+        async with self._write_lock:
+            await self._flock()
+            try:
+                return await self._transaction(command, actor)
+            finally:
+                self._funlock()
+
+    async def _transaction(self, command: Command, actor: str) -> list[Event]:
+        db = self.db
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise translate(e, str(self.path)) from None
+        refusal: Refused | None = None
+        try:
+            cur = await db.execute(
+                f"SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq", (self.state.seq,))
+            self._fold(row_to_event(r) for r in await cur.fetchall())
+            ctx = Ctx(self.state, self.office, self.clock(), actor)
+            try:
+                new = command.decide(ctx)
+            except RefusedWithEvents as r:
+                new, refusal = r.events, r
+            except Refused:
+                await db.execute("ROLLBACK")
+                raise
+            stored = []
+            for ev in new:
+                check_event(ev.type, ev.data)
+                cur = await db.execute(
+                    "INSERT INTO events (stream, version, type, at, day, actor, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (ev.stream, ev.version, ev.type, iso(ev.at), str(ev.day), ev.actor,
+                     json.dumps(ev.data, ensure_ascii=False, separators=(",", ":"))))
+                stored.append(Event(ev.type, ev.stream, ev.version, ev.at, ev.day, ev.actor,
+                                    ev.data, cur.lastrowid or 0))
+            self._fold(stored)
+            await readmodels.upsert(db, *readmodels.touched(self.state, stored))
+            await db.execute("COMMIT")
+        except Refused:
+            raise
+        except BaseException as e:
+            with contextlib.suppress(Exception):
+                await db.execute("ROLLBACK")
+            # The fold may hold events that were never committed: start again from the log.
+            with contextlib.suppress(Exception):
+                await self.reload()
+            if isinstance(e, sqlite3.Error):
+                raise translate(e, str(self.path)) from None
+            raise
+        if refusal is not None:
+            raise refusal
+        return stored
+
+    async def _flock(self) -> None:
+        """Queue on an advisory lock before BEGIN IMMEDIATE: waiters wake in turn instead of
+        sleeping in SQLite's busy back-off, which cuts the latency tail."""
+        fd = self._lock_fd
+        if fd is None:
+            return
+        fut = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
+        try:
+            await asyncio.wait_for(asyncio.shield(fut), self.busy_timeout_ms / 1000)
+        except (TimeoutError, asyncio.CancelledError) as e:
+            # The thread may still get the lock later: give it back as soon as it does.
+            fut.add_done_callback(lambda f: _release(f, fd))
+            if isinstance(e, TimeoutError):
+                raise StoreLocked(f"database {self.path} is locked by another process; "
+                                  "try again") from None
+            raise
+
+    def _funlock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    # -- maintenance -----------------------------------------------------------------------
+    async def rebuild(self) -> int:
+        """Rewrite the read-model tables from the event log; returns the number of days."""
+        db = self.db
+        async with self._write_lock:
+            await self._flock()
+            try:
+                await db.execute("BEGIN IMMEDIATE")
+                try:
+                    await db.execute("DELETE FROM tickets")
+                    await db.execute("DELETE FROM post_sessions")
+                    days = 0
+                    async for state in self._days(db):
+                        await readmodels.upsert(db, *readmodels.rows_for_day(state))
+                        days += 1
+                    await db.execute("COMMIT")
+                except BaseException:
+                    await db.execute("ROLLBACK")
+                    raise
+            finally:
+                self._funlock()
+        return days
+
+    async def _days(self, db: aiosqlite.Connection):  # type: ignore[no-untyped-def]
+        """Yield the folded state of every business day in the log, oldest first."""
+        cur = await db.execute(f"SELECT {EVENT_COLS} FROM events ORDER BY day, seq")
+        state: DayState | None = None
+        while rows := await cur.fetchmany(5000):
+            for row in rows:
+                e = row_to_event(row)
+                if state is None or e.day != state.day:
+                    if state is not None:
+                        yield state
+                    state = DayState(e.day)
+                state.apply(e)
+        if state is not None:
+            yield state
+
+    async def read_models(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Both read-model tables, sorted: for checks and tests."""
+        t = await (await self.db.execute("SELECT * FROM tickets ORDER BY day, number")).fetchall()
+        s = await (await self.db.execute(
+            "SELECT * FROM post_sessions ORDER BY day, post, session")).fetchall()
+        return [tuple(r) for r in t], [tuple(r) for r in s]
+
+    async def check(self) -> list[str]:
+        """Integrity check of the file and of the read models against the log: problems found."""
+        problems = []
+        rows = await (await self.db.execute("PRAGMA integrity_check")).fetchall()
+        problems += [r[0] for r in rows if r[0] != "ok"]
+        tickets, sessions = await self.read_models()
+        exp_t: list[tuple[Any, ...]] = []
+        exp_s: list[tuple[Any, ...]] = []
+        async for state in self._days(self.db):
+            t, s = readmodels.rows_for_day(state)
+            exp_t += t
+            exp_s += s
+        if sorted(exp_t, key=lambda r: r[:2]) != tickets:
+            problems.append("ticket read model differs from the event log "
+                            "(run `kcc store rebuild`)")
+        if sorted(exp_s, key=lambda r: r[:3]) != sessions:
+            problems.append("post-session read model differs from the event log "
+                            "(run `kcc store rebuild`)")
+        return problems
+
+    async def backup(self, dest: str | Path) -> Path:
+        """Online copy with VACUUM INTO, then an integrity check of the copy."""
+        target = Path(dest)
+        if target.exists():
+            raise StoreError(f"backup {target} already exists; choose another name")
+        try:
+            await self.db.execute("VACUUM INTO ?", (str(target),))
+        except sqlite3.Error as e:
+            raise translate(e, str(target)) from None
+        with contextlib.closing(sqlite3.connect(target)) as copy:
+            result = copy.execute("PRAGMA integrity_check").fetchone()
+        if not result or result[0] != "ok":
+            raise StoreError(f"backup {target} failed its integrity check: {result}")
+        return target
+
+
+def _release(done: asyncio.Future[None], fd: int) -> None:
+    if not done.cancelled() and done.exception() is None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers contain `;` inside BEGIN ... END)."""
+    out, buf = [], ""
+    for part in script.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf.strip())
+            buf = ""
+    return out

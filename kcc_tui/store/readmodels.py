@@ -1,0 +1,93 @@
+"""Read-model tables: one row per ticket and per post session, derived from the fold.
+
+Written in the same transaction as the events that change them; `rows_for_day` gives the
+rows a full rebuild writes, so incremental and rebuilt tables come from one definition.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import aiosqlite
+
+from ..domain.clock import iso
+from ..domain.events import Event
+from ..domain.state import DayState, PostState, Ticket
+
+TICKET_COLS = (
+    "day number n service first_service status priority lang kiosk issued_at first_called_at "
+    "finished_at post staff recalls transfers outcome topics note print_failed intervals"
+).split()
+SESSION_COLS = (
+    "day post session staff services opened_at closed_at paused_s serving_s served calls"
+).split()
+
+
+def _t(at: Any) -> str | None:
+    return iso(at) if at is not None else None
+
+
+def ticket_row(day: str, t: Ticket) -> tuple[Any, ...]:
+    return (
+        day, t.number, t.n, t.service, t.intervals[0].service, t.status, int(t.priority), t.lang,
+        t.kiosk, iso(t.issued_at), _t(t.first_called_at), _t(t.finished_at), t.post, t.staff,
+        t.recalls, t.transfers, t.outcome, json.dumps(list(t.topics)), t.note, t.print_failed,
+        json.dumps([iv.to_json() for iv in t.intervals]),
+    )
+
+
+def session_row(day: str, p: PostState) -> tuple[Any, ...]:
+    return (
+        day, p.id, p.session, p.staff, json.dumps(p.services, sort_keys=True), _t(p.opened_at),
+        _t(p.closed_at), round(p.paused_s, 6), round(p.serving_s, 6), p.served, p.calls,
+    )
+
+
+def _sessions(state: DayState) -> dict[tuple[str, int], PostState]:
+    out = dict(state.sessions)
+    for p in state.posts.values():
+        if p.open:
+            out[(p.id, p.session)] = p
+    return out
+
+
+def touched(state: DayState, events: Iterable[Event]) -> tuple[list[tuple[Any, ...]],
+                                                               list[tuple[Any, ...]]]:
+    """Rows to upsert after `events` were folded into `state`."""
+    day = str(state.day)
+    numbers: set[str] = set()
+    posts: set[str] = set()
+    for e in events:
+        if "number" in e.data:
+            numbers.add(e.data["number"])
+        if "post" in e.data:
+            posts.add(e.data["post"])
+        if e.type in ("post_opened", "post_closed", "notes_purged"):
+            posts.add(e.data.get("post", ""))
+        if e.type == "notes_purged":
+            numbers.update(state.tickets)
+    tickets = [ticket_row(day, state.tickets[n]) for n in numbers if n in state.tickets]
+    sessions = [session_row(day, p) for (pid, _), p in _sessions(state).items() if pid in posts]
+    return tickets, sessions
+
+
+def rows_for_day(state: DayState) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    day = str(state.day)
+    return (
+        [ticket_row(day, t) for t in state.tickets.values()],
+        [session_row(day, p) for p in _sessions(state).values()],
+    )
+
+
+async def upsert(db: aiosqlite.Connection, tickets: list[tuple[Any, ...]],
+                 sessions: list[tuple[Any, ...]]) -> None:
+    if tickets:
+        await db.executemany(
+            f"INSERT OR REPLACE INTO tickets ({','.join(TICKET_COLS)}) "
+            f"VALUES ({','.join('?' * len(TICKET_COLS))})", tickets)
+    if sessions:
+        await db.executemany(
+            f"INSERT OR REPLACE INTO post_sessions ({','.join(SESSION_COLS)}) "
+            f"VALUES ({','.join('?' * len(SESSION_COLS))})", sessions)

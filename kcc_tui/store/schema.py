@@ -1,0 +1,46 @@
+"""Numbered schema migrations. `PRAGMA user_version` is the number applied; a database newer
+than the code is refused rather than misread."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the event log, append-only by trigger, and the read models
+    """
+    CREATE TABLE events (
+        seq     INTEGER PRIMARY KEY,
+        stream  TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        type    TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        day     TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        data    TEXT NOT NULL,
+        UNIQUE (stream, version)
+    );
+    CREATE INDEX events_day ON events (day, seq);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TABLE tickets (
+        day TEXT NOT NULL, number TEXT NOT NULL, n INTEGER NOT NULL,
+        service TEXT NOT NULL, first_service TEXT NOT NULL, status TEXT NOT NULL,
+        priority INTEGER NOT NULL, lang TEXT NOT NULL, kiosk TEXT,
+        issued_at TEXT NOT NULL, first_called_at TEXT, finished_at TEXT,
+        post TEXT, staff TEXT, recalls INTEGER NOT NULL, transfers INTEGER NOT NULL,
+        outcome TEXT, topics TEXT NOT NULL, note TEXT, print_failed TEXT,
+        intervals TEXT NOT NULL,
+        PRIMARY KEY (day, number)
+    );
+    CREATE INDEX tickets_service ON tickets (service, day);
+    CREATE TABLE post_sessions (
+        day TEXT NOT NULL, post TEXT NOT NULL, session INTEGER NOT NULL,
+        staff TEXT, services TEXT NOT NULL, opened_at TEXT NOT NULL, closed_at TEXT,
+        paused_s REAL NOT NULL, serving_s REAL NOT NULL, served INTEGER NOT NULL,
+        calls INTEGER NOT NULL,
+        PRIMARY KEY (day, post, session)
+    );
+    """,
+]
+
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,269 @@
+"""The store contract (DESIGN.md §2) on real SQLite files, with real processes where it matters."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from factories import T0, make_big_office, make_office
+
+from kcc_tui.domain import commands as C
+from kcc_tui.domain.clock import FixedClock, business_day, day_bounds
+from kcc_tui.domain.state import DayState
+from kcc_tui.store import (
+    Store,
+    StoreCorrupt,
+    StoreLocked,
+    StoreMissing,
+    StoreReadOnly,
+    StoreTooNew,
+)
+from kcc_tui.store.eventstore import EVENT_COLS, row_to_event
+
+WORKERS = str(Path(__file__).parent / "workers.py")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "kcc.db"
+
+
+async def busy_day(store: Store, clock: FixedClock) -> None:
+    """A morning with every kind of transition, for rebuild comparisons."""
+    for svc in ["eid", "eid", "rijbewijs", "afhalen", "eid", "rijbewijs"]:
+        await store.execute(C.IssueTicket(svc))
+        clock.advance(minutes=1)
+    await store.execute(C.OpenPost("l1", "an", True))
+    await store.execute(C.OpenPost("l3", "bo", True))
+    await store.execute(C.OpenPost("snel", "cas", True))
+    script = [
+        ("l1", C.CallNext("l1")), ("l1", C.Recall("l1")), ("l1", C.Start("l1")),
+        ("l1", C.Transfer("l1", to_service="rijbewijs")), ("l3", C.CallNext("l3")),
+        ("l3", C.Start("l3")), ("l3", C.Finish("l3", topics=("eid-lost",), note="n")),
+        ("l1", C.CallNext("l1")), ("l1", C.NoShow("l1")), ("l1", C.CallNext("l1")),
+        ("l1", C.Requeue("l1")), ("l1", C.Pause("l1", "koffie")), ("l1", C.Resume("l1")),
+        ("l1", C.CallNext("l1")), ("l1", C.Start("l1")), ("l1", C.Park("l1")),
+        ("snel", C.CallNext("snel")), ("snel", C.Finish("snel")), ("snel", C.ClosePost("snel")),
+    ]
+    for post, cmd in script:
+        clock.advance(minutes=2)
+        await store.execute(cmd, store.state.post(post).staff or "system")
+
+
+async def test_refused_command_appends_nothing(db: Path) -> None:
+    clock = FixedClock(T0)
+    async with Store(db, make_office(), clock=clock, create=True) as a, \
+            Store(db, make_office(), clock=clock) as b:
+        await a.execute(C.IssueTicket("eid"))
+        await a.execute(C.OpenPost("l1", "an", True))
+        await a.execute(C.CallNext("l1"), "an")
+        await b.poll()
+        await a.execute(C.Finish("l1"), "an")  # finished by a…
+        before = await count(db)
+        with pytest.raises(C.Refused, match="no current ticket"):
+            await b.execute(C.Recall("l1"), "an")  # …so b's recall, from stale state, is refused
+        assert await count(db) == before
+
+
+async def count(db: Path) -> int:
+    with sqlite3.connect(db) as c:
+        return int(c.execute("SELECT count(*) FROM events").fetchone()[0])
+
+
+async def test_rebuilt_state_and_read_models_equal_the_live_ones(db: Path) -> None:
+    clock = FixedClock(T0)
+    async with Store(db, make_office(), clock=clock, create=True) as store:
+        await busy_day(store, clock)
+        live_rows = await store.read_models()
+        assert await store.check() == []
+        # the state folded from the log by a fresh process equals the live one
+        async with Store(db, make_office(), clock=clock) as fresh:
+            assert snapshot(fresh.state) == snapshot(store.state)
+        await store.rebuild()
+        assert await store.read_models() == live_rows
+        assert len(live_rows[0]) == 6 and len(live_rows[1]) == 3
+
+
+async def create(db: Path) -> None:
+    async with Store(db, make_big_office(), create=True):
+        pass
+
+
+def snapshot(state: DayState) -> tuple[object, ...]:
+    return (state.seq, state.versions, repr(sorted(state.tickets.items())),
+            repr(sorted(state.posts.items())), state.service_times)
+
+
+async def test_check_reports_a_tampered_read_model(db: Path) -> None:
+    clock = FixedClock(T0)
+    async with Store(db, make_office(), clock=clock, create=True) as store:
+        await busy_day(store, clock)
+        await store.db.execute("UPDATE tickets SET status = 'done' WHERE number = 'A002'")
+        assert any("ticket read model differs" in p for p in await store.check())
+        await store.rebuild()
+        assert await store.check() == []
+
+
+async def test_events_are_append_only(db: Path) -> None:
+    async with Store(db, make_office(), clock=FixedClock(T0), create=True) as store:
+        await store.execute(C.IssueTicket("eid"))
+    with sqlite3.connect(db) as c, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        c.execute("UPDATE events SET actor = 'x'")
+    with sqlite3.connect(db) as c, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        c.execute("DELETE FROM events")
+
+
+async def test_every_connection_uses_wal_and_full_sync(db: Path) -> None:
+    async with Store(db, make_office(), clock=FixedClock(T0), create=True) as store:
+        for conn in (store.db, store._reader):
+            assert conn is not None
+            assert (await (await conn.execute("PRAGMA journal_mode")).fetchone())[0] == "wal"
+            assert (await (await conn.execute("PRAGMA synchronous")).fetchone())[0] == 2
+            assert (await (await conn.execute("PRAGMA foreign_keys")).fetchone())[0] == 1
+            assert (await (await conn.execute("PRAGMA busy_timeout")).fetchone())[0] == 5000
+
+
+async def test_change_feed_sees_another_process(db: Path) -> None:
+    async with Store(db, make_big_office(), create=True) as store:
+        await store.poll()  # prime data_version
+        proc = subprocess.Popen([sys.executable, WORKERS, "append", str(db), "0.3"])
+        seen = []
+        deadline = time.monotonic() + 15
+        while not seen and time.monotonic() < deadline:
+            seen = await store.poll()
+            await asyncio.sleep(0.05)
+        proc.wait(timeout=15)
+        assert [e.type for e in seen] == ["ticket_issued"]
+        assert seen[0].actor == "other"
+        assert "A001" in store.state.tickets
+
+
+def test_many_kiosks_and_counters_never_double_call_or_lose_a_ticket(tmp_path: Path) -> None:
+    db = tmp_path / "kcc.db"
+    done = tmp_path / "kiosks-done"
+    asyncio.run(create(db))
+    per_kiosk = 150
+    counters = [subprocess.Popen([sys.executable, WORKERS, "counter", str(db), f"p{i}",
+                                  str(done), str(i)], stdout=subprocess.PIPE, text=True)
+                for i in range(1, 9)]
+    kiosks = [subprocess.Popen([sys.executable, WORKERS, "kiosk", str(db), str(per_kiosk),
+                                str(100 + i)]) for i in range(4)]
+    for k in kiosks:
+        assert k.wait(timeout=300) == 0
+    done.touch()
+    for c in counters:
+        out, _ = c.communicate(timeout=300)
+        assert c.returncode == 0, out
+
+    with sqlite3.connect(db) as conn:
+        events = [row_to_event(r) for r in conn.execute(f"SELECT {EVENT_COLS} FROM events")]
+    assert len(events) > 2000  # thousands of commands, all committed
+    issued = [e for e in events if e.type == "ticket_issued"]
+    assert len(issued) == 4 * per_kiosk
+    per_service: dict[str, list[int]] = defaultdict(list)
+    for e in issued:
+        per_service[e.data["service"]].append(e.data["n"])
+    for ns in per_service.values():
+        assert sorted(ns) == list(range(1, len(ns) + 1))  # gap-free, no duplicate
+    # every call is of a waiting ticket: calls per ticket = 1 + its requeues
+    calls = Counter(e.data["number"] for e in events if e.type == "ticket_called")
+    requeues = Counter(e.data["number"] for e in events if e.type == "ticket_requeued")
+    assert all(calls[n] == requeues[n] + 1 for n in calls)
+    # every issued ticket is in exactly one final state
+    finals = Counter(e.data["number"] for e in events
+                     if e.type in ("ticket_finished", "ticket_no_show"))
+    assert set(finals) == {e.data["number"] for e in issued}
+    assert set(finals.values()) == {1}
+
+    async def verify() -> None:
+        async with Store(db, make_big_office()) as store:
+            assert await store.check() == []
+
+    asyncio.run(verify())
+
+
+async def test_business_day_rolls_over_at_local_midnight_across_dst(db: Path) -> None:
+    # Saturday 28 March 2026, 23:59:30 in Brussels (UTC+1); DST starts that night.
+    clock = FixedClock(datetime(2026, 3, 28, 22, 59, 30, tzinfo=UTC))
+    async with Store(db, make_office(), clock=clock, create=True) as store:
+        await store.execute(C.IssueTicket("eid"))
+        await store.execute(C.IssueTicket("eid"))
+        assert store.state.day.isoformat() == "2026-03-28"
+        clock.advance(seconds=60)  # 00:00:30 local on Sunday 29 March
+        (e,) = await store.execute(C.IssueTicket("eid"))
+        assert (e.data["number"], str(e.day)) == ("A001", "2026-03-29")
+        assert list(store.state.tickets) == ["A001"]  # a fresh day in memory…
+        rows = (await store.read_models())[0]
+        assert [(r[0], r[1]) for r in rows] == [("2026-03-28", "A001"), ("2026-03-28", "A002"),
+                                                ("2026-03-29", "A001")]  # …history kept
+    # the DST days are 23 and 25 hours long; the day boundary is local midnight
+    start, end = day_bounds(business_day(clock()))
+    assert end - start == timedelta(hours=23)
+    autumn = datetime(2026, 10, 25, 12, tzinfo=UTC)
+    start, end = day_bounds(business_day(autumn))
+    assert end - start == timedelta(hours=25)
+    assert business_day(datetime(2026, 10, 25, 22, 59, tzinfo=UTC)).isoformat() == "2026-10-25"
+    assert business_day(datetime(2026, 10, 25, 23, 0, tzinfo=UTC)).isoformat() == "2026-10-26"
+
+
+# -- bad databases: one clear line each -----------------------------------------------------------
+async def test_missing_database(db: Path) -> None:
+    with pytest.raises(StoreMissing, match=r"does not exist; create it with `kcc init`"):
+        await Store(db, make_office()).open()
+
+
+async def test_corrupt_database(db: Path) -> None:
+    db.write_bytes(b"this is not a database at all" * 200)
+    with pytest.raises(StoreCorrupt, match="is damaged .*restore a backup"):
+        await Store(db, make_office()).open()
+
+
+async def test_newer_schema_is_refused(db: Path) -> None:
+    await create(db)
+    with sqlite3.connect(db) as c:
+        c.execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreTooNew, match="schema 99, this kcc knows up to 1: upgrade kcc"):
+        await Store(db, make_office()).open()
+
+
+async def test_locked_database(db: Path) -> None:
+    async with Store(db, make_office(), create=True, busy_timeout_ms=200) as store:
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(StoreLocked, match="locked by another process; try again"):
+                await store.execute(C.IssueTicket("eid"))
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await store.execute(C.IssueTicket("eid"))  # and recovers once released
+
+
+async def test_read_only_database_refuses_writes_politely(db: Path) -> None:
+    async with Store(db, make_office(), create=True) as store:
+        await store.execute(C.IssueTicket("eid"))
+    async with Store(db, make_office(), readonly=True) as ro:
+        assert "A001" in ro.state.tickets  # still shows the state
+        with pytest.raises(StoreReadOnly, match="read-only: changes are refused"):
+            await ro.execute(C.IssueTicket("eid"))
+        ro.readonly = False  # even past the polite check, SQLite's own refusal is one line
+        with pytest.raises(StoreReadOnly, match="read-only"):
+            await ro.execute(C.IssueTicket("eid"))
+
+
+async def test_backup_while_writing_is_verified(db: Path, tmp_path: Path) -> None:
+    clock = FixedClock(T0)
+    async with Store(db, make_office(), clock=clock, create=True) as store:
+        await busy_day(store, clock)
+        copy = await store.backup(tmp_path / "copy.db")
+        await store.execute(C.IssueTicket("eid"))
+    async with Store(copy, make_office(), clock=clock) as restored:
+        assert await restored.check() == []
+        assert len(restored.state.tickets) == 6
