@@ -39,7 +39,7 @@ def choose_next(state: DayState, office: Office, post_id: str, now: datetime) ->
     services = state.post(post_id).services
     best: Ticket | None = None
     best_key: tuple[int, float, int] | None = None
-    for t in state.tickets.values():
+    for t in state.queue.values():
         if not eligible(t, post_id, services):
             continue
         key = rank_key(t, office, now, services.get(t.service, 1.0), post_id)

@@ -164,10 +164,15 @@ class DayState:
         self.seq = 0
         self.versions: dict[str, int] = {}
         self.tickets: dict[str, Ticket] = {}
+        # The waiting tickets, kept up to date by `apply`: "call next" and the estimators look
+        # at the queue, not at every ticket of the day (which grows to hundreds by noon).
+        self.queue: dict[str, Ticket] = {}
         self.posts: dict[str, PostState] = {}
         self.staff: dict[str, StaffState] = {}
         self.issuing: dict[str, bool] = {}  # coordinator overrides of the configured flag
         self.messages: list[Message] = []
+        # "kind:source" -> last heartbeat; keyed by kind too because a kiosk and its printer
+        # may share an id ("onthaal" in the example office)
         self.devices: dict[str, Device] = {}
         self.calls: list[tuple[datetime, str, str, str]] = []  # phone: at, post, staff, topic
         self.ended = False
@@ -192,11 +197,7 @@ class DayState:
         return self.staff[staff_id]
 
     def waiting(self, service: str | None = None) -> list[Ticket]:
-        return [
-            t
-            for t in self.tickets.values()
-            if t.status == "waiting" and (service is None or t.service == service)
-        ]
+        return [t for t in self.queue.values() if service is None or t.service == service]
 
     def issued_count(self, service: str) -> int:
         return sum(1 for t in self.tickets.values() if t.intervals[0].service == service)
@@ -208,6 +209,13 @@ class DayState:
         handler = _HANDLERS.get(e.type)
         if handler is not None:
             handler(self, e)
+            number = e.data.get("number")
+            t = self.tickets.get(number) if isinstance(number, str) else None
+            if t is not None:
+                if t.status == "waiting":
+                    self.queue[t.number] = t
+                else:
+                    self.queue.pop(t.number, None)
         self.versions[e.stream] = max(self.versions.get(e.stream, 0), e.version)
         if e.seq:
             self.seq = e.seq
@@ -415,7 +423,8 @@ def _print_failed(s: DayState, e: Event) -> None:
 
 def _heartbeat(s: DayState, e: Event) -> None:
     d = e.data
-    s.devices[d["source"]] = Device(d["source"], d["kind"], d["status"], e.at, d.get("detail", ""))
+    device = Device(d["source"], d["kind"], d["status"], e.at, d.get("detail", ""))
+    s.devices[f"{d['kind']}:{d['source']}"] = device
 
 
 def _notes_purged(s: DayState, e: Event) -> None:

@@ -1,0 +1,100 @@
+"""Find, read and validate config.toml.
+
+Every way a file can be wrong ends in a `ConfigError` with a one-line message; the CLI prints it as
+`kcc: <message>` and exits with status 2, so no input may end in a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ConfigError, from_validation_error
+from .settings import Settings
+from .shape import settings_data
+
+ENV_VAR = "KCC_CONFIG"
+DEFAULT_NAME = "config.toml"
+_TOML_AT = re.compile(r"(.*?)\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load and check the configuration.
+
+    Without `path`: the file named by $KCC_CONFIG, else ./config.toml when it exists, else the
+    example office built into the package (so `kcc` runs out of the box).
+    """
+    source, raw = _read(path)
+    return settings_from_document(_parse(raw, source), source)
+
+
+def settings_from_document(doc: dict[str, Any], source: str = DEFAULT_NAME) -> Settings:
+    """Validate an already parsed TOML document; `source` names it in error messages."""
+    try:
+        data = settings_data(doc, source)
+        data["source"] = source
+        # Strict: TOML has real types, so `true` or "15" where a number belongs is a mistake to
+        # report, not something to coerce.
+        return Settings.model_validate(data, strict=True)
+    except ValidationError as err:
+        raise from_validation_error(err, source, Settings) from None
+    except RecursionError:
+        raise ConfigError(source, "values are nested too deeply") from None
+
+
+def example_path() -> str:
+    """Where the built-in example configuration lives (for messages and `kcc config --example`)."""
+    return str(resources.files(__package__) / "example.toml")
+
+
+def _read(path: str | Path | None) -> tuple[str, bytes]:
+    hint = ""
+    if path is None:
+        env = os.environ.get(ENV_VAR, "").strip()
+        if env:
+            path, hint = env, f" (named by ${ENV_VAR})"
+        elif Path(DEFAULT_NAME).is_file():
+            path = DEFAULT_NAME
+        else:
+            example = resources.files(__package__) / "example.toml"
+            return str(example), example.read_bytes()
+    source = str(path)
+    try:
+        return source, Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(source, "file not found" + hint) from None
+    except IsADirectoryError:
+        raise ConfigError(source, "expected a file, found a directory" + hint) from None
+    except PermissionError:
+        raise ConfigError(source, "cannot read the file: permission denied") from None
+    except (OSError, ValueError) as err:  # ValueError: e.g. a NUL byte in the path
+        reason = getattr(err, "strerror", None) or str(err)
+        raise ConfigError(source, f"cannot read the file: {reason}") from None
+
+
+def _parse(raw: bytes, source: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8-sig")  # tolerate the BOM some Windows editors write
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ConfigError(source, "not UTF-8 text; save the file as UTF-8", line=line) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = _TOML_AT.match(str(err))
+        if match is None:
+            raise ConfigError(source, f"invalid TOML: {err}") from None
+        reason, at_line, column = match.groups()
+        raise ConfigError(
+            source, f"invalid TOML: {reason} (column {column})", line=int(at_line)
+        ) from None
+    except RecursionError:
+        raise ConfigError(source, "invalid TOML: values are nested too deeply") from None
+    except (ValueError, OverflowError) as err:
+        raise ConfigError(source, f"invalid TOML: {err}") from None

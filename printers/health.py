@@ -1,0 +1,145 @@
+"""Ask a printer how it is, and turn every failure into a `PrinterStatus` with a one-line reason.
+
+Status comes from the ESC/POS real-time request DLE EOT n, which a printer answers at once
+even while it is offline or busy:
+  n=1 printer status   bit 3 (0x08) offline
+  n=2 offline cause    bit 2 (0x04) cover open, bit 5 (0x20) stopped by paper end
+  n=4 paper sensor     bits 2-3 (0x0C) near end, bits 5-6 (0x60) paper not present
+Every reply byte has the fixed pattern 0xx1xx10 (mask 0x93 == 0x12); anything else is not a
+status reply. We read the bytes ourselves instead of python-escpos `is_online()` /
+`paper_status()`: `paper_status()` reports an empty reply as "paper OK", and neither tells a
+cover open from any other offline cause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from escpos.escpos import Escpos
+from escpos.exceptions import DeviceNotFoundError
+from escpos.printer import Network
+
+from printers.transport import PrinterError, supports_status
+
+DLE_EOT = b"\x10\x04"
+_FIXED_MASK, _FIXED_BITS = 0x93, 0x12
+_OFFLINE = 0x08
+_CAUSE_COVER_OPEN, _CAUSE_PAPER_END = 0x04, 0x20
+_PAPER_NEAR_END, _PAPER_NOT_PRESENT = 0x0C, 0x60
+
+
+class PrinterStatus(StrEnum):
+    OK = "ok"
+    NEAR_END = "near_end"  # paper nearly out: print, but tell the coordinator
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"  # offline for another reason, refused or dropped connection
+    TIMEOUT = "timeout"  # no answer in time
+    MISSING = "missing"  # device, driver or library absent
+    ERROR = "error"  # an I/O failure we did not expect
+    UNKNOWN = "unknown"  # the transport cannot tell (File, Dummy) or the reply made no sense
+
+    @property
+    def blocks_printing(self) -> bool:
+        """Whether a ticket must not be sent: it would not come out, or come out much later."""
+        return self in _BLOCKING
+
+    @property
+    def prints(self) -> bool:
+        """Whether a ticket sent in this state is taken to have come out."""
+        return self in (PrinterStatus.OK, PrinterStatus.NEAR_END, PrinterStatus.UNKNOWN)
+
+
+_BLOCKING = frozenset(
+    {
+        PrinterStatus.PAPER_OUT,
+        PrinterStatus.COVER_OPEN,
+        PrinterStatus.OFFLINE,
+        PrinterStatus.TIMEOUT,
+        PrinterStatus.MISSING,
+        PrinterStatus.ERROR,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReading:
+    status: PrinterStatus
+    reason: str | None = None
+
+
+class _NoAnswer(Exception):
+    """The printer sent nothing back to a status request."""
+
+
+def read_status(printer: Escpos) -> StatusReading:
+    """Query the printer's status. Never raises: failures become a reading with a reason."""
+    if not supports_status(printer):
+        return StatusReading(PrinterStatus.UNKNOWN, "this transport cannot report status")
+    try:
+        online = _query(printer, 1)
+        paper = _query(printer, 4)
+        cause = _query(printer, 2) if online is not None and online & _OFFLINE else 0
+    except _NoAnswer:
+        if isinstance(printer, Network):  # recv() returned b"": the printer hung up
+            return StatusReading(PrinterStatus.OFFLINE, "printer closed the connection")
+        return StatusReading(PrinterStatus.TIMEOUT, "printer did not answer the status request")
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a status
+        return classify_error(exc, printer)
+    if online is None or paper is None or cause is None:
+        return StatusReading(PrinterStatus.UNKNOWN, "printer sent a reply that is not a status")
+    return _decode(online, cause, paper)
+
+
+def _decode(online: int, cause: int, paper: int) -> StatusReading:
+    # Paper first: a roll change is the most common fix and also needs the cover opened.
+    if paper & _PAPER_NOT_PRESENT == _PAPER_NOT_PRESENT or cause & _CAUSE_PAPER_END:
+        return StatusReading(PrinterStatus.PAPER_OUT, "paper out")
+    if cause & _CAUSE_COVER_OPEN:
+        return StatusReading(PrinterStatus.COVER_OPEN, "cover open")
+    if online & _OFFLINE:
+        return StatusReading(PrinterStatus.OFFLINE, "printer reports offline")
+    if paper & _PAPER_NEAR_END:
+        return StatusReading(PrinterStatus.NEAR_END, "paper near end")
+    return StatusReading(PrinterStatus.OK)
+
+
+def _query(printer: Escpos, n: int) -> int | None:
+    """One DLE EOT n round trip: the status byte, or None when the reply is not one."""
+    reply = bytes(printer.query_status(DLE_EOT + bytes([n])))
+    if not reply:
+        raise _NoAnswer
+    byte = reply[-1]  # the newest byte: anything before it is a stale reply
+    return byte if byte & _FIXED_MASK == _FIXED_BITS else None
+
+
+def classify_error(exc: BaseException, printer: Escpos | None = None) -> StatusReading:
+    """The status a failure stands for, with a one-line reason that names the cause."""
+    if isinstance(exc, PrinterError):
+        return StatusReading(PrinterStatus.MISSING, one_line(exc.reason))
+    if isinstance(exc, DeviceNotFoundError):
+        if isinstance(printer, Network):
+            # python-escpos wraps the socket error; its context says refused or silent.
+            cause = exc.__context__
+            where = f"{printer.host}:{printer.port}"
+            if isinstance(cause, TimeoutError):
+                return StatusReading(PrinterStatus.TIMEOUT, f"no answer from {where}")
+            if isinstance(cause, ConnectionRefusedError):
+                return StatusReading(PrinterStatus.OFFLINE, f"{where} refused the connection")
+            return StatusReading(PrinterStatus.OFFLINE, one_line(f"{where}: {cause or exc}"))
+        return StatusReading(PrinterStatus.MISSING, one_line(str(exc)))
+    name = type(exc).__name__  # usb and serial may not be installed: compare by name
+    if name == "NoBackendError":
+        return StatusReading(PrinterStatus.MISSING, "no libusb backend: install libusb-1.0-0")
+    if isinstance(exc, TimeoutError) or name == "USBTimeoutError":
+        return StatusReading(PrinterStatus.TIMEOUT, "printer did not answer in time")
+    if isinstance(exc, ConnectionError):
+        return StatusReading(PrinterStatus.OFFLINE, one_line(f"connection lost: {exc}"))
+    return StatusReading(PrinterStatus.ERROR, one_line(f"{name}: {exc}"))
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Collapse whitespace so a reason fits one log line or alert."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
