@@ -1,0 +1,247 @@
+"""`kcc bench store`: figures for the store contract, printed, never asserted.
+
+1. commands/s of the issue → call → finish cycle next to raw aiosqlite appends (same run);
+2. call-next latency with 8 counter and 4 kiosk processes pressing at once;
+3. change-feed latency to another process;
+4. start-up of a process on a database holding a year of history (~1.25 M events).
+
+Workers are real processes: `python -m kcc_tui.bench.store ROLE ...`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from ..domain import commands as C
+from ..domain.clock import iso
+from ..domain.office import Office, Post, Service, Staff
+from ..store import Store, StoreLocked
+from ..store.connection import connect
+
+
+def bench_office(posts: int = 8) -> Office:
+    svc = {c: Service(code=c, prefix=p, names={"nl": c}, target_wait_min=15, mean_service_min=8)
+           for c, p in [("eid", "A"), ("rijbewijs", "B"), ("attesten", "D")]}
+    every = {c: 1.0 for c in svc}
+    return Office(
+        name="bench", services=svc,
+        posts={f"p{i}": Post(id=f"p{i}", name=f"Loket {i}", services=every)
+               for i in range(1, posts + 1)},
+        staff={f"s{i}": Staff(id=f"s{i}", name=f"S{i}", pin_hash="-")
+               for i in range(1, posts + 1)},
+    )
+
+
+def pct(xs: list[float], p: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s)) - 1))] if s else float("nan")
+
+
+def fmt_ms(xs: list[float]) -> str:
+    if not xs:
+        return "no samples"
+    return (f"p50 {pct(xs, 50) * 1000:.1f} ms, p99 {pct(xs, 99) * 1000:.1f} ms, "
+            f"max {max(xs) * 1000:.1f} ms (n={len(xs)})")
+
+
+# -- 1. throughput ---------------------------------------------------------------------------------
+async def throughput(folder: Path, cycles: int) -> tuple[float, float]:
+    office = bench_office(1)
+    async with Store(folder / "cycle.db", office, create=True) as store:
+        await store.execute(C.OpenPost("p1", "s1", True))
+        t0 = time.perf_counter()
+        for _ in range(cycles):
+            await store.execute(C.IssueTicket("eid"))
+            await store.execute(C.CallNext("p1"), "s1")
+            await store.execute(C.Finish("p1"), "s1")
+        cmd_rate = 3 * cycles / (time.perf_counter() - t0)
+    async with Store(folder / "raw.db", office, create=True):
+        pass  # same schema and pragmas
+    db = await connect(folder / "raw.db")
+    data = json.dumps({"number": "A001", "n": 1, "service": "eid", "lang": "nl",
+                       "priority": False})
+    t0 = time.perf_counter()
+    for i in range(3 * cycles):
+        await db.execute("BEGIN IMMEDIATE")
+        await db.execute("INSERT INTO events (stream, version, type, at, day, actor, data) "
+                         "VALUES (?, ?, 'ticket_issued', ?, '2026-01-01', 'bench', ?)",
+                         ("raw", i + 1, iso(datetime.now(UTC)), data))
+        await db.execute("COMMIT")
+    raw_rate = 3 * cycles / (time.perf_counter() - t0)
+    await db.close()
+    return cmd_rate, raw_rate
+
+
+# -- 2. call-next latency under contention ------------------------------------------------------
+async def _retry(store: Store, cmd: C.Command, actor: str) -> None:
+    while True:
+        try:
+            await store.execute(cmd, actor)
+            return
+        except StoreLocked:
+            await asyncio.sleep(0.005)
+
+
+async def kiosk_worker(db: str, seconds: float, seed: int) -> None:
+    rnd = random.Random(seed)
+    async with Store(db, bench_office()) as store:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            await _retry(store, C.IssueTicket(rnd.choice(["eid", "rijbewijs", "attesten"])), "k")
+            await asyncio.sleep(rnd.uniform(0.0, 0.02))
+
+
+async def counter_worker(db: str, post: str, seconds: float, out: str) -> None:
+    lat: list[float] = []
+    staff = "s" + post[1:]
+    async with Store(db, bench_office()) as store:
+        await _retry(store, C.OpenPost(post, staff, True), staff)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            t0 = time.perf_counter()
+            try:
+                await store.execute(C.CallNext(post), staff)
+            except C.Refused:
+                await asyncio.sleep(0.01)
+                continue
+            lat.append(time.perf_counter() - t0)
+            await _retry(store, C.Finish(post), staff)
+    Path(out).write_text(json.dumps(lat))
+
+
+def contention(folder: Path, seconds: float) -> list[float]:
+    db = folder / "contention.db"
+    asyncio.run(_create(db))
+    me = [sys.executable, "-m", "kcc_tui.bench.store"]
+    outs = [folder / f"lat{i}.json" for i in range(1, 9)]
+    procs = [subprocess.Popen([*me, "counter", str(db), f"p{i}", str(seconds), str(outs[i - 1])])
+             for i in range(1, 9)]
+    procs += [subprocess.Popen([*me, "kiosk", str(db), str(seconds), str(i)]) for i in range(4)]
+    for p in procs:
+        p.wait()
+    return [x for o in outs if o.exists() for x in json.loads(o.read_text())]
+
+
+async def _create(db: Path) -> None:
+    async with Store(db, bench_office(), create=True):
+        pass
+
+
+# -- 3. change feed ----------------------------------------------------------------------------
+async def feed_writer(db: str, n: int, out: str) -> None:
+    stamps = {}
+    async with Store(db, bench_office()) as store:
+        await asyncio.sleep(0.5)  # let the reader start polling
+        for _ in range(n):
+            (e,) = await store.execute(C.IssueTicket("eid"), "w")
+            stamps[e.seq] = time.time()
+            await asyncio.sleep(random.uniform(0.005, 0.03))
+    Path(out).write_text(json.dumps(stamps))
+
+
+async def feed_latency(folder: Path, n: int) -> list[float]:
+    db = folder / "feed.db"
+    await _create(db)
+    out = folder / "feed.json"
+    seen: dict[int, float] = {}
+    async with Store(db, bench_office()) as reader:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "kcc_tui.bench.store", "writer", str(db), str(n), str(out))
+        while len(seen) < n:
+            for e in await reader.poll():
+                seen[e.seq] = time.time()
+            await asyncio.sleep(0.05)  # the apps' poll interval
+        await proc.wait()
+    written = {int(k): v for k, v in json.loads(out.read_text()).items()}
+    return [seen[s] - written[s] for s in written if s in seen]
+
+
+# -- 4. start-up on a year of history ----------------------------------------------------------
+def year_db(path: Path, days: int = 250, tickets_per_day: int = 1240) -> int:
+    """Write a year of synthetic history straight into the log (~5 events per ticket)."""
+    asyncio.run(_create(path))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")  # bulk load only; the store never does this
+    seq = 0
+    day = date.today() - timedelta(days=int(days * 7 / 5) + 1)
+    rows: list[tuple[object, ...]] = []
+    for _ in range(days):
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
+        for i in range(1, tickets_per_day + 1):
+            num = f"A{i:03d}"
+            at = start + timedelta(seconds=i * 20)
+            rows.append((f"numbering:eid:{day}", i, "ticket_issued", iso(at), str(day), "k",
+                         json.dumps({"number": num, "n": i, "service": "eid", "lang": "nl",
+                                     "priority": False})))
+            for v, (t, extra) in enumerate([("ticket_called", {"staff": "s1"}),
+                                            ("ticket_started", {}),
+                                            ("ticket_finished", {"outcome": "done",
+                                                                 "topics": []})], 1):
+                rows.append((f"ticket:{day}:{num}", v, t, iso(at + timedelta(minutes=v)),
+                             str(day), "s1", json.dumps({"number": num, "post": "p1", **extra})))
+        seq += len(rows)
+        conn.executemany("INSERT INTO events (stream, version, type, at, day, actor, data) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        rows.clear()
+        day += timedelta(days=1)
+    conn.commit()
+    conn.close()
+    return seq
+
+
+def startup(path: Path) -> tuple[float, float]:
+    """(whole process, import+open+fold inside it) seconds for a fresh process."""
+    code = ("import asyncio,time,sys;t0=time.perf_counter();"
+            "from kcc_tui.store import Store;from kcc_tui.bench.store import bench_office;"
+            "s=Store(sys.argv[1],bench_office());asyncio.run(s.open());"
+            "print(time.perf_counter()-t0)")
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, check=True)
+    return time.perf_counter() - t0, float(out.stdout)
+
+
+def run(cycles: int = 500, seconds: float = 20.0, feed_n: int = 300,
+        year: Path | None = None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        cmd_rate, raw_rate = asyncio.run(throughput(folder, cycles))
+        print(f"throughput: {cmd_rate:.0f} commands/s (issue→call→finish) vs raw aiosqlite "
+              f"appends {raw_rate:.0f}/s = {100 * cmd_rate / raw_rate:.0f} % of raw")
+        lat = contention(folder, seconds)
+        print(f"call-next latency, 8 counters + 4 kiosks for {seconds:.0f} s: {fmt_ms(lat)}")
+        feed = asyncio.run(feed_latency(folder, feed_n))
+        print(f"change feed to another process (50 ms poll): {fmt_ms(feed)}")
+    path = year or Path(tempfile.gettempdir()) / "kcc-bench-year.db"
+    if not path.exists():
+        t0 = time.perf_counter()
+        n = year_db(path)
+        print(f"(wrote {n} events of history to {path} in {time.perf_counter() - t0:.0f} s)")
+    events = sqlite3.connect(path).execute("SELECT count(*) FROM events").fetchone()[0]
+    times = [startup(path) for _ in range(3)]
+    print(f"start-up on {events} events ({os.path.getsize(path) / 1e6:.0f} MB): whole process "
+          f"best {min(t[0] for t in times):.2f} s / worst {max(t[0] for t in times):.2f} s; "
+          f"import+open+fold {min(t[1] for t in times):.2f} s")
+
+
+if __name__ == "__main__":
+    role, *args = sys.argv[1:]
+    if role == "kiosk":
+        asyncio.run(kiosk_worker(args[0], float(args[1]), int(args[2])))
+    elif role == "counter":
+        asyncio.run(counter_worker(args[0], args[1], float(args[2]), args[3]))
+    elif role == "writer":
+        asyncio.run(feed_writer(args[0], int(args[1]), args[2]))

@@ -1,0 +1,25 @@
+"""`kcc bench ...`: benchmark programs that print figures (never pass/fail)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def bench() -> None:
+    """Measure: prints figures, asserts nothing."""
+
+
+@bench.command("store")
+@click.option("--cycles", default=500, show_default=True, help="issue→call→finish cycles")
+@click.option("--seconds", default=20.0, show_default=True, help="contention run length")
+@click.option("--feed", default=300, show_default=True, help="events for the feed latency")
+@click.option("--year-db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="history database to reuse (made once if missing)")
+def bench_store(cycles: int, seconds: float, feed: int, year_db: Path | None) -> None:
+    """Throughput, call-next latency under contention, change-feed latency, start-up."""
+    from ..bench import store
+
+    store.run(cycles, seconds, feed, year_db)
