@@ -155,12 +155,18 @@ def test_many_kiosks_and_counters_never_double_call_or_lose_a_ticket(tmp_path: P
                 for i in range(1, 9)]
     kiosks = [subprocess.Popen([sys.executable, WORKERS, "kiosk", str(db), str(per_kiosk),
                                 str(100 + i)]) for i in range(4)]
-    for k in kiosks:
-        assert k.wait(timeout=300) == 0
-    done.touch()
-    for c in counters:
-        out, _ = c.communicate(timeout=300)
-        assert c.returncode == 0, out
+    try:
+        for k in kiosks:
+            assert k.wait(timeout=300) == 0
+        done.touch()
+        for c in counters:
+            out, _ = c.communicate(timeout=300)
+            assert c.returncode == 0, out
+    finally:
+        done.touch()
+        for p in kiosks + counters:
+            if p.poll() is None:
+                p.kill()
 
     with sqlite3.connect(db) as conn:
         events = [row_to_event(r) for r in conn.execute(f"SELECT {EVENT_COLS} FROM events")]

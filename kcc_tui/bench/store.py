@@ -207,7 +207,7 @@ def startup(path: Path) -> tuple[float, float]:
     code = ("import asyncio,time,sys;t0=time.perf_counter();"
             "from kcc_tui.store import Store;from kcc_tui.bench.store import bench_office;"
             "s=Store(sys.argv[1],bench_office());asyncio.run(s.open());"
-            "print(time.perf_counter()-t0)")
+            "print(time.perf_counter()-t0);asyncio.run(s.close())")
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True)

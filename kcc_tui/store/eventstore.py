@@ -27,7 +27,14 @@ from ..domain.office import Office
 from ..domain.state import DayState
 from . import readmodels
 from .connection import connect, writable
-from .errors import StoreError, StoreLocked, StoreReadOnly, StoreTooNew, translate
+from .errors import (
+    StoreError,
+    StoreLocked,
+    StoreMissing,
+    StoreReadOnly,
+    StoreTooNew,
+    translate,
+)
 from .schema import LATEST, MIGRATIONS
 
 EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
@@ -59,6 +66,7 @@ class Store:
         self._read_lock = asyncio.Lock()
         self._data_version: int | None = None
         self._lock_fd: int | None = None
+        self._file_id: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
 
     def today(self) -> date:
         return business_day(self.clock(), self.office.timezone)
@@ -71,6 +79,7 @@ class Store:
                                  readonly=readonly, create=self.create)
         self.readonly = readonly
         try:
+            self._file_id = _file_id(self.path)
             await self._migrate()
             self._reader = await connect(self.path, busy_timeout_ms=self.busy_timeout_ms,
                                          readonly=readonly)
@@ -165,6 +174,7 @@ class Store:
 
         Cheap when idle (one `PRAGMA data_version`), so apps may call it every ~50 ms.
         """
+        self._check_file()
         if self.today() != self.state.day:
             await self.reload()
             return []
@@ -199,6 +209,12 @@ class Store:
             cur = await (self._reader or self.db).execute(sql, args)
             return [row_to_event(r) for r in await cur.fetchall()]
 
+    def _check_file(self) -> None:
+        """Open connections keep reading a file that was removed or replaced (say, by a restore
+        from backup) and never see another change: treat that as losing the store."""
+        if self._file_id is not None and _file_id(self.path) != self._file_id:
+            raise StoreMissing(f"database {self.path} was removed or replaced; reopening")
+
     # -- writing ---------------------------------------------------------------------------
     async def execute(self, command: Command, actor: str = "system") -> list[Event]:
         """Run one command in one BEGIN IMMEDIATE transaction; return the events appended.
@@ -208,6 +224,7 @@ class Store:
         """
         if self.readonly:
             raise StoreReadOnly(f"database {self.path} is read-only: changes are refused")
+        self._check_file()
         if self.today() != self.state.day:
             await self.reload()
         async with self._write_lock:
@@ -225,9 +242,9 @@ class Store:
             raise translate(e, str(self.path)) from None
         refusal: Refused | None = None
         try:
-            cur = await db.execute(
+            rows = await db.execute_fetchall(
                 f"SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq", (self.state.seq,))
-            self._fold(row_to_event(r) for r in await cur.fetchall())
+            self._fold(row_to_event(r) for r in rows)
             ctx = Ctx(self.state, self.office, self.clock(), actor)
             try:
                 new = command.decide(ctx)
@@ -236,16 +253,19 @@ class Store:
             except Refused:
                 await db.execute("ROLLBACK")
                 raise
+            # Caught up inside the write lock, so the log ends at state.seq: number the new
+            # events ourselves (the primary key refuses it if that were ever wrong) and append
+            # them in one statement.
             stored = []
-            for ev in new:
+            for i, ev in enumerate(new, start=self.state.seq + 1):
                 check_event(ev.type, ev.data)
-                cur = await db.execute(
-                    "INSERT INTO events (stream, version, type, at, day, actor, data) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (ev.stream, ev.version, ev.type, iso(ev.at), str(ev.day), ev.actor,
-                     json.dumps(ev.data, ensure_ascii=False, separators=(",", ":"))))
                 stored.append(Event(ev.type, ev.stream, ev.version, ev.at, ev.day, ev.actor,
-                                    ev.data, cur.lastrowid or 0))
+                                    ev.data, i))
+            await db.executemany(
+                f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.seq, e.stream, e.version, e.type, iso(e.at), str(e.day), e.actor,
+                  json.dumps(e.data, ensure_ascii=False, separators=(",", ":")))
+                 for e in stored])
             self._fold(stored)
             await readmodels.upsert(db, *readmodels.touched(self.state, stored))
             await db.execute("COMMIT")
@@ -269,6 +289,9 @@ class Store:
         sleeping in SQLite's busy back-off, which cuts the latency tail."""
         fd = self._lock_fd
         if fd is None:
+            return
+        with contextlib.suppress(BlockingIOError):  # uncontended: no thread hop
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         fut = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX))
         try:
@@ -364,6 +387,14 @@ class Store:
         if not result or result[0] != "ok":
             raise StoreError(f"backup {target} failed its integrity check: {result}")
         return target
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _release(done: asyncio.Future[None], fd: int) -> None:
