@@ -273,3 +273,17 @@ async def test_backup_while_writing_is_verified(db: Path, tmp_path: Path) -> Non
     async with Store(copy, make_office(), clock=clock) as restored:
         assert await restored.check() == []
         assert len(restored.state.tickets) == 6
+
+
+async def test_an_event_this_kcc_does_not_know_stops_the_reader_with_a_clear_line(
+        db: Path) -> None:
+    async with Store(db, make_office(), create=True) as store:
+        await store.execute(C.IssueTicket("eid"))
+        with sqlite3.connect(db) as c:  # as a newer kcc would write it
+            c.execute("INSERT INTO events (stream, version, type, at, day, actor, data) "
+                      "SELECT 'x', 1, 'ticket_teleported', at, day, 'k', '{}' FROM events")
+        with pytest.raises(StoreTooNew, match=r"event #2 cannot be read \(unknown event type "
+                                              r"'ticket_teleported'.*upgrade kcc"):
+            await store.poll()
+        with pytest.raises(StoreTooNew, match="event #2 cannot be read"):
+            await store.execute(C.IssueTicket("eid"))  # nothing is decided on a misread state

@@ -78,7 +78,9 @@ def _post_action(env: Env, post_id: str, make: C.Command, verb: str) -> None:
     env.known("post", post_id)
 
     async def body(store: Store) -> None:
-        actor = store.state.post(post_id).staff or "system"
+        # the staff member logging in, or the one at the post, acts; otherwise the admin
+        actor = (make.staff if isinstance(make, C.OpenPost)
+                 else store.state.post(post_id).staff or "system")
         events = await store.execute(make, actor)
         number = next((e.data["number"] for e in events if "number" in e.data), None)
         number = number or store.state.post(post_id).current

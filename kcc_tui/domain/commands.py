@@ -340,6 +340,18 @@ class Login(Command):
 
 
 @dataclass(frozen=True)
+class RecordPinChange(Command):
+    """A PIN was changed (the hash lives in config.toml; the log keeps who and when)."""
+
+    staff: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        if self.staff not in c.office.staff:
+            raise Refused(f"unknown staff id {self.staff!r}")
+        return [c.event("staff_pin_changed", f"staff:{self.staff}:{c.day}", staff=self.staff)]
+
+
+@dataclass(frozen=True)
 class Logout(Command):
     staff: str
 

@@ -52,6 +52,7 @@ SCHEMA: dict[str, frozenset[str]] = {
         "staff_login_failed": "staff",
         "staff_locked": "staff until",
         "staff_moved": "staff to_post",
+        "staff_pin_changed": "staff",
         "service_issuing_changed": "service issuing",
         "message_broadcast": "text targets",
         "phone_call_registered": "post staff topic",

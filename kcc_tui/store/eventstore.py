@@ -22,7 +22,7 @@ import aiosqlite
 
 from ..domain.clock import Clock, business_day, iso, parse_iso, system_clock
 from ..domain.commands import Command, Ctx, Refused, RefusedWithEvents
-from ..domain.events import Event, check_event
+from ..domain.events import BadEvent, Event, check_event
 from ..domain.office import Office
 from ..domain.state import DayState
 from . import readmodels
@@ -41,9 +41,17 @@ EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
 
 
 def row_to_event(row: Iterable[Any]) -> Event:
+    """A stored event, checked: one this kcc does not understand (a newer version wrote it, or
+    the row was damaged) stops the reader with a clear message rather than being misread."""
     seq, stream, version, type_, at, day, actor, data = row
-    return Event(type_, stream, version, parse_iso(at), date.fromisoformat(day), actor,
-                 json.loads(data), seq)
+    try:
+        payload = json.loads(data)
+        check_event(type_, payload)
+        return Event(type_, stream, version, parse_iso(at), date.fromisoformat(day), actor,
+                     payload, seq)
+    except (BadEvent, ValueError, TypeError) as e:
+        raise StoreTooNew(f"event #{seq} cannot be read ({e}); upgrade kcc or restore a "
+                          "backup") from None
 
 
 class Store:
@@ -208,6 +216,23 @@ class Store:
         async with self._read_lock:
             cur = await (self._reader or self.db).execute(sql, args)
             return [row_to_event(r) for r in await cur.fetchall()]
+
+    async def audit(self, staff: str | None = None, day: date | None = None,
+                    limit: int = 10_000) -> list[Event]:
+        """Events by or about a staff member (actor or `data.staff`), optionally of one day."""
+        sql = f"SELECT {EVENT_COLS} FROM events WHERE 1"
+        args: list[Any] = []
+        if staff is not None:
+            sql += " AND (actor = ? OR json_extract(data, '$.staff') = ?)"
+            args += [staff, staff]
+        if day is not None:
+            sql += " AND day = ?"
+            args.append(str(day))
+        sql += " ORDER BY seq LIMIT ?"
+        args.append(limit)
+        async with self._read_lock:
+            rows = await (self._reader or self.db).execute_fetchall(sql, args)
+        return [row_to_event(r) for r in rows]
 
     def _check_file(self) -> None:
         """Open connections keep reading a file that was removed or replaced (say, by a restore

@@ -1,0 +1,112 @@
+"""Admin tasks: `kcc staff set-pin`, `kcc audit`, `kcc store restore`, daily backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+import tomlkit
+
+from ..config import example_path
+from ..domain import commands as C
+from ..domain.clock import local
+from ..domain.pins import hash_pin
+from ..store import Store
+from ..store.backups import daily_backup, restore
+from .common import Env, emit, fail, pass_env, run
+from .views import event_json
+
+
+@click.command("set-pin")
+@click.argument("staff_id", metavar="STAFF")
+@click.option("--pin", prompt="New PIN", hide_input=True, confirmation_prompt=True,
+              help="the new PIN (asked for when left out, so it stays out of shell history)")
+@pass_env
+def set_pin(env: Env, staff_id: str, pin: str) -> None:
+    """Change a staff member's PIN: its scrypt hash is written into config.toml."""
+    env.known("staff", staff_id)
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        raise click.BadParameter("a PIN is 4 to 12 digits", param_hint="--pin")
+    source = Path(env.settings.source)
+    if str(source) == str(example_path()):
+        fail("the built-in example office cannot be changed: copy it to ./config.toml first",
+             code=2, as_json=env.json)
+    try:
+        doc = tomlkit.parse(source.read_text(encoding="utf-8"))
+        doc["staff"][staff_id]["pin_hash"] = hash_pin(pin)  # type: ignore[index]
+        source.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    except OSError as e:
+        fail(f"{source}: cannot write the new PIN ({e.strerror})", as_json=env.json)
+
+    async def body(store: Store) -> None:
+        await store.execute(C.RecordPinChange(staff_id))
+        emit(env, {"staff": staff_id, "config": str(source)},
+             f"PIN of {staff_id} changed in {source}; running apps use it at the next login")
+
+    run(env, body)
+
+
+@click.command()
+@click.option("--staff", "staff_id", default=None, help="only what this staff member did")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="YYYY-MM-DD")
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True)
+@pass_env
+def audit(env: Env, staff_id: str | None, day: datetime | None, limit: int) -> None:
+    """Who did what: every event with its actor, oldest first."""
+    if staff_id is not None:
+        env.known("staff", staff_id)
+
+    async def body(store: Store) -> None:
+        events = await store.audit(staff_id, day.date() if day else None, limit)
+        tz = store.office.timezone
+        lines = [f"{local(e.at, tz):%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.type:<24} "
+                 f"{_summary(e.data)}" for e in events]
+        emit(env, {"events": [event_json(e) for e in events]}, "\n".join(lines) or "nothing")
+
+    run(env, body)
+
+
+def _summary(data: dict[str, object]) -> str:
+    keys = ("number", "post", "staff", "service", "to_post", "reason", "outcome", "topic")
+    return " ".join(f"{k}={data[k]}" for k in keys if data.get(k) not in (None, ""))
+
+
+@click.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@pass_env
+def store_restore(env: Env, backup: Path, yes: bool) -> None:
+    """Replace the database's content with BACKUP (verified first; the current content is
+    kept beside it as <db>.before-restore-<time>). Running apps reconnect by themselves."""
+    if not yes:
+        click.confirm(f"Replace the content of {env.db_path} with {backup}?", abort=True)
+    try:
+        kept = restore(backup, env.db_path)
+    except (OSError, sqlite3.Error, ValueError) as e:
+        fail(f"restore refused: {e}", as_json=env.json)
+    emit(env, {"restored": str(backup), "previous": str(kept) if kept else None},
+         f"restored {backup} into {env.db_path}" + (f" (previous content: {kept})" if kept else ""))
+
+
+@click.command("daily-backup")
+@pass_env
+def store_daily_backup(env: Env) -> None:
+    """Today's backup into [store] backup_dir, keeping [store] backup_keep days (for cron or a
+    systemd timer; safe to run more than once a day)."""
+    s = env.settings.store
+
+    async def body(store: Store) -> None:
+        path, removed = await daily_backup(store, Path(s.backup_dir), s.backup_keep, date.today())
+        emit(env, {"backup": str(path), "removed": [str(p) for p in removed]},
+             f"backup {path} (verified); removed {len(removed)} older than {s.backup_keep} days")
+
+    run(env, body)
+
+
+def register(staff: click.Group, store: click.Group) -> None:
+    staff.add_command(set_pin)
+    store.add_command(store_restore)
+    store.add_command(store_daily_backup)
+
