@@ -105,8 +105,22 @@ def store_daily_backup(env: Env) -> None:
     run(env, body)
 
 
+@click.command("purge-notes")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="keep this many days (default: [privacy] notes_retention_days)")
+@pass_env
+def store_purge_notes(env: Env, days: int | None) -> None:
+    """Remove free-text notes older than the retention period; every KPI stays."""
+
+    async def body(store: Store) -> None:
+        (e,) = await store.execute(C.PurgeNotes(days))
+        emit(env, {"before": e.data["before"]}, f"notes before {e.data['before']} removed")
+
+    run(env, body)
+
+
 def register(staff: click.Group, store: click.Group) -> None:
     staff.add_command(set_pin)
-    store.add_command(store_restore)
-    store.add_command(store_daily_backup)
+    for cmd in (store_restore, store_daily_backup, store_purge_notes):
+        store.add_command(cmd)
 

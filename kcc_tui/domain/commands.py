@@ -188,6 +188,11 @@ class CallTicket(Command):
         return _call(c, self.post, t, specific=True)
 
 
+def check_note(c: Ctx, note: str | None) -> None:
+    if note and not c.office.privacy.allow_notes:
+        raise Refused("free-text notes are switched off here ([privacy] allow_notes)")
+
+
 def find_ticket(c: Ctx, number: str) -> Ticket:
     t = c.state.tickets.get(number.upper())
     if t is None:
@@ -248,6 +253,7 @@ class Finish(Command):
                 raise Refused(f"unknown topic {topic!r} (known: {', '.join(c.office.topics)})")
         if c.office.routing.require_topic and not self.topics:
             raise Refused("a topic is required to finish a ticket")
+        check_note(c, self.note)
         data: dict[str, Any] = dict(post=self.post, outcome=self.outcome, topics=list(self.topics))
         if self.note:
             data["note"] = self.note
@@ -487,6 +493,23 @@ class RegisterCall(Command):
 
 
 # -- office --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PurgeNotes(Command):
+    """Remove notes older than the retention period. The purge is itself an event, so history
+    is never rewritten silently; the store deletes the note texts it names."""
+
+    retention_days: int | None = None
+
+    def decide(self, c: Ctx) -> list[Event]:
+        days = self.retention_days or c.office.privacy.notes_retention_days
+        if days < 1:
+            raise Refused("retention must be at least 1 day")
+        before = c.day - timedelta(days=days)
+        return [c.event("notes_purged", f"office:{c.day}", before=str(before),
+                        retention_days=days)]
+
+
+
 @dataclass(frozen=True)
 class SetIssuing(Command):
     service: str

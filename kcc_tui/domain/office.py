@@ -82,6 +82,14 @@ class Routing(Frozen):
     lockout_minutes: float = Field(default=5, gt=0)
 
 
+class Privacy(Frozen):
+    """Tickets carry no names. Free-text notes are the only personal data kcc may hold; they
+    are kept apart from the event log and removed after `notes_retention_days`."""
+
+    allow_notes: bool = True
+    notes_retention_days: int = Field(default=90, ge=1)
+
+
 class OpeningHours(Frozen):
     # weekday name (mon..sun) -> list of [open, close] intervals in local time
     days: dict[str, list[tuple[time, time]]] = {}
@@ -100,6 +108,7 @@ class Office(Frozen):
     outcomes: tuple[str, ...] = ("done", "incomplete", "referred")
     routing: Routing = Routing()
     hours: OpeningHours = OpeningHours()
+    privacy: Privacy = Privacy()
 
     def service_by_prefix(self, prefix: str) -> Service | None:
         return next((s for s in self.services.values() if s.prefix == prefix), None)

@@ -38,15 +38,20 @@ from .errors import (
 from .schema import LATEST, MIGRATIONS
 
 EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
+# Events with their note text, if any (notes live in their own table: see schema migration 2).
+SELECT_EVENTS = ("SELECT e.seq, e.stream, e.version, e.type, e.at, e.day, e.actor, e.data, "
+                 "n.text FROM events e LEFT JOIN notes n ON n.seq = e.seq")
 
 
 def row_to_event(row: Iterable[Any]) -> Event:
     """A stored event, checked: one this kcc does not understand (a newer version wrote it, or
     the row was damaged) stops the reader with a clear message rather than being misread."""
-    seq, stream, version, type_, at, day, actor, data = row
+    seq, stream, version, type_, at, day, actor, data, *note = row
     try:
         payload = json.loads(data)
         check_event(type_, payload)
+        if note and note[0] is not None:
+            payload["note"] = note[0]
         return Event(type_, stream, version, parse_iso(at), date.fromisoformat(day), actor,
                      payload, seq)
     except (BadEvent, ValueError, TypeError) as e:
@@ -157,7 +162,7 @@ class Store:
             top = await (await reader.execute("SELECT max(seq) FROM events")).fetchone()
             high = (top[0] or 0) if top else 0
             cur = await reader.execute(
-                f"SELECT {EVENT_COLS} FROM events WHERE day = ? AND seq <= ? ORDER BY seq",
+                f"{SELECT_EVENTS} WHERE e.day = ? AND e.seq <= ? ORDER BY e.seq",
                 (str(state.day), high))
             for r in await cur.fetchall():
                 state.apply(row_to_event(r))
@@ -197,7 +202,7 @@ class Store:
                     return []
                 self._data_version = dv
                 cur = await reader.execute(
-                    f"SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq",
+                    f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
                     (self.state.seq,))
                 rows = await cur.fetchall()
             except sqlite3.Error as e:
@@ -206,12 +211,12 @@ class Store:
 
     async def events(self, since: int = 0, limit: int = 1000,
                      day: date | None = None) -> list[Event]:
-        sql = f"SELECT {EVENT_COLS} FROM events WHERE seq > ?"
+        sql = f"{SELECT_EVENTS} WHERE e.seq > ?"
         args: list[Any] = [since]
         if day is not None:
-            sql += " AND day = ?"
+            sql += " AND e.day = ?"
             args.append(str(day))
-        sql += " ORDER BY seq LIMIT ?"
+        sql += " ORDER BY e.seq LIMIT ?"
         args.append(limit)
         async with self._read_lock:
             cur = await (self._reader or self.db).execute(sql, args)
@@ -220,15 +225,15 @@ class Store:
     async def audit(self, staff: str | None = None, day: date | None = None,
                     limit: int = 10_000) -> list[Event]:
         """Events by or about a staff member (actor or `data.staff`), optionally of one day."""
-        sql = f"SELECT {EVENT_COLS} FROM events WHERE 1"
+        sql = f"{SELECT_EVENTS} WHERE 1"
         args: list[Any] = []
         if staff is not None:
-            sql += " AND (actor = ? OR json_extract(data, '$.staff') = ?)"
+            sql += " AND (e.actor = ? OR json_extract(e.data, '$.staff') = ?)"
             args += [staff, staff]
         if day is not None:
-            sql += " AND day = ?"
+            sql += " AND e.day = ?"
             args.append(str(day))
-        sql += " ORDER BY seq LIMIT ?"
+        sql += " ORDER BY e.seq LIMIT ?"
         args.append(limit)
         async with self._read_lock:
             rows = await (self._reader or self.db).execute_fetchall(sql, args)
@@ -268,7 +273,7 @@ class Store:
         refusal: Refused | None = None
         try:
             rows = await db.execute_fetchall(
-                f"SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq", (self.state.seq,))
+                f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq", (self.state.seq,))
             self._fold(row_to_event(r) for r in rows)
             ctx = Ctx(self.state, self.office, self.clock(), actor)
             try:
@@ -289,8 +294,17 @@ class Store:
             await db.executemany(
                 f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(e.seq, e.stream, e.version, e.type, iso(e.at), str(e.day), e.actor,
-                  json.dumps(e.data, ensure_ascii=False, separators=(",", ":")))
+                  json.dumps(_without_note(e.data), ensure_ascii=False, separators=(",", ":")))
                  for e in stored])
+            notes = [(e.seq, str(e.day), e.data["note"]) for e in stored
+                     if isinstance(e.data.get("note"), str)]
+            if notes:
+                await db.executemany("INSERT INTO notes (seq, day, text) VALUES (?, ?, ?)", notes)
+            for e in stored:
+                if e.type == "notes_purged":
+                    await db.execute("DELETE FROM notes WHERE day < ?", (e.data["before"],))
+                    await db.execute("UPDATE tickets SET note = NULL WHERE day < ?",
+                                     (e.data["before"],))
             self._fold(stored)
             await readmodels.upsert(db, *readmodels.touched(self.state, stored))
             await db.execute("COMMIT")
@@ -358,7 +372,7 @@ class Store:
 
     async def _days(self, db: aiosqlite.Connection):  # type: ignore[no-untyped-def]
         """Yield the folded state of every business day in the log, oldest first."""
-        cur = await db.execute(f"SELECT {EVENT_COLS} FROM events ORDER BY day, seq")
+        cur = await db.execute(f"{SELECT_EVENTS} ORDER BY e.day, e.seq")
         state: DayState | None = None
         while rows := await cur.fetchmany(5000):
             for row in rows:
@@ -420,6 +434,13 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+def _without_note(data: dict[str, Any]) -> dict[str, Any]:
+    """Event data as stored: a note's text goes to the notes table, the log keeps `true`."""
+    if isinstance(data.get("note"), str):
+        return {**data, "note": True}
+    return data
 
 
 def _release(done: asyncio.Future[None], fd: int) -> None:

@@ -41,6 +41,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (day, post, session)
     );
     """,
+    # 2: free-text notes live beside the log, so a retention purge can delete them without
+    # touching the append-only events (whose data then says only "note": true)
+    """
+    CREATE TABLE notes (
+        seq  INTEGER PRIMARY KEY REFERENCES events (seq),
+        day  TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX notes_day ON notes (day);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
