@@ -178,6 +178,9 @@ class DayState:
         self.ended = False
         # service code -> (count, total seconds) of today's service times, for the estimator
         self.service_times: dict[str, tuple[int, float]] = {}
+        # (post, reason, paused at, resumed at) of today's pauses that ended in a resume: when
+        # staff pause and for how long, for the wait forecast
+        self.pauses: list[tuple[str, str, datetime, datetime]] = []
         self.last_event: Event | None = None
         # closed post sessions of today, for the read model: (post, session) -> snapshot
         self.sessions: dict[tuple[str, int], PostState] = {}
@@ -302,7 +305,7 @@ def _ticket_finished(s: DayState, e: Event) -> None:
     t.status = "done"
     t.outcome = e.data["outcome"]
     t.topics = tuple(e.data["topics"])
-    t.note = e.data.get("note") or None
+    t.note = _note(e)
     post = s.post(e.data["post"])
     post.served += 1
     post.no_show_streak = 0
@@ -315,8 +318,14 @@ def _ticket_transferred(s: DayState, e: Event) -> None:
     _requeue(t, e, t.service)
     t.head = e.data["position"] == "head"
     t.target_post = e.data.get("to_post")
-    if e.data.get("note"):
-        t.note = e.data["note"]
+    if _note(e):
+        t.note = _note(e)
+
+
+def _note(e: Event) -> str | None:
+    """The note text, or None when there is none or it was purged (the store leaves `true`)."""
+    note = e.data.get("note")
+    return note if isinstance(note, str) and note else None
 
 
 def _ticket_parked(s: DayState, e: Event) -> None:
@@ -361,6 +370,7 @@ def _post_resumed(s: DayState, e: Event) -> None:
     p = s.post(e.data["post"])
     if p.paused_at is not None:
         p.paused_s += (e.at - p.paused_at).total_seconds()
+        s.pauses.append((p.id, p.pause_reason or "", p.paused_at, e.at))
     p.pause_reason = p.paused_at = None
     p.last_change = e.at
 
@@ -428,8 +438,9 @@ def _heartbeat(s: DayState, e: Event) -> None:
 
 
 def _notes_purged(s: DayState, e: Event) -> None:
-    for t in s.tickets.values():
-        t.note = None
+    if str(s.day) < e.data["before"]:  # only days before the cut-off lose their notes
+        for t in s.tickets.values():
+            t.note = None
 
 
 def _day_ended(s: DayState, e: Event) -> None:
