@@ -113,7 +113,7 @@ def test_backup_while_writing_then_restore(office_dir: Path) -> None:
         assert p.returncode == 0, p.stdout
         backups.append(json.loads(p.stdout)["backup"])
     writer.wait(timeout=60)
-    for i in range(5):
+    for _ in range(5):
         kcc(office_dir, "ticket", "issue", "reispas")
     p = kcc(office_dir, "--json", "store", "restore", backups[0], "--yes")
     assert p.returncode == 0, p.stdout

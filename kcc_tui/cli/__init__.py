@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import admin_cmds, app_cmds, bench_cmds, office_cmds, serve_cmds, store_cmds
+from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cmds, store_cmds
 from .common import Env, fail
 
 
@@ -28,7 +28,7 @@ COMMANDS: list[click.Command] = [
     office_cmds.broadcast, office_cmds.day, office_cmds.state, office_cmds.events,
     store_cmds.init, store_cmds.store,
     app_cmds.kiosk, app_cmds.counter, app_cmds.display, app_cmds.coordinator,
-    bench_cmds.bench, admin_cmds.audit, serve_cmds.serve,
+    bench_cmds.bench, admin_cmds.audit, serve_cmds.serve, demo_cmds.demo,
     # more commands: add one line each below (kept one per line to merge cleanly)
 ]
 for _cmd in COMMANDS:

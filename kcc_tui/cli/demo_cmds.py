@@ -1,0 +1,59 @@
+"""`kcc demo`: the office in one terminal, optionally busy with simulated citizens."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from ..store import Store
+from .common import Env, fail, pass_env
+
+
+@click.command()
+@click.option("--simulate", is_flag=True,
+              help="simulated citizens take tickets and staff at the other posts serve them")
+@click.option("--speed", type=click.FloatRange(min=1), default=20.0, show_default=True,
+              help="with --simulate: how much faster than real a service goes")
+@click.option("--rate", type=click.FloatRange(min=0.1), default=12.0, show_default=True,
+              help="with --simulate: citizens per minute")
+@click.option("--detach", is_flag=True, help="start it in the background; attach later")
+@click.option("--stop", is_flag=True, help="stop a demo running in the background")
+@click.option("--socket", default="kcc-demo", hidden=True, help="tmux server name (tests)")
+@pass_env
+def demo(env: Env, simulate: bool, speed: float, rate: float, detach: bool, stop: bool,
+         socket: str) -> None:
+    """Kiosk, two counters, the wall display and the coordinator pane in one terminal."""
+    from ..demo.launch import Demo, DemoError, tabs
+
+    settings = env.settings
+    try:
+        d = Demo(db=env.db_path, config=env.config, socket=socket)
+    except DemoError as e:
+        fail(str(e))
+    if stop:
+        d.stop()
+        click.echo("demo stopped")
+        return
+
+    async def create() -> None:
+        async with Store(env.db_path, settings.office, create=True):
+            pass  # the apps and the driver find it ready
+
+    asyncio.run(create())
+    posts = list(settings.office.posts)
+    counters = [p for p in ("loket1", "snelbalie") if p in posts] or posts[:2]
+    try:
+        d.start(tabs(next(iter(settings.kiosks)), next(iter(settings.displays)), counters),
+                simulate=simulate, skip=counters, speed=speed, rate=rate)
+    except DemoError as e:
+        fail(str(e))
+    if detach or not sys.stdin.isatty():
+        click.echo(f"demo running in the background: `tmux -L {socket} attach` to watch, "
+                   f"`kcc demo --stop` to end it")
+        return
+    try:
+        d.attach()
+    finally:
+        d.stop()
