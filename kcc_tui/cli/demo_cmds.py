@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
+from pathlib import Path
 
 import click
+import tomlkit
 
 from ..store import Store
 from .common import Env, fail, pass_env
@@ -29,7 +32,7 @@ def demo(env: Env, simulate: bool, speed: float, rate: float, detach: bool, stop
 
     settings = env.settings
     try:
-        d = Demo(db=env.db_path, config=env.config, socket=socket)
+        d = Demo(db=env.db_path, config=str(_demo_config(settings.source)), socket=socket)
     except DemoError as e:
         fail(str(e))
     if stop:
@@ -57,3 +60,17 @@ def demo(env: Env, simulate: bool, speed: float, rate: float, detach: bool, stop
         d.attach()
     finally:
         d.stop()
+
+
+def _demo_config(source: str) -> Path:
+    """The same office without its opening hours (the demo works at any hour of any day), its
+    ticket printers writing ESC/POS bytes to a file beside it."""
+    doc = tomlkit.parse(Path(source).read_text(encoding="utf-8"))
+    doc.pop("hours", None)
+    folder = Path(tempfile.mkdtemp(prefix="kcc-demo-"))
+    for name, printer in doc.get("printers", {}).items():
+        printer.clear()
+        printer.update({"transport": "file", "device": str(folder / f"{name}.escpos")})
+    path = folder / "config.toml"
+    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    return path

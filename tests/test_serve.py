@@ -1,0 +1,103 @@
+"""`kcc serve` in a real browser: headless Chromium takes a ticket at the kiosk page."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import tomlkit
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from kcc_tui.config import example_path
+
+KCC = [sys.executable, "-m", "kcc_tui"]
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1280,900"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path):  # type: ignore[no-untyped-def]
+    db = tmp_path / "kcc.db"
+    config = tmp_path / "config.toml"
+    doc = tomlkit.parse(Path(example_path()).read_text())
+    del doc["hours"]  # open whenever the test runs
+    config.write_text(tomlkit.dumps(doc))
+    kcc = [*KCC, "--config", str(config), "--db", str(db)]
+    subprocess.run([*kcc, "init"], check=True, capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen([*kcc, "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url, db
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def browser(tmp_path: Path):  # type: ignore[no-untyped-def]
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'chrome'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def tickets(db: Path) -> list[dict]:
+    p = subprocess.run([*KCC, "--db", str(db), "--json", "ticket", "list"], capture_output=True,
+                       text=True, check=True)
+    return list(json.loads(p.stdout)["tickets"])
+
+
+def test_start_page_lists_every_role_and_binds_to_loopback(served) -> None:  # type: ignore[no-untyped-def]
+    url, _ = served
+    page = urllib.request.urlopen(url).read().decode()
+    for path in ("/kiosk/onthaal", "/display/wachtzaal", "/counter/loket1", "/coordinator"):
+        assert f'href="{path}"' in page
+    port = int(url.rsplit(":", 1)[1])
+    with socket.socket() as s:  # the server is not on the machine's other addresses
+        s.settimeout(1)
+        host = socket.gethostbyname(socket.gethostname())
+        if not host.startswith("127."):
+            assert s.connect_ex((host, port)) != 0
+
+
+def test_kiosk_in_a_browser_issues_a_ticket(served, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, db = served
+    browser.get(f"{url}/kiosk/onthaal")
+    deadline = time.monotonic() + 40
+    issued: list[dict] = []
+    while time.monotonic() < deadline and not issued:
+        time.sleep(2)  # each page load starts its own app process
+        terminal = browser.find_element(By.TAG_NAME, "body")
+        ActionChains(browser).move_to_element(terminal).click().perform()
+        ActionChains(browser).send_keys(Keys.ENTER).perform()
+        issued = tickets(db)
+    browser.save_screenshot(str(tmp_path / "kiosk.png"))
+    assert issued, "no ticket was issued from the browser"
+    assert issued[0]["number"].endswith("001")
+    assert issued[0]["status"] == "waiting"
