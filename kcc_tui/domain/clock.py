@@ -39,11 +39,11 @@ def day_bounds(day: date, tz: str = "Europe/Brussels") -> tuple[datetime, dateti
 
 def iso(at: datetime) -> str:
     """Fixed-width UTC text, so that text order is time order in SQL."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 class FixedClock:
