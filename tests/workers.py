@@ -81,6 +81,7 @@ async def resilient_counter(db: str, post: str, seed: int) -> None:
             print(json.dumps({"resumed": post, "current": p.current}), flush=True)
         else:
             await retrying(store, C.OpenPost(post, staff, True), staff)
+            print(json.dumps({"opened": post}), flush=True)
         while True:
             p = store.state.post(post)
             cur = store.state.tickets.get(p.current) if p.current else None
