@@ -35,6 +35,13 @@ class StoreBanner(Static):
     StoreBanner.-shown { display: block; }
     """
 
+    def on_mount(self) -> None:
+        # A screen mounted after the store failed (the first one, a dialog) shows it at once.
+        error = getattr(self.app, "store_error", None)
+        if error:
+            self.update(error)
+            self.add_class("-shown")
+
 
 class KccApp(App[None]):
     """Base of the kiosk, counter, display and coordinator apps."""
@@ -48,6 +55,7 @@ class KccApp(App[None]):
         self.poll_s = poll_s
         self.store: Store | None = None
         self.store_error: str | None = None
+        self._closing = False  # set in on_unmount: a poll still pending must not reconnect
 
     @property
     def office(self) -> Office:
@@ -59,6 +67,7 @@ class KccApp(App[None]):
         self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
 
     async def on_unmount(self) -> None:
+        self._closing = True
         if self.store is not None:
             await self.store.close()
             self.store = None
@@ -69,13 +78,19 @@ class KccApp(App[None]):
         try:
             await store.open()
         except StoreError as e:
-            self._set_error(f"{e} — retrying")
+            if not self._closing:
+                self._set_error(f"{e} — retrying")
+            return
+        if self._closing:  # the app ended while the store was opening
+            await store.close()
             return
         self.store = store
         self._set_error(None)
         self.refresh_view()
 
     async def _poll(self) -> None:
+        if self._closing:
+            return
         try:
             if self.store is None:
                 await self._connect()
@@ -87,12 +102,14 @@ class KccApp(App[None]):
                     self.on_events(events)
                     self.refresh_view()
         except StoreError as e:
+            if self._closing:
+                return
             self._set_error(f"connection to the store lost: {e}")
             if self.store is not None:
                 await self.store.close()
                 self.store = None
         finally:
-            if self.is_running:
+            if self.is_running and not self._closing:
                 self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
 
     def _set_error(self, message: str | None) -> None:

@@ -13,16 +13,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from .office import Office
-from .state import PostState, Ticket
-
-
-def _in(at: datetime | None, start: datetime, end: datetime) -> bool:
-    return at is not None and start <= at < end
+from .state import Interval, PostState, Ticket
 
 
 def mean(xs: list[float]) -> float | None:
@@ -83,43 +80,150 @@ class ServiceKpi:
         return self.no_shows / self.called if self.called else None
 
 
+# A fact of §4 with its time stamp: "issued" (issue time, first interval), "offered" (start of
+# each wait), "called" (call that ends a wait), "ended" (end of each called interval).
+Fact = Literal["issued", "offered", "called", "ended"]
+# (fact, interval, time stamp) -> the groups the fact belongs to; none = left out (outside the
+# period). Groups are anything hashable: (), ("hour", 9), ("post", "loket1"), ...
+GroupKeys = Callable[[Fact, Interval, datetime], Iterable[Hashable]]
+_WHOLE: tuple[Hashable, ...] = ((),)
+_NONE: tuple[Hashable, ...] = ()
+
+
+def kpis_by(tickets: Iterable[Ticket], office: Office,
+            keys: GroupKeys) -> dict[tuple[Hashable, str], ServiceKpi]:
+    """The §4 facts of `tickets`, each added to the ServiceKpi of (group, service) for every
+    group `keys` puts it in: one pass for any number of breakdowns (hour, weekday, post, ...).
+    Every group keeps its services apart, so each wait is judged against its own target."""
+    out: dict[tuple[Hashable, str], ServiceKpi] = {}
+    targets = {code: s.target_wait_min * 60 for code, s in office.services.items()}
+
+    def k(group: Hashable, code: str) -> ServiceKpi:
+        # a year of history is ~600k lookups: one dict probe in the common case
+        kp = out.get((group, code))
+        if kp is None:  # a service since removed from the config is still counted
+            kp = out[(group, code)] = ServiceKpi(code, targets.get(code, 600.0))
+        return kp
+
+    for t in tickets:
+        first = t.intervals[0]
+        for g in keys("issued", first, t.issued_at):
+            k(g, first.service).issued += 1
+        for iv in t.intervals:
+            code = iv.service
+            if iv.queued_at is not None:
+                w = iv.wait_s
+                for g in keys("offered", iv, iv.queued_at):
+                    kp = k(g, code)
+                    kp.offered += 1
+                    if w is not None and w <= kp.target_s:
+                        kp.offered_ok += 1
+                if iv.called_at is not None:
+                    for g in keys("called", iv, iv.called_at):
+                        kp = k(g, code)
+                        kp.called += 1
+                        kp.waits.append(w or 0.0)
+            if iv.called_at is None or iv.ended_at is None:
+                continue
+            end = iv.end
+            busy = end == "done" or end == "transferred"
+            if busy:
+                service_s = (iv.ended_at - iv.called_at).total_seconds()
+                walk_s = (None if iv.started_at is None
+                          else (iv.started_at - iv.called_at).total_seconds())
+            for g in keys("ended", iv, iv.ended_at):
+                kp = k(g, code)
+                if end == "done":
+                    kp.served += 1
+                elif end == "no_show":
+                    kp.no_shows += 1
+                elif end == "transferred":
+                    kp.transfers += 1
+                if busy:
+                    kp.service_times.append(service_s)
+                    if walk_s is not None:
+                        kp.walks.append(walk_s)
+    return out
+
+
 def service_kpis(
     tickets: Iterable[Ticket], office: Office, start: datetime, end: datetime
 ) -> dict[str, ServiceKpi]:
+    """Per service, the KPIs of the period [start, end); every configured service is present."""
     out = {
         code: ServiceKpi(code, s.target_wait_min * 60) for code, s in office.services.items()
     }
 
-    def k(code: str) -> ServiceKpi:
-        if code not in out:  # a service since removed from the config: still counted
-            out[code] = ServiceKpi(code, 600.0)
-        return out[code]
+    def inside(_fact: Fact, _iv: Interval, at: datetime) -> tuple[Hashable, ...]:
+        return _WHOLE if start <= at < end else _NONE
 
-    for t in tickets:
-        if _in(t.issued_at, start, end):
-            k(t.intervals[0].service).issued += 1
-        for iv in t.intervals:
-            kp = k(iv.service)
-            if iv.queued_at is not None and _in(iv.queued_at, start, end):
-                kp.offered += 1
-                w = iv.wait_s
-                if w is not None and w <= kp.target_s:
-                    kp.offered_ok += 1
-            if _in(iv.called_at, start, end) and iv.queued_at is not None:
-                kp.called += 1
-                kp.waits.append(iv.wait_s or 0.0)
-            if _in(iv.ended_at, start, end) and iv.called_at is not None:
-                if iv.end == "done":
-                    kp.served += 1
-                elif iv.end == "no_show":
-                    kp.no_shows += 1
-                elif iv.end == "transferred":
-                    kp.transfers += 1
-                if iv.end in ("done", "transferred") and iv.ended_at is not None:
-                    kp.service_times.append((iv.ended_at - iv.called_at).total_seconds())
-                    if iv.started_at is not None:
-                        kp.walks.append((iv.started_at - iv.called_at).total_seconds())
+    for (_, code), kp in kpis_by(tickets, office, inside).items():
+        out[code] = kp
     return out
+
+
+@dataclass
+class CombinedKpi:
+    """KPIs over several services (an hour, a post, the whole office): the counts and the waits
+    add up, and SL counts each wait against its own service's target."""
+
+    issued: int = 0
+    called: int = 0
+    served: int = 0
+    no_shows: int = 0
+    transfers: int = 0
+    offered: int = 0
+    offered_ok: int = 0
+    waits_ok: int = 0
+    waits: list[float] = field(default_factory=list)
+    service_times: list[float] = field(default_factory=list)
+    walks: list[float] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, kpis: Iterable[ServiceKpi]) -> CombinedKpi:
+        c = cls()
+        for k in kpis:
+            c.issued += k.issued
+            c.called += k.called
+            c.served += k.served
+            c.no_shows += k.no_shows
+            c.transfers += k.transfers
+            c.offered += k.offered
+            c.offered_ok += k.offered_ok
+            target = k.target_s
+            c.waits_ok += len([w for w in k.waits if w <= target])
+            c.waits += k.waits
+            c.service_times += k.service_times
+            c.walks += k.walks
+        return c
+
+    @property
+    def mean_wait_s(self) -> float | None:
+        return mean(self.waits)
+
+    @property
+    def p90_wait_s(self) -> float | None:
+        return percentile(self.waits, 90)
+
+    @property
+    def mean_service_s(self) -> float | None:
+        return mean(self.service_times)
+
+    @property
+    def mean_walk_s(self) -> float | None:
+        return mean(self.walks)
+
+    @property
+    def sl(self) -> float | None:
+        return self.waits_ok / len(self.waits) if self.waits else None
+
+    @property
+    def sl_offered(self) -> float | None:
+        return self.offered_ok / self.offered if self.offered else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return self.no_shows / self.called if self.called else None
 
 
 def post_times(

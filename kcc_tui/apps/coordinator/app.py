@@ -1,0 +1,72 @@
+"""The coordinator app: login, then the live board. Thin: the figures come from `board`,
+the alerts from `domain.alerts`, the actions are domain commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.css.query import NoMatches
+
+from ...config.settings import Settings
+from ...domain.alerts import Watched
+from ...domain.clock import Clock, system_clock
+from ...domain.commands import Logout
+from ..base import POLL_S, KccApp
+from .login import LoginScreen
+from .screen import BoardScreen
+
+TICK_S = 1.0  # waits grow while nothing happens: redraw the time-based figures this often
+
+
+class CoordinatorApp(KccApp):
+    CSS_PATH = "coordinator.tcss"
+    TITLE = "kcc — coordinator"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, settings: Settings, *, db: str | Path | None = None,
+                 clock: Clock = system_clock, poll_s: float = POLL_S,
+                 tick_s: float = TICK_S) -> None:
+        super().__init__(settings, db=db, clock=clock, poll_s=poll_s)
+        self.tick_s = tick_s
+        self.coordinator: str | None = None
+        kiosks = settings.kiosks
+        self.watched = Watched(
+            kiosks=tuple(kiosks), displays=tuple(settings.displays),
+            kiosk_printers={k: v.printer for k, v in kiosks.items() if v.printer})
+
+    @property
+    def coordinator_name(self) -> str:
+        staff = self.office.staff.get(self.coordinator or "")
+        return staff.name if staff else ""
+
+    async def on_mount(self) -> None:
+        # Runs before the base class's on_mount, which opens the store. The login and board
+        # screens take turns on top of the (empty) default screen.
+        await self.push_screen(LoginScreen())
+        self.set_interval(self.tick_s, self.refresh_view)
+
+    def refresh_view(self) -> None:
+        # the board under a dialog stays live too, and so does the dialog itself
+        for screen in self.screen_stack:
+            self.redraw(screen)
+
+    def redraw(self, screen: object) -> None:
+        """Bring one screen up to date with the store (screens without `update_from` skip)."""
+        update = getattr(screen, "update_from", None)
+        if self.store is None or self.coordinator is None or update is None:
+            return
+        try:
+            update(self.store.state, self.clock())
+        except NoMatches:
+            pass  # still composing: the next refresh draws it
+
+    def logged_in(self, staff: str) -> None:
+        # not awaited: this runs in a worker of the login screen, which the switch removes
+        self.coordinator = staff
+        self.switch_screen(BoardScreen())
+
+    async def log_out(self) -> None:
+        if self.coordinator is not None:
+            await self.execute(Logout(self.coordinator), self.coordinator)
+        self.coordinator = None
+        self.switch_screen(LoginScreen())  # not awaited: called from the board being removed

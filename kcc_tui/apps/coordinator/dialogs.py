@@ -1,0 +1,290 @@
+"""Modal dialogs of the coordinator pane. Each returns its choice through `dismiss` (None on
+cancel); the board screen turns the choice into a command.
+
+Dialogs that depend on the live state (the move dialog) implement `update_from(state, now)`, which
+the app calls after every change, so a warning disappears as soon as its cause does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from ...domain.office import Office
+from ...domain.state import DayState
+from .impact import check_move, post_name, staff_name
+
+if TYPE_CHECKING:
+    from .app import CoordinatorApp
+
+
+class Dialog(ModalScreen[Any]):
+    """A framed modal: Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    @property
+    def kcc(self) -> CoordinatorApp:
+        return self.app  # type: ignore[return-value]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        elif event.button.id == "ok":
+            self.submit()
+
+    def submit(self) -> None:
+        raise NotImplementedError  # each dialog returns its own choice
+
+    @staticmethod
+    def buttons(ok: str, *, variant: str = "primary") -> Horizontal:
+        return Horizontal(Button(ok, id="ok", variant=variant),  # type: ignore[arg-type]
+                          Button("Cancel", id="cancel"), classes="buttons")
+
+
+class ConfirmDialog(Dialog):
+    """Are you sure? Lists what the action does to waiting citizens."""
+
+    BINDINGS = [Binding("y", "confirm", "Yes", show=False)]
+
+    def __init__(self, title: str, lines: list[str], ok: str = "Confirm") -> None:
+        super().__init__()
+        self.title_text, self.lines, self.ok = title, lines, ok
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static("\n".join(f"• {line}" for line in self.lines), classes="effects")
+            yield self.buttons(self.ok, variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()  # the safe choice is the default
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def submit(self) -> None:
+        self.dismiss(True)
+
+
+class MoveDialog(Dialog):
+    """Move a staff member to a post (and so open it). Warns while they serve a citizen."""
+
+    def __init__(self, staff: str | None = None, post: str | None = None) -> None:
+        super().__init__()
+        self.first_staff, self.first_post = staff, post
+
+    def compose(self) -> ComposeResult:
+        office = self.kcc.office
+        with Vertical(classes="dialog move"):
+            yield Label("Move a staff member (opens the post for them)", classes="dialog-title")
+            with Horizontal(classes="lists"):
+                yield OptionList(*[Option(s.name, id=sid) for sid, s in office.staff.items()
+                                   if s.role == "staff"], id="staff")
+                yield OptionList(*[Option(p.name, id=pid) for pid, p in office.posts.items()],
+                                 id="post")
+            yield Static("", id="check", classes="check")
+            yield self.buttons("Move")
+
+    def on_mount(self) -> None:
+        for list_id, wanted in (("#staff", self.first_staff), ("#post", self.first_post)):
+            options = self.query_one(list_id, OptionList)
+            if wanted is not None:
+                options.highlighted = options.get_option_index(wanted)
+            elif options.option_count:
+                options.highlighted = 0
+        self.query_one("#staff", OptionList).focus()
+        self.kcc.redraw(self)
+
+    def selected(self) -> tuple[str | None, str | None]:
+        def pick(list_id: str) -> str | None:
+            options = self.query_one(list_id, OptionList)
+            if options.highlighted is None:
+                return None
+            return options.get_option_at_index(options.highlighted).id
+
+        return pick("#staff"), pick("#post")
+
+    def on_option_list_option_highlighted(self) -> None:
+        self.kcc.redraw(self)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter on the staff list goes on to the posts; Enter on the posts is "Move"
+        if event.option_list.id == "staff":
+            self.query_one("#post", OptionList).focus()
+        else:
+            self.submit()
+
+    def update_from(self, state: DayState, now: datetime) -> None:
+        office = self.kcc.office
+        for sid in office.staff:
+            if office.staff[sid].role == "staff":
+                self.query_one("#staff", OptionList).replace_option_prompt(
+                    sid, staff_prompt(state, office, sid))
+        for pid in office.posts:
+            self.query_one("#post", OptionList).replace_option_prompt(
+                pid, post_prompt(state, office, pid))
+        staff, post = self.selected()
+        check = self.query_one("#check", Static)
+        ok = self.query_one("#ok", Button)
+        if staff is None or post is None:
+            check.update("Choose a staff member and a post.")
+            ok.disabled = True
+            return
+        result = check_move(state, office, staff, post)
+        ok.disabled = result.blocker is not None
+        if result.blocker:
+            check.update(Text(f"⚠ {result.blocker}", "bold yellow"))
+        else:
+            where = state.staff.get(staff)
+            src = where.post if where and where.post and state.post(where.post).open else None
+            line = Text(f"{staff_name(office, staff)}: "
+                        f"{post_name(office, src) + ' closes, ' if src else ''}"
+                        f"{post_name(office, post)} opens.")
+            for effect in result.effects:
+                line.append(f"\n⚠ {effect}", "yellow")
+            check.update(line)
+
+    def submit(self) -> None:
+        staff, post = self.selected()
+        if staff and post and not self.query_one("#ok", Button).disabled:
+            self.dismiss((staff, post))
+
+
+def staff_prompt(state: DayState, office: Office, sid: str) -> Text:
+    st = state.staff.get(sid)
+    text = Text(office.staff[sid].name)
+    if st is None or st.post is None or not state.post(st.post).open:
+        return text.append(" · not at a post", "dim")
+    p = state.post(st.post)
+    text.append(f" · {post_name(office, st.post)}", "dim")
+    if p.current:
+        text.append(f" · {state.tickets[p.current].status} {p.current}", "yellow")
+    return text
+
+
+def post_prompt(state: DayState, office: Office, pid: str) -> Text:
+    p = state.post(pid)
+    text = Text(office.posts[pid].name)
+    if not p.open:
+        return text.append(" · closed", "dim")
+    return text.append(f" · open · {staff_name(office, p.staff)}", "dim")
+
+
+class ProfileDialog(Dialog):
+    """Which services a post calls. Weights already set are kept; new services get weight 1."""
+
+    def __init__(self, post: str, services: dict[str, float]) -> None:
+        super().__init__()
+        self.post, self.services = post, services
+
+    def compose(self) -> ComposeResult:
+        office = self.kcc.office
+        with Vertical(classes="dialog profile"):
+            yield Label(f"Services called at {post_name(office, self.post)}",
+                        classes="dialog-title")
+            yield SelectionList[str](*[
+                Selection(f"{svc.prefix}  {svc.name()}"
+                          + (f"  (weight {self.services[code]:g})"
+                             if self.services.get(code, 1) != 1 else ""),
+                          code, code in self.services)
+                for code, svc in office.services.items()], id="services")
+            yield self.buttons("Change")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def submit(self) -> None:
+        chosen = self.query_one(SelectionList).selected
+        self.dismiss({code: self.services.get(code, 1.0) for code in self.kcc.office.services
+                      if code in chosen})
+
+
+class BroadcastDialog(Dialog):
+    """A message to the counters and/or the display ticker."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog broadcast"):
+            yield Label("Broadcast a message", classes="dialog-title")
+            yield Input(placeholder="e.g. Loket 4 sluit om 12 u", id="text")
+            with Horizontal(classes="targets"):
+                yield Checkbox("Counters", True, id="counters")
+                yield Checkbox("Display ticker", True, id="display")
+            yield Static("", id="check", classes="check")
+            yield self.buttons("Send")
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        text = " ".join(self.query_one("#text", Input).value.split())
+        targets = tuple(t for t in ("counters", "display")
+                        if self.query_one(f"#{t}", Checkbox).value)
+        problem = ("Type a message." if not text else
+                   "Choose the counters, the display or both." if not targets else None)
+        if problem:
+            self.query_one("#check", Static).update(Text(problem, "yellow"))
+            return
+        self.dismiss((text, targets))
+
+
+class CallDialog(Dialog):
+    """Call one specific waiting ticket to a post."""
+
+    def __init__(self, post: str | None) -> None:
+        super().__init__()
+        self.first_post = post
+
+    def compose(self) -> ComposeResult:
+        office = self.kcc.office
+        with Vertical(classes="dialog call"):
+            yield Label("Call a specific ticket", classes="dialog-title")
+            yield Input(placeholder="ticket number, e.g. A012", id="number")
+            yield OptionList(*[Option(p.name, id=pid) for pid, p in office.posts.items()
+                               if p.kind != "phone"], id="post")
+            yield Static("", id="check", classes="check")
+            yield self.buttons("Call")
+
+    def on_mount(self) -> None:
+        posts = self.query_one("#post", OptionList)
+        ids = [posts.get_option_at_index(i).id for i in range(posts.option_count)]
+        posts.highlighted = ids.index(self.first_post) if self.first_post in ids else 0
+        self.query_one("#number", Input).focus()
+        self.kcc.redraw(self)
+
+    def on_input_submitted(self) -> None:
+        self.submit()
+
+    def on_option_list_option_selected(self) -> None:
+        self.submit()
+
+    def update_from(self, state: DayState, now: datetime) -> None:
+        for pid, p in self.kcc.office.posts.items():
+            if p.kind != "phone":
+                self.query_one("#post", OptionList).replace_option_prompt(
+                    pid, post_prompt(state, self.kcc.office, pid))
+
+    def submit(self) -> None:
+        number = self.query_one("#number", Input).value.strip().upper()
+        posts = self.query_one("#post", OptionList)
+        if not number:
+            self.query_one("#check", Static).update(Text("Type a ticket number.", "yellow"))
+            return
+        if posts.highlighted is None:
+            return
+        self.dismiss((number, posts.get_option_at_index(posts.highlighted).id))

@@ -1,0 +1,258 @@
+"""The board: services, posts, alerts and today's chart, and the coordinator's actions.
+
+Every action is a domain command with the coordinator as actor. An action that affects waiting
+citizens (leaves a service without a post, passes people over, stops issuing) is confirmed first;
+one the domain would refuse (moving someone who is serving a citizen) is explained instead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from ...domain import commands as C
+from ...domain.alerts import evaluate
+from ...domain.clock import local
+from ...domain.kpi import ServiceKpi
+from ...domain.state import DayState
+from ..base import StoreBanner
+from .board import DayChart, closing_time, day_chart, post_rows, service_rows, today_kpis
+from .chart import DayChartView
+from .dialogs import BroadcastDialog, CallDialog, ConfirmDialog, MoveDialog, ProfileDialog
+from .impact import (
+    Check,
+    check_call,
+    check_close,
+    check_move,
+    check_pause,
+    check_profile,
+    issuing_lines,
+    post_name,
+    staff_name,
+)
+from .widgets import AlertList, HeaderBar, PostsTable, ServicesTable
+
+if TYPE_CHECKING:
+    from .app import CoordinatorApp
+
+WIDE = 200  # columns from which the board uses two columns
+
+
+class BoardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("m", "move", "Move staff"),
+        Binding("o", "open_post", "Open post"),
+        Binding("x", "close_post", "Close post"),
+        Binding("z", "pause", "Pause/resume"),
+        Binding("s", "profile", "Services"),
+        Binding("i", "issuing", "Issuing"),
+        Binding("b", "broadcast", "Broadcast"),
+        Binding("c", "call", "Call ticket"),
+        Binding("l", "logout", "Log out"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kpis: tuple[tuple[int, int], dict[str, ServiceKpi]] | None = None
+        self._chart: tuple[tuple[int, int, datetime], DayChart] | None = None
+
+    @property
+    def kcc(self) -> CoordinatorApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar()
+        yield StoreBanner()
+        with Container(id="main"):  # a grid: see coordinator.tcss
+            with Vertical(id="tables"):
+                yield ServicesTable(id="services")
+                yield PostsTable(id="posts")
+            yield AlertList(id="alerts")
+            yield DayChartView(id="chart")
+        yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # a 1080p monitor (about 240 columns) has room for the alerts beside the tables and a
+        # wide chart under them
+        self.set_class(event.size.width >= WIDE, "-wide")
+
+    def on_mount(self) -> None:
+        self.query_one("#services").border_title = "Services · today"
+        self.query_one("#posts").border_title = "Posts"
+        self.query_one("#alerts").border_title = "Alerts"
+        self.query_one("#chart").border_title = "Today"
+        self.query_one(PostsTable).focus()
+        self.kcc.redraw(self)
+
+    # -- the live view ---------------------------------------------------------------------------
+    def update_from(self, state: DayState, now: datetime) -> None:
+        office = self.kcc.office
+        tz = office.timezone
+        closes = closing_time(office, now)
+        # today's KPIs and the chart change with events, not with the clock: keep them between
+        # the once-a-second refreshes (the chart's queue also moves on with the minute)
+        key = (id(state), state.seq)
+        if self._kpis is None or self._kpis[0] != key:
+            self._kpis = (key, today_kpis(state, office))
+        chart_key = (*key, now.replace(second=0, microsecond=0))
+        if self._chart is None or self._chart[0] != chart_key:
+            self._chart = (chart_key, day_chart(state, office, now))
+        services = service_rows(state, office, now, self._kpis[1])
+        clears_at, late = {}, set()
+        for r in services:
+            if r.waiting == 0 or r.clear_s is None:
+                clears_at[r.code] = "never" if r.waiting else "–"
+                if r.waiting:
+                    late.add(r.code)
+                continue
+            done = now + timedelta(seconds=r.clear_s)
+            clears_at[r.code] = f"{local(done, tz):%H:%M}"
+            if closes is not None and done > closes:
+                late.add(r.code)
+        alerts = evaluate(state, office, self.kcc.settings.alerts, now, self.kcc.watched)
+        with self.app.batch_update():
+            self.query_one(ServicesTable).show(services, clears_at, late)
+            self.query_one(PostsTable).show(post_rows(state, office, now))
+            new = self.query_one(AlertList).show(alerts)
+            self.query_one("#alerts").border_title = f"Alerts · {len(alerts)}" if alerts \
+                else "Alerts"
+            self.query_one(DayChartView).show(self._chart[1])
+            self.query_one(HeaderBar).show(
+                office.name, self.kcc.coordinator_name, local(now, tz),
+                local(closes, tz) if closes else None,
+                len([a for a in alerts if a.severity != "info"]))
+        if new:
+            self.app.bell()  # a new alert: the coordinator may be looking elsewhere
+
+    # -- what the cursor is on -------------------------------------------------------------------
+    def cursor_key(self, table: type[DataTable[Any]]) -> str | None:
+        t = self.query_one(table)
+        if not t.row_count:
+            return None
+        return t.ordered_rows[t.cursor_row].key.value
+
+    @property
+    def state(self) -> DayState | None:
+        return self.kcc.store.state if self.kcc.store else None
+
+    async def confirmed(self, title: str, check: Check, ok: str) -> bool:
+        """Explain a blocker, or ask to confirm the effects on waiting citizens (if any)."""
+        if check.blocker:
+            self.notify(check.blocker, title=title, severity="warning", timeout=8)
+            return False
+        if not check.effects:
+            return True
+        return bool(await self.app.push_screen_wait(ConfirmDialog(title, check.effects, ok)))
+
+    async def run(self, command: C.Command) -> bool:
+        return await self.kcc.execute(command, self.kcc.coordinator or "") is not None
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_move(self) -> None:
+        state = self.state
+        post = self.cursor_key(PostsTable)
+        staff = state.post(post).staff if state and post else None
+        self.move(staff, None if staff else post)
+
+    def action_open_post(self) -> None:
+        self.move(None, self.cursor_key(PostsTable))
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def move(self, staff: str | None, post: str | None) -> None:
+        choice = await self.app.push_screen_wait(MoveDialog(staff, post))
+        if choice is None:
+            return
+        staff, post = choice
+        state = self.state
+        if state is None or staff is None or post is None:
+            return
+        check = check_move(state, self.kcc.office, staff, post)
+        if await self.confirmed("Move staff", check, "Move anyway"):
+            if await self.run(C.MoveStaff(staff, post)):
+                self.notify(f"{self.kcc.office.staff[staff].name} is now at "
+                            f"{post_name(self.kcc.office, post)}")
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_close_post(self) -> None:
+        post, state = self.cursor_key(PostsTable), self.state
+        if post is None or state is None:
+            return
+        name = post_name(self.kcc.office, post)
+        check = check_close(state, self.kcc.office, post)
+        if check.blocker is None and not check.effects:
+            who = staff_name(self.kcc.office, state.post(post).staff)
+            check = Check(None, [f"{name} closes and {who} is logged out there"])
+        if await self.confirmed(f"Close {name}", check, "Close"):
+            await self.run(C.ClosePost(post))
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_pause(self) -> None:
+        post, state = self.cursor_key(PostsTable), self.state
+        if post is None or state is None:
+            return
+        name = post_name(self.kcc.office, post)
+        if state.post(post).pause_reason is not None:
+            await self.run(C.Resume(post))
+            return
+        if await self.confirmed(f"Pause {name}", check_pause(state, self.kcc.office, post),
+                                "Pause"):
+            await self.run(C.Pause(post, "coordinator"))
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_profile(self) -> None:
+        post, state = self.cursor_key(PostsTable), self.state
+        if post is None or state is None:
+            return
+        current = state.post(post).services or dict(self.kcc.office.posts[post].services)
+        services = await self.app.push_screen_wait(ProfileDialog(post, current))
+        if services is None or (state := self.state) is None:
+            return
+        check = check_profile(state, self.kcc.office, post, services)
+        if await self.confirmed(f"Services of {post_name(self.kcc.office, post)}", check,
+                                "Change anyway"):
+            await self.run(C.ChangeProfile(post, services))
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_issuing(self) -> None:
+        code, state = self.cursor_key(ServicesTable), self.state
+        if code is None or state is None:
+            return
+        svc = self.kcc.office.services[code]
+        on = state.issuing.get(code, svc.issuing)
+        if on:
+            lines = issuing_lines(state, self.kcc.office, code, self.kcc.clock())
+            if not await self.app.push_screen_wait(
+                    ConfirmDialog(f"Stop issuing {svc.name()}?", lines, "Stop issuing")):
+                return
+        if await self.run(C.SetIssuing(code, not on)):
+            self.notify(f"{svc.name()}: issuing {'stopped' if on else 'started'}")
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_broadcast(self) -> None:
+        choice = await self.app.push_screen_wait(BroadcastDialog())
+        if choice is not None:
+            text, targets = choice
+            if await self.run(C.Broadcast(text, targets)):
+                self.notify(f"Sent to the {' and the '.join(targets)}")
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_call(self) -> None:
+        post = self.cursor_key(PostsTable)
+        choice = await self.app.push_screen_wait(CallDialog(post))
+        if choice is None or (state := self.state) is None:
+            return
+        number, post = choice
+        check = check_call(state, self.kcc.office, number, post, self.kcc.clock())
+        if await self.confirmed(f"Call {number} to {post_name(self.kcc.office, post)}", check,
+                                "Call"):
+            await self.run(C.CallTicket(post, number))
+
+    async def action_logout(self) -> None:
+        await self.kcc.log_out()

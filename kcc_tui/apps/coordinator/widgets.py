@@ -1,0 +1,219 @@
+"""The board's widgets: the service and post tables, the alert list and the header line.
+
+Tables are diffed by row key (`sync_rows`): only changed cells are written, so the cursor stays
+where the coordinator put it and an idle board costs almost nothing to refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from ...domain.alerts import SEVERITY_ORDER, Alert
+from .board import PostRow, ServiceRow
+
+DASH = "–"
+
+
+def fmt_min(seconds: float | None) -> str:
+    if seconds is None:
+        return DASH
+    m = round(seconds / 60)
+    return f"{m} min" if m < 100 else f"{m // 60}h{m % 60:02d}"
+
+
+def num(text: str, style: str = "") -> Text:
+    """A figure: right-aligned so that columns of numbers line up."""
+    return Text(text, style, justify="right")
+
+
+def sync_rows(table: DataTable[Text | str], rows: dict[str, Sequence[Text | str]]) -> bool:
+    """Make `table` show `rows` (key -> cells, in order): add, update cells, remove. True when
+    anything changed. Compares with what was last written (kept beside the table), so a
+    refresh where nothing changed touches no cell."""
+    shown: dict[str, Sequence[Text | str]] = table.__dict__.setdefault("_kcc_shown", {})
+    changed = False
+    columns = list(table.columns)
+    for key, cells in rows.items():
+        if key not in table.rows:
+            table.add_row(*cells, key=key)
+            shown[key] = cells
+            changed = True
+            continue
+        old = shown.get(key)
+        for i, (column, value) in enumerate(zip(columns, cells, strict=True)):
+            if old is None or not _same(old[i], value):
+                table.update_cell(key, column, value)
+                changed = True
+        shown[key] = cells
+    for key in [k.value for k in table.rows if k.value not in rows]:
+        if key is not None:
+            table.remove_row(key)
+            shown.pop(key, None)
+            changed = True
+    return changed
+
+
+def _same(a: Text | str, b: Text | str) -> bool:
+    # rich's Text equality ignores the base style: a figure turning red must still redraw
+    if isinstance(a, Text) and isinstance(b, Text):
+        return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+    return type(a) is type(b) and a == b
+
+
+class ServicesTable(DataTable[Text | str]):
+    """Per service, live: queue, waits, today's KPIs, issuing."""
+
+    DEFAULT_CSS = """
+    ServicesTable { height: auto; max-height: 18; }
+    """
+    COLUMNS = (("service", "Service"), ("target", "Target"), ("waiting", "Waiting"),
+               ("longest", "Longest"), ("estimate", "New ticket"), ("served", "Served"),
+               ("mean", "Mean wait"), ("sl", "SL today"), ("issuing", "Issuing"),
+               ("clears", "Clears"))
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for key, label in self.COLUMNS:
+            self.add_column(label, key=key)
+
+    def show(self, rows: list[ServiceRow], clears_at: dict[str, str],
+             late: set[str]) -> None:
+        sync_rows(self, {r.code: self.cells(r, clears_at.get(r.code, DASH), r.code in late)
+                         for r in rows})
+
+    @staticmethod
+    def cells(r: ServiceRow, clears: str, late: bool) -> list[Text | str]:
+        target_s = r.target_min * 60
+        over = r.longest_s is not None and r.longest_s > target_s
+        est_over = r.estimate_s is not None and r.estimate_s > target_s
+        issuing = {"on": Text("on", "green"), "off": Text("OFF", "bold yellow"),
+                   "cap": Text("limit", "yellow"), "closed": Text("closed", "dim")}[r.issuing]
+        return [
+            Text(r.name[:26]),
+            num(f"{r.target_min:g} min"),
+            num(str(r.waiting), "bold" if r.waiting else "dim"),
+            num(fmt_min(r.longest_s), "bold red" if over else ""),
+            num("no post" if r.estimate_s is None and r.waiting else fmt_min(r.estimate_s),
+                "yellow" if est_over or (r.estimate_s is None and r.waiting) else ""),
+            num(str(r.served)),
+            num(fmt_min(r.mean_wait_s)),
+            num(DASH if r.sl is None else f"{r.sl:.0%}"),
+            issuing,
+            num(clears, "bold red" if late else ""),
+        ]
+
+
+STATE_STYLE = {"serving": "green", "called": "cyan", "idle": "yellow", "paused": "magenta",
+               "closed": "dim"}
+
+
+class PostsTable(DataTable[Text | str]):
+    """Per post (counters, snelbalie, phone), live: who, doing what, for how long."""
+
+    DEFAULT_CSS = """
+    PostsTable { height: auto; max-height: 30; }
+    """
+    COLUMNS = (("post", "Post"), ("staff", "Staff"), ("state", "State"), ("ticket", "Ticket"),
+               ("for", "For"), ("served", "Served"), ("idle", "Idle today"),
+               ("services", "Services"))
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for key, label in self.COLUMNS:
+            self.add_column(label, key=key)
+
+    def show(self, rows: list[PostRow]) -> None:
+        sync_rows(self, {r.id: self.cells(r) for r in rows})
+
+    @staticmethod
+    def cells(r: PostRow) -> list[Text | str]:
+        state = r.state if r.state != "paused" else f"paused · {r.reason}"
+        return [
+            Text(r.name),
+            Text(r.staff or DASH),
+            Text(state[:22], STATE_STYLE.get(r.state, "")),
+            Text(r.ticket or DASH, "bold" if r.ticket else "dim"),
+            num(DASH if r.state == "closed" else fmt_min(r.for_s)),
+            num(str(r.served)),
+            num(fmt_min(r.idle_s)),
+            Text(r.services),
+        ]
+
+
+ICONS = {"error": ("●", "bold red"), "warning": ("▲", "yellow"), "info": ("·", "dim")}
+
+
+class AlertList(Static):
+    """The alerts that hold now, errors first. Rings the bell when a new one appears."""
+
+    DEFAULT_CSS = """
+    AlertList { width: 1fr; height: 1fr; padding: 0 1; overflow-y: auto; }
+    AlertList.-ringing { background: $error 25%; }
+    """
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__("", **kw)  # type: ignore[arg-type]
+        self.alerts: list[Alert] = []
+        # key -> severity at the last look; None until the first look: no bell at login
+        self._known: dict[str, int] | None = None
+
+    def show(self, alerts: list[Alert]) -> list[Alert]:
+        """Show `alerts`; return those that are new or got worse since the last look (info
+        never counts: it does not ring)."""
+        rank = {a.key: SEVERITY_ORDER[a.severity] for a in alerts}
+        new = [] if self._known is None else [
+            a for a in alerts if a.severity != "info" and rank[a.key] < self._known.get(a.key, 9)]
+        self._known = rank
+        if alerts != self.alerts:
+            self.alerts = alerts
+            self.update(self.render_alerts(alerts))
+        if new:
+            self.add_class("-ringing")
+            self.set_timer(3, lambda: self.remove_class("-ringing"))
+        return new
+
+    @staticmethod
+    def render_alerts(alerts: list[Alert]) -> Text:
+        if not alerts:
+            return Text("No alerts: queues within target, every device heard.", "dim green")
+        out = Text()
+        for i, a in enumerate(alerts):
+            icon, style = ICONS[a.severity]
+            out.append(f"{icon} ", style)
+            out.append(a.text, "dim" if a.severity == "info" else "")
+            if i < len(alerts) - 1:
+                out.append("\n")
+        return out
+
+
+class HeaderBar(Static):
+    """One line: office, coordinator, clock, closing time."""
+
+    DEFAULT_CSS = """
+    HeaderBar { dock: top; height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    _line = Text()
+
+    def show(self, office: str, who: str, here: datetime, closes: datetime | None,
+             alerts: int) -> None:
+        line = Text()
+        line.append(office, "bold")
+        line.append(f" · {who} · {here:%a %d %b %H:%M}")
+        if closes is not None:
+            left = (closes - here).total_seconds()
+            line.append(f" · closes {closes:%H:%M} (in {fmt_min(left)})",
+                        "bold yellow" if left <= 3600 else "")
+        else:
+            line.append(" · closed now", "dim")
+        if alerts:
+            line.append(f" · {alerts} alert{'s' if alerts > 1 else ''}", "bold red")
+        if line != self._line or line.spans != self._line.spans:
+            self._line = line
+            self.update(line, layout=False)  # one line, docked: its size never changes

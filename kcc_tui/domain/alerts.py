@@ -1,0 +1,240 @@
+"""Alerts for the coordinator pane: rules over today's state, evaluated afresh each time.
+
+An alert is not stored: `evaluate` derives the list from the state and the clock, so an alert
+clears itself as soon as its cause is gone (the queue shrinks, a post opens, the printer answers).
+Each alert has a stable `key` (one per cause: a service, a post, a device), so the pane can tell a
+new alert (ring the bell) from one it already shows.
+
+Device health comes from `heartbeat` events: the kiosk app sends `kind="kiosk"` for itself and
+`kind="printer"` (status = a `printers.health.PrinterStatus` value) for its printer, the wall
+display sends `kind="display"`. `print_failed` events mark tickets whose paper never came out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from .estimate import estimate_wait_s
+from .office import Office
+from .routing import eligible
+from .state import DayState, Device
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
+
+# Printer status (printers.health.PrinterStatus values) -> (severity, what the coordinator reads)
+PRINTER_PROBLEMS: dict[str, tuple[Severity, str]] = {
+    "near_end": ("warning", "paper nearly out"),
+    "paper_out": ("error", "paper out"),
+    "cover_open": ("error", "cover open"),
+    "offline": ("error", "offline"),
+    "timeout": ("error", "not answering"),
+    "missing": ("error", "not connected"),
+    "error": ("error", "printing error"),
+}
+PRINTER_OK = frozenset({"ok", "unknown"})  # "unknown": a transport that cannot tell (File, Dummy)
+WATCHED_KINDS = frozenset({"kiosk", "display"})
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    key: str
+    severity: Severity
+    text: str
+
+
+class Limits(Protocol):
+    """The `[alerts]` thresholds (config's `AlertSettings` has exactly these fields)."""
+
+    @property
+    def wait_over_target_factor(self) -> float: ...
+
+    @property
+    def heartbeat_missing_s(self) -> float: ...
+
+    @property
+    def no_shows_in_row(self) -> int: ...
+
+    @property
+    def idle_with_queue_min(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Default thresholds, equal to config.toml's `[alerts]` defaults."""
+
+    wait_over_target_factor: float = 1.0
+    heartbeat_missing_s: float = 60
+    no_shows_in_row: int = 3
+    idle_with_queue_min: float = 5
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The devices the office expects to hear from (from config: kiosks, displays)."""
+
+    kiosks: tuple[str, ...] = ()
+    displays: tuple[str, ...] = ()
+    kiosk_printers: Mapping[str, str] = field(default_factory=dict)  # kiosk id -> printer id
+
+
+def evaluate(state: DayState, office: Office, limits: Limits, now: datetime,
+             watched: Watched | None = None) -> list[Alert]:
+    """Every alert that holds now, errors first; each key at most once."""
+    watched = watched or Watched()
+    alerts: list[Alert] = []
+    if not state.ended:
+        alerts += _waits(state, office, limits, now)
+        alerts += _unserved(state, office)
+        alerts += _idle_posts(state, office, limits, now)
+        alerts += _no_shows(state, office, limits)
+    alerts += _printers(state)
+    alerts += _print_failures(state, watched)
+    alerts += _silent_devices(state, limits, now, watched)
+    return sorted(alerts, key=lambda a: SEVERITY_ORDER[a.severity])  # stable: rule order kept
+
+
+def minutes(seconds: float) -> str:
+    return f"{max(0, round(seconds / 60))} min"
+
+
+def _waits(state: DayState, office: Office, limits: Limits, now: datetime) -> list[Alert]:
+    out = []
+    for code, svc in office.services.items():
+        limit_s = svc.target_wait_min * 60 * limits.wait_over_target_factor
+        waiting = state.waiting(code)
+        longest = max(((now - t.queued_at).total_seconds() for t in waiting if t.queued_at),
+                      default=0.0)
+        if longest > limit_s:
+            out.append(Alert(f"wait:{code}", "error",
+                             f"{svc.name()}: longest wait {minutes(longest)}, "
+                             f"target {svc.target_wait_min:g} min"))
+        estimate = estimate_wait_s(state, office, code, now)
+        if estimate is not None and estimate > limit_s:
+            out.append(Alert(f"estimate:{code}", "warning",
+                             f"{svc.name()}: a ticket taken now waits ~{minutes(estimate)}, "
+                             f"target {svc.target_wait_min:g} min"))
+    return out
+
+
+def _unserved(state: DayState, office: Office) -> list[Alert]:
+    out = []
+    for code, svc in office.services.items():
+        # tickets sent to one post are that post's business (next rule), not the service's
+        waiting = [t for t in state.waiting(code) if t.target_post is None]
+        if not waiting:
+            continue
+        posts = [p for p in state.posts.values() if p.open and code in p.services]
+        if not posts:
+            out.append(Alert(f"unserved:{code}", "error",
+                             f"{svc.name()}: {len(waiting)} waiting and no open post serves it"))
+        elif all(p.pause_reason is not None for p in posts):
+            names = ", ".join(_post_name(office, p.id) for p in posts)
+            out.append(Alert(f"unserved:{code}", "warning",
+                             f"{svc.name()}: {len(waiting)} waiting, every post serving it is "
+                             f"paused ({names})"))
+    targeted: dict[str, int] = {}
+    for t in state.waiting():
+        if t.target_post is not None and not state.post(t.target_post).open:
+            targeted[t.target_post] = targeted.get(t.target_post, 0) + 1
+    for post, n in targeted.items():
+        name = _post_name(office, post)
+        what = f"{n} tickets sent to {name} wait" if n > 1 else f"1 ticket sent to {name} waits"
+        out.append(Alert(f"unserved-post:{post}", "error", f"{what}, but {name} is closed"))
+    return out
+
+
+def _idle_posts(state: DayState, office: Office, limits: Limits, now: datetime) -> list[Alert]:
+    out = []
+    waiting = state.waiting()
+    for pid, p in state.posts.items():
+        if not p.open or p.pause_reason is not None or p.current is not None:
+            continue
+        mine = [t for t in waiting if eligible(t, pid, p.services) and t.queued_at]
+        if not mine:
+            continue
+        # idle *while* tickets wait: from the later of "became idle" and "oldest ticket queued"
+        oldest = min(t.queued_at for t in mine if t.queued_at)
+        since = max(oldest, p.last_change or oldest)
+        idle = (now - since).total_seconds()
+        if idle >= limits.idle_with_queue_min * 60:
+            who = office.staff[p.staff].name if p.staff in office.staff else p.staff
+            queue = f"{len(mine)} tickets wait" if len(mine) > 1 else "1 ticket waits"
+            out.append(Alert(f"idle:{pid}", "warning",
+                             f"{_post_name(office, pid)} ({who}) idle {minutes(idle)} while "
+                             f"{queue} for it"))
+    return out
+
+
+def _no_shows(state: DayState, office: Office, limits: Limits) -> list[Alert]:
+    return [
+        Alert(f"noshow:{pid}", "warning",
+              f"{_post_name(office, pid)}: {p.no_show_streak} no-shows in a row "
+              "(is the display showing its calls?)")
+        for pid, p in state.posts.items()
+        if p.open and p.no_show_streak >= limits.no_shows_in_row
+    ]
+
+
+def _printers(state: DayState) -> list[Alert]:
+    out = []
+    for d in state.devices.values():
+        if d.kind != "printer" or d.status in PRINTER_OK:
+            continue
+        severity, what = PRINTER_PROBLEMS.get(d.status, ("error", d.status))
+        detail = f" — {d.detail}" if d.detail else ""
+        out.append(Alert(f"printer:{d.source}", severity, f"Printer {d.source}: {what}{detail}"))
+    return out
+
+
+def _print_failures(state: DayState, watched: Watched) -> list[Alert]:
+    """Tickets not printed, until the printer reports OK after the last failure."""
+    failed: dict[str, list[tuple[datetime, str, str]]] = {}
+    for t in state.tickets.values():
+        if t.print_failed is not None:
+            # a ticket is printed as it is issued, so its issue time is the failure's time
+            failed.setdefault(t.kiosk or "?", []).append((t.issued_at, t.number, t.print_failed))
+    out = []
+    for kiosk, failures in failed.items():
+        last_at, number, reason = max(failures)
+        printer = watched.kiosk_printers.get(kiosk)
+        beat = state.devices.get(f"printer:{printer}") if printer else None
+        if beat is not None and beat.status in PRINTER_OK and beat.at > last_at:
+            continue
+        n = len([f for f in failures if beat is None or f[0] > beat.at])
+        what = f"{n} tickets not printed, last {number}" if n > 1 else f"{number} not printed"
+        out.append(Alert(f"printfail:{kiosk}", "warning",
+                         f"Kiosk {kiosk}: {what} ({reason}); the number was shown on screen"))
+    return out
+
+
+def _silent_devices(state: DayState, limits: Limits, now: datetime,
+                    watched: Watched) -> list[Alert]:
+    out = []
+    expected = [("kiosk", k) for k in watched.kiosks] + [("display", d) for d in watched.displays]
+    heard: dict[tuple[str, str], Device] = {
+        (d.kind, d.source): d for d in state.devices.values() if d.kind in WATCHED_KINDS
+    }
+    for kind, source in dict.fromkeys(expected + list(heard)):
+        label = f"{kind.title()} {source}"
+        d = heard.get((kind, source))
+        key = f"device:{kind}:{source}"
+        if d is None:
+            out.append(Alert(key, "info", f"{label}: not heard from today"))
+            continue
+        silent = (now - d.at).total_seconds()
+        if silent > limits.heartbeat_missing_s:
+            out.append(Alert(key, "error", f"{label}: no heartbeat for {minutes(silent)} "
+                                           f"(last {d.status})"))
+        elif d.status != "ok":
+            detail = f" — {d.detail}" if d.detail else ""
+            out.append(Alert(key, "warning", f"{label}: {d.status}{detail}"))
+    return out
+
+
+def _post_name(office: Office, post: str) -> str:
+    p = office.posts.get(post)
+    return p.name if p else post

@@ -1,0 +1,189 @@
+"""Alert rules (kcc_tui.domain.alerts): each fires when its cause appears, clears when it goes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from factories import T0, make_office
+
+from kcc_tui.domain import commands as C
+from kcc_tui.domain.alerts import Alert, Thresholds, Watched, evaluate
+from kcc_tui.domain.clock import FixedClock
+from kcc_tui.domain.ledger import Ledger
+
+WATCHED = Watched(kiosks=("k1",), displays=("tv",), kiosk_printers={"k1": "p1"})
+
+
+class Day:
+    """A ledger on a fixed clock, with the alert rules one call away."""
+
+    def __init__(self, watched: Watched | None = None, **limits: float) -> None:
+        self.clock = FixedClock(T0)
+        self.office = make_office()
+        self.ledger = Ledger(self.office, self.clock)
+        self.limits = Thresholds(**limits)  # type: ignore[arg-type]
+        self.watched = watched or Watched()
+
+    def do(self, *commands: C.Command, actor: str = "system") -> None:
+        for c in commands:
+            self.ledger.execute(c, actor)
+
+    def alerts(self) -> list[Alert]:
+        return evaluate(self.ledger.state, self.office, self.limits, self.clock(), self.watched)
+
+    def keys(self) -> set[str]:
+        return {a.key for a in self.alerts()}
+
+    def alert(self, key: str) -> Alert:
+        return next(a for a in self.alerts() if a.key == key)
+
+    def later(self, **kw: float) -> datetime:
+        return self.clock.advance(**kw)
+
+
+def test_longest_wait_over_target_fires_after_the_target_and_clears_on_the_call() -> None:
+    d = Day()
+    d.do(C.OpenPost("l1", "an", True), C.Pause("l1", "koffie"), C.IssueTicket("eid"))
+    d.later(minutes=15)
+    assert "wait:eid" not in d.keys()  # exactly the target is not over it
+    d.later(seconds=1)
+    a = d.alert("wait:eid")
+    assert a.severity == "error"
+    assert a.text == "Eid: longest wait 15 min, target 15 min"
+    d.do(C.Resume("l1"), C.CallNext("l1"))
+    assert "wait:eid" not in d.keys()
+
+
+def test_the_factor_from_the_config_scales_the_target() -> None:
+    d = Day(wait_over_target_factor=2.0)
+    d.do(C.IssueTicket("eid"))
+    d.later(minutes=29)
+    assert "wait:eid" not in d.keys()
+    d.later(minutes=2)
+    assert "wait:eid" in d.keys()
+
+
+def test_estimate_over_target_clears_when_a_second_post_opens() -> None:
+    d = Day()
+    d.do(C.OpenPost("l1", "an", True), C.IssueTicket("eid"), C.IssueTicket("eid"))
+    # (2 ahead + 1) × 10 min prior mean ÷ 1 post = 30 min > 15 min target
+    a = d.alert("estimate:eid")
+    assert (a.severity, a.text) == ("warning",
+                                    "Eid: a ticket taken now waits ~30 min, target 15 min")
+    d.do(C.OpenPost("l2", "bo", True))  # 3 × 10 ÷ 2 = 15 min: on target, not over
+    assert "estimate:eid" not in d.keys()
+
+
+def test_tickets_for_a_service_no_open_post_serves() -> None:
+    d = Day()
+    d.do(C.IssueTicket("afhalen"))
+    a = d.alert("unserved:afhalen")
+    assert (a.severity, a.text) == ("error", "Afhalen: 1 waiting and no open post serves it")
+    d.do(C.OpenPost("snel", "cas", True))
+    assert "unserved:afhalen" not in d.keys()
+    d.do(C.Pause("snel", "lunch"))
+    a = d.alert("unserved:afhalen")
+    assert a.severity == "warning" and "paused (Snelbalie)" in a.text
+    d.do(C.Resume("snel"))
+    assert "unserved:afhalen" not in d.keys()
+    d.do(C.ChangeProfile("snel", {"eid": 1}), actor="coord")  # the profile counts, not the kind
+    assert "unserved:afhalen" in d.keys()
+
+
+def test_a_ticket_sent_to_a_closed_post() -> None:
+    d = Day()
+    d.do(C.OpenPost("l1", "an", True), C.IssueTicket("eid"), C.CallNext("l1"),
+         C.Transfer("l1", to_post="l2"))
+    a = d.alert("unserved-post:l2")
+    assert a.text == "1 ticket sent to Loket 2 waits, but Loket 2 is closed"
+    assert "unserved:eid" not in d.keys()  # l1 serves eid, but only l2 may call this one
+    d.do(C.OpenPost("l2", "bo", True))
+    assert "unserved-post:l2" not in d.keys()
+
+
+def test_idle_post_while_its_tickets_wait() -> None:
+    d = Day(idle_with_queue_min=5)
+    d.do(C.OpenPost("l1", "an", True))
+    d.later(minutes=30)  # idle for long, but nobody waited: no alert yet
+    d.do(C.IssueTicket("eid"))
+    d.later(minutes=4, seconds=59)
+    assert "idle:l1" not in d.keys()
+    d.later(seconds=1)
+    a = d.alert("idle:l1")
+    assert a.text == "Loket 1 (An) idle 5 min while 1 ticket waits for it"
+    assert "idle:l3" not in d.keys()  # l3 is closed; and it does not serve eid anyway
+    d.do(C.CallNext("l1"))
+    assert "idle:l1" not in d.keys()
+
+
+def test_no_shows_in_a_row_clear_when_a_citizen_comes() -> None:
+    d = Day(no_shows_in_row=3)
+    d.do(C.OpenPost("l1", "an", True), *[C.IssueTicket("eid") for _ in range(4)])
+    for n in range(3):
+        assert "noshow:l1" not in d.keys(), n
+        d.do(C.CallNext("l1"), C.NoShow("l1"))
+    assert d.alert("noshow:l1").text.startswith("Loket 1: 3 no-shows in a row")
+    d.do(C.CallNext("l1"), C.Start("l1"))
+    assert "noshow:l1" not in d.keys()
+
+
+def test_printer_status_from_heartbeats() -> None:
+    d = Day()
+    d.do(C.Heartbeat("p1", "printer", "near_end"))
+    assert d.alert("printer:p1") == Alert("printer:p1", "warning", "Printer p1: paper nearly out")
+    d.do(C.Heartbeat("p1", "printer", "paper_out", "replace the roll"))
+    assert d.alert("printer:p1") == Alert("printer:p1", "error",
+                                          "Printer p1: paper out — replace the roll")
+    d.do(C.Heartbeat("p1", "printer", "offline"))
+    assert d.alert("printer:p1").text == "Printer p1: offline"
+    d.do(C.Heartbeat("p1", "printer", "ok"))
+    assert "printer:p1" not in d.keys()
+
+
+def test_a_kiosk_and_its_printer_with_the_same_id_are_told_apart() -> None:
+    d = Day(Watched(kiosks=("onthaal",), kiosk_printers={"onthaal": "onthaal"}))
+    d.do(C.Heartbeat("onthaal", "printer", "paper_out"), C.Heartbeat("onthaal", "kiosk", "ok"))
+    assert {"printer:onthaal"} == {k for k in d.keys() if "onthaal" in k}
+
+
+def test_print_failure_until_the_printer_reports_ok_again() -> None:
+    d = Day(WATCHED)
+    d.do(C.IssueTicket("eid", kiosk="k1"), C.RecordPrintFailure("A001", "k1", "paper out"))
+    d.later(seconds=5)
+    d.do(C.IssueTicket("eid", kiosk="k1"), C.RecordPrintFailure("A002", "k1", "paper out"))
+    a = d.alert("printfail:k1")
+    assert a.text == ("Kiosk k1: 2 tickets not printed, last A002 (paper out); "
+                      "the number was shown on screen")
+    d.do(C.Heartbeat("p1", "printer", "paper_out"))  # still out: the alert stays
+    assert "printfail:k1" in d.keys()
+    d.later(seconds=5)
+    d.do(C.Heartbeat("p1", "printer", "ok"))
+    assert "printfail:k1" not in d.keys()
+
+
+def test_silent_kiosk_and_display() -> None:
+    d = Day(WATCHED, heartbeat_missing_s=60)
+    assert d.alert("device:kiosk:k1") == Alert("device:kiosk:k1", "info",
+                                               "Kiosk k1: not heard from today")
+    d.do(C.Heartbeat("k1", "kiosk"), C.Heartbeat("tv", "display"))
+    assert not {k for k in d.keys() if k.startswith("device:")}
+    d.later(seconds=61)
+    d.do(C.Heartbeat("tv", "display"))  # the display is alive, the kiosk went quiet
+    a = d.alert("device:kiosk:k1")
+    assert (a.severity, a.text) == ("error", "Kiosk k1: no heartbeat for 1 min (last ok)")
+    assert "device:display:tv" not in d.keys()
+    d.do(C.Heartbeat("k1", "kiosk"))
+    assert "device:kiosk:k1" not in d.keys()
+    d.do(C.Heartbeat("tv", "display", "error", "no HDMI signal"))
+    assert d.alert("device:display:tv").text == "Display tv: error — no HDMI signal"
+
+
+def test_errors_come_first_and_a_closed_day_has_no_queue_alerts() -> None:
+    d = Day(WATCHED)
+    d.do(C.IssueTicket("afhalen"), C.Heartbeat("p1", "printer", "near_end"))
+    severities = [a.severity for a in d.alerts()]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+    assert "unserved:afhalen" in d.keys()
+    d.do(C.EndDay(), actor="coord")
+    assert "unserved:afhalen" not in d.keys()
+    assert "printer:p1" in d.keys()  # devices still matter after closing

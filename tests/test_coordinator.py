@@ -1,0 +1,129 @@
+"""The coordinator pane through Pilot: login, the figures on the board, the live view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from test_coordinator_kit import (
+    SIZE,
+    T0,
+    alert_keys,
+    cells,
+    example_settings,
+    login,
+    recording,
+    seed,
+    until,
+)
+
+from kcc_tui.apps.coordinator import build_app
+from kcc_tui.apps.coordinator.chart import DayChartView
+from kcc_tui.apps.coordinator.screen import BoardScreen
+from kcc_tui.apps.coordinator.widgets import HeaderBar
+from kcc_tui.domain import commands as C
+from kcc_tui.domain.clock import FixedClock
+from kcc_tui.store import Store
+
+
+def known_morning() -> list[tuple[float, C.Command, str]]:
+    """Tuesday 24 November 2026, from 09:00 local; (minutes after the previous step, command)."""
+    return [
+        (0, C.IssueTicket("eid"), "onthaal"),  # 09:00 A001
+        (2, C.IssueTicket("eid"), "onthaal"),  # 09:02 A002
+        (2, C.IssueTicket("rijbewijs"), "onthaal"),  # 09:04 B001
+        (1, C.IssueTicket("attesten"), "onthaal"),  # 09:05 D001
+        (0, C.OpenPost("loket1", "an", True), "an"),  # A×2 C E
+        (0, C.OpenPost("loket3", "els", True), "els"),  # B×2 A D
+        (1, C.CallTicket("loket1", "A001"), "an"),  # 09:06, waited 6 min
+        (0, C.CallTicket("loket3", "A002"), "els"),  # 09:06, waited 4 min
+        (1, C.Start("loket1"), "an"),  # 09:07
+        (1, C.Start("loket3"), "els"),  # 09:08
+        (8, C.Finish("loket1"), "an"),  # 09:16: service time 10 min
+        (4, C.Finish("loket3"), "els"),  # 09:20: service time 14 min
+        (0, C.CallTicket("loket3", "B001"), "els"),  # 09:20, waited 16 min
+        (1, C.Start("loket3"), "els"),  # 09:21
+        (1, C.IssueTicket("eid"), "onthaal"),  # 09:22 A003
+    ]
+
+
+async def test_a_wrong_pin_is_refused_and_recorded_the_right_one_opens_the_board(
+        tmp_path: Path) -> None:
+    db = tmp_path / "kcc.db"
+    clock = FixedClock(T0)
+    await seed(db, clock, [])
+    app = recording(build_app(example_settings(), db=db, clock=clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "1234")
+        await until(pilot, lambda: app.notices, "the refusal")
+        assert app.notices == ["wrong PIN (4 tries left)"]
+        assert not isinstance(app.screen, BoardScreen)
+        await login(pilot, "9999")
+        assert app.coordinator == "katrien"
+        assert "Katrien De Smet" in str(app.screen.query_one(HeaderBar).render())
+        await pilot.press("l")  # log out
+        await until(pilot, lambda: app.screen.query("#pin"), "the login screen again")
+    async with Store(db, example_settings().office, clock=clock) as store:
+        log = [(e.type, e.actor) for e in await store.events()]
+    assert log == [("staff_login_failed", "katrien"), ("staff_logged_in", "katrien"),
+                   ("staff_logged_out", "katrien")]
+
+
+async def test_the_board_shows_hand_computed_kpis_for_a_known_morning(tmp_path: Path) -> None:
+    db = tmp_path / "kcc.db"
+    clock = FixedClock(T0)
+    await seed(db, clock, known_morning())
+    clock.at = T0 + timedelta(minutes=30)  # 09:30
+    app = build_app(example_settings(), db=db, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        # Service, target, waiting, longest, new ticket, served, mean wait, SL, issuing, clears
+        # eid: A003 waits 8 min; waits today 6 and 4 min -> mean 5, both within 15 -> 100 %.
+        # Mean service (12 min prior × 3 + 10 + 14) / 5 = 12 min; 2 posts serve eid:
+        # a new ticket has 1 ahead -> (1 + 1) × 12 / 2 = 12 min; the queue clears in
+        # 1 × 12 / 2 = 6 min -> 09:36.
+        assert cells(app, "services", "eid") == [
+            "Identiteitskaart / kids-ID", "15 min", "1", "8 min", "12 min", "2", "5 min",
+            "100%", "on", "09:36"]
+        # rijbewijs: B001 waited 16 min (within 20), is being served; only loket3 calls it.
+        assert cells(app, "services", "rijbewijs") == [
+            "Rijbewijs", "20 min", "0", "–", "10 min", "0", "16 min", "100%", "on", "–"]
+        # attesten: D001 waits 25 min, over its 10 min target; (1 + 1) × 5 / 1 = 10 min.
+        assert cells(app, "services", "attesten") == [
+            "Attesten & uittreksels", "10 min", "1", "25 min", "10 min", "0", "–", "–", "on",
+            "09:35"]
+        assert cells(app, "services", "verhuis")[2:5] == ["0", "–", "–"]  # no post serves it
+        # loket1: idle since A001 finished at 09:16; open 25 min − serving 9 min = 16 min idle.
+        assert cells(app, "posts", "loket1") == [
+            "Loket 1", "An Peeters", "idle", "–", "14 min", "1", "16 min", "A×2 C E"]
+        # loket3: B001 since its call at 09:20; serving 12 + 9 min of 25 open -> 4 min idle.
+        assert cells(app, "posts", "loket3") == [
+            "Loket 3", "Els Maes", "serving", "B001", "10 min", "1", "4 min", "B×2 A D"]
+        assert cells(app, "posts", "loket2")[:5] == ["Loket 2", "–", "closed", "–", "–"]
+        # attesten is over target; loket1 is idle 8 min while A003 waits for it (>= 5 min)
+        assert alert_keys(app) == {"wait:attesten", "idle:loket1", "device:kiosk:onthaal",
+                                   "device:display:wachtzaal"}
+        chart = app.screen.query_one(DayChartView).chart
+        assert chart is not None
+        assert (chart.hours, chart.arrivals, chart.served) == (
+            [8, 9, 10, 11, 12], [0, 5, 0, 0, 0], [0, 2, 0, 0, 0])
+        assert chart.queue[:6] == [0, 0, 0, 4, 2, 0]  # 20-min steps from 08:00; peak 4 at 09:05
+        header = str(app.screen.query_one(HeaderBar).render())
+        assert "Tue 24 Nov 09:30" in header and "closes 12:30 (in 3h00)" in header
+
+        # time passes with no event: the waits grow on the board by themselves
+        clock.advance(minutes=3)
+        await until(pilot, lambda: cells(app, "services", "eid")[3] == "11 min",
+                    "the longest wait to grow")
+        assert cells(app, "posts", "loket1")[4] == "17 min"
+
+
+async def test_an_unreachable_store_is_shown_not_a_crash(tmp_path: Path) -> None:
+    app = build_app(example_settings(), db=tmp_path / "missing.db", clock=FixedClock(T0))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.store_error, "the store error")
+        banner = str(app.screen.query_one("StoreBanner").render())
+        assert "does not exist; create it with `kcc init`" in banner
+        await pilot.press(*"9999", "enter")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, BoardScreen)  # nothing to log in to, no traceback
