@@ -8,6 +8,7 @@ import click
 
 from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cmds, store_cmds
 from .common import Env, fail
+from .print_test import print_test
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +31,7 @@ COMMANDS: list[click.Command] = [
     app_cmds.kiosk, app_cmds.counter, app_cmds.display, app_cmds.coordinator,
     bench_cmds.bench, admin_cmds.audit, serve_cmds.serve, demo_cmds.demo,
     # more commands: add one line each below (kept one per line to merge cleanly)
+    print_test,
 ]
 for _cmd in COMMANDS:
     cli.add_command(_cmd)

@@ -1,0 +1,302 @@
+"""The touch kiosk at the entrance (onthaal): citizens take a numbered ticket.
+
+The order of things for one press is what keeps tickets from being lost:
+
+1. The press is accepted only outside the debounce window (one ticket per press: a double tap
+   or a held Enter gives one ticket; see `accept_press`).
+2. The ticket is issued (committed to the store) first, and the confirmation screen shows the
+   number at once.
+3. Only then is it printed, off the UI thread (`printers.service.TicketPrinter`). When printing
+   fails the number stays on screen, large, a `print_failed` event records the reason, and the
+   start screen says that printed tickets are unavailable until the printer answers again
+   (asked every `recheck_s`).
+
+Heartbeats for the kiosk and its printer go to the store every `heartbeat_s` and whenever the
+printer's status changes, so the coordinator sees that both are alive.
+
+For the public there is no quit key, no command palette and no text selection; an operator
+closes the kiosk with a coordinator's PIN (F12, or five taps on the office name).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ...config.settings import KioskSettings, Settings
+from ...domain import commands as C
+from ...domain.clock import Clock, system_clock
+from ...domain.estimate import estimate_wait_s, people_ahead
+from ...store import StoreError
+from ..base import POLL_S, KccApp
+from .availability import availability
+from .confirm import ConfirmScreen, PrintState
+from .operator import OperatorLock, PinDialog
+from .printing import IssuedTicket, PrinterWatch
+from .start import StartScreen
+from .texts import t
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_S = 1.0  # presses are ignored while a ticket is issued and this long after
+HEARTBEAT_S = 30.0
+RECHECK_S = 1.0  # how often a printer that failed is asked whether it is back
+TICK_S = 15.0  # redraw this often: opening hours begin and end without any event
+KEEP_TIMINGS = 1000
+IDLE_RESET_S = 60.0  # a language or priority chosen by someone who walked away is undone
+
+
+class KioskApp(KccApp, inherit_bindings=False):
+    CSS_PATH = "kiosk.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False  # citizens must not select (and "copy") text on a public screen
+    # inherit_bindings=False drops App's ctrl+q (quit) and ctrl+c; these swallow them too.
+    BINDINGS = [
+        Binding("ctrl+q", "nothing", show=False, priority=True),
+        Binding("ctrl+c", "nothing", show=False, priority=True),
+        Binding("f12", "operator", show=False, priority=True),
+    ]
+
+    def __init__(self, settings: Settings, *, db: str | Path | None = None, kiosk_id: str,
+                 clock: Clock = system_clock, poll_s: float = POLL_S,
+                 debounce_s: float = DEBOUNCE_S, heartbeat_s: float = HEARTBEAT_S,
+                 recheck_s: float = RECHECK_S) -> None:
+        super().__init__(settings, db=db, clock=clock, poll_s=poll_s)
+        self.kiosk_id = kiosk_id
+        self.kiosk: KioskSettings = settings.kiosks[kiosk_id]
+        self.languages = tuple(self.kiosk.languages) or self.office.languages
+        self.default_lang = "nl" if "nl" in self.languages else self.languages[0]
+        self.lang = self.default_lang
+        self.services = [s for s in self.kiosk.services if s in self.office.services]
+        self.priority_offered = self.kiosk.priority_button and any(
+            self.office.services[s].priority_allowed for s in self.services)
+        self.priority = False
+        printer_id = self.kiosk.printer
+        self.printer = (PrinterWatch(printer_id, settings.printers[printer_id])
+                      if printer_id and printer_id in settings.printers else None)
+        self.debounce_s, self.heartbeat_s, self.recheck_s = debounce_s, heartbeat_s, recheck_s
+        self.operator_lock = OperatorLock()
+        self.timings: dict[str, dict[str, Any]] = {}  # number -> perf_counter marks (benchmarks)
+        self._issuing = False
+        self._quiet_until = 0.0
+        self._checking = False
+        self._started = False
+        self._last_choice = 0.0  # monotonic time of the last language or priority choice
+        self.title = f"kcc · {self.kiosk.name}"
+
+    async def on_mount(self) -> None:
+        # KccApp.on_mount runs after this one and opens the store; refresh_view then draws.
+        await self.push_screen(StartScreen())
+        self.set_interval(self.heartbeat_s, self._beat)
+        self.set_interval(self.recheck_s, self._recheck)
+        self.set_interval(TICK_S, self._tick)
+
+    # -- presses -----------------------------------------------------------------------------
+    def accept_press(self) -> bool:
+        """True for a press that counts. A press while a ticket is being issued, or within
+        `debounce_s` of the last one, does not; it also extends the window, so key repeats of
+        a held Enter (terminals send no key-up) never get through however long it is held."""
+        now = time.monotonic()
+        if self._issuing or now < self._quiet_until:
+            self._quiet_until = max(self._quiet_until, now + self.debounce_s)
+            return False
+        self._quiet_until = now + self.debounce_s
+        return True
+
+    def request_ticket(self, service: str) -> None:
+        """A service button was pressed: issue one ticket, show it, print it."""
+        pressed = time.perf_counter()
+        if not self.accept_press():
+            return
+        a = availability(self.store.state if self.store else None, self.office, service,
+                         self.clock(), self.priority)
+        if not a.ok:  # the button is disabled then; a key may still reach here in a race
+            self.refresh_view()
+            return
+        self._issuing = True
+        self.run_worker(self._issue(service, self.lang, self.priority, pressed),
+                        group="issue", exit_on_error=False)
+
+    def choose_lang(self, lang: str) -> None:
+        if lang in self.languages:
+            self.lang = lang
+            self._last_choice = time.monotonic()
+            self.refresh_view()
+
+    def toggle_priority(self) -> None:
+        self.priority = not self.priority
+        self._last_choice = time.monotonic()
+        self.refresh_view()
+
+    def back_to_start(self, screen: Screen[Any]) -> None:
+        """Leave the confirmation: the next citizen starts in Dutch, without priority."""
+        if self.screen is not screen:
+            return
+        self.pop_screen()
+        self.lang, self.priority = self.default_lang, False
+        self.refresh_view()
+
+    def mark(self, number: str, what: str, at: float) -> None:
+        """Note when a ticket reached a stage (perf_counter), for the latency benchmark."""
+        if number not in self.timings and len(self.timings) >= KEEP_TIMINGS:
+            del self.timings[next(iter(self.timings))]  # a kiosk runs all day: keep the last few
+        self.timings.setdefault(number, {})[what] = at
+
+    # -- issuing and printing ----------------------------------------------------------------
+    async def _issue(self, service: str, lang: str, priority: bool, pressed: float) -> None:
+        try:
+            ticket = await self._commit(service, lang, priority)
+        finally:
+            self._issuing = False
+            self._quiet_until = max(self._quiet_until, time.monotonic() + self.debounce_s)
+        if ticket is None:
+            return
+        self.mark(ticket.number, "pressed", pressed)
+        self.mark(ticket.number, "committed", time.perf_counter())
+        watch = self.printer
+        state: PrintState = "no_printer" if watch is None else (
+            "printing" if watch.available else "failed")
+        screen = ConfirmScreen(ticket, state, self.kiosk.confirm_seconds)
+        # Not awaited: the printer thread starts while the screen is being mounted.
+        self.push_screen(screen)
+        if watch is not None:
+            await self._print_ticket(watch, ticket, screen)
+
+    async def _commit(self, service: str, lang: str, priority: bool) -> IssuedTicket | None:
+        store = self.store
+        if store is None:
+            self.notify(t(lang, "try_again"), severity="error", markup=False)
+            return None
+        try:
+            (event,) = await store.execute(
+                C.IssueTicket(service, lang, priority, kiosk=self.kiosk_id), self.kiosk_id)
+        except C.Refused as r:
+            # Someone stopped the service, or the cap was reached, since the screen was drawn.
+            a = availability(store.state, self.office, service, self.clock(), priority)
+            reason = t(lang, a.reason) if a.reason else str(r)
+            self.notify(t(lang, "refused", reason=reason), severity="warning", markup=False)
+            self.refresh_view()
+            return None
+        except StoreError as e:
+            log.error("kiosk %s: issuing failed: %s", self.kiosk_id, e)
+            self.notify(t(lang, "try_again"), severity="error", markup=False)
+            return None
+        number = event.data["number"]
+        st, now = store.state, self.clock()
+        tk = st.tickets[number]
+        ahead = people_ahead(st, self.office, service, now, tk)
+        wait = estimate_wait_s(st, self.office, service, now, ahead)
+        self.refresh_view()
+        return IssuedTicket(number, service, lang, priority, tk.issued_at, ahead,
+                            None if wait is None else round(wait / 60))
+
+    async def _print_ticket(self, watch: PrinterWatch, ticket: IssuedTicket,
+                            screen: ConfirmScreen) -> None:
+        result = await watch.print(watch.content(ticket, self.office))
+        self.mark(ticket.number, "printed" if result.ok else "failed", time.perf_counter())
+        self.mark(ticket.number, "bytes", result.bytes_sent)
+        screen.set_print_state("printed" if result.ok else "failed")
+        if not result.ok:
+            reason = result.reason or result.status_after.value
+            await self._write(C.RecordPrintFailure(ticket.number, self.kiosk_id, reason))
+        await self._report_printer()
+        self.refresh_view()
+
+    # -- health ------------------------------------------------------------------------------
+    def _beat(self) -> None:
+        if self.store is not None and not self._checking:
+            self._checking = True
+            self.run_worker(self._heartbeat(), group="health", exit_on_error=False)
+
+    def _recheck(self) -> None:
+        """While printed tickets are unavailable, ask the printer whether it is back."""
+        watch = self.printer
+        if watch is not None and not watch.available and not self._checking:
+            self._checking = True
+            self.run_worker(self._check_printer(), group="health", exit_on_error=False)
+
+    async def _heartbeat(self) -> None:
+        try:
+            if self.printer is not None:
+                await self.printer.check()
+            await self._write(C.Heartbeat(self.kiosk_id, "kiosk", "ok"))
+            await self._report_printer(always=True)
+        finally:
+            self._checking = False
+        self.refresh_view()
+
+    async def _check_printer(self) -> None:
+        try:
+            if self.printer is not None:
+                await self.printer.check()
+                await self._report_printer()
+        finally:
+            self._checking = False
+        self.refresh_view()
+
+    async def _report_printer(self, always: bool = False) -> None:
+        """A printer heartbeat when its status changed (or always, for the periodic one)."""
+        watch = self.printer
+        if watch is None or self.store is None:
+            return
+        reading = watch.reading if always else watch.news()
+        if reading is None:
+            return
+        if await self._write(C.Heartbeat(watch.id, "printer", reading.status.value,
+                                         reading.reason or "")):
+            watch.reported_now(reading.status)
+
+    async def _write(self, command: C.Command) -> bool:
+        """Record a fact (heartbeat, print failure); trouble is logged, never shown to the
+        public, and never stops the kiosk."""
+        if self.store is None:
+            return False
+        try:
+            await self.store.execute(command, self.kiosk_id)
+        except (C.Refused, StoreError) as e:
+            log.warning("kiosk %s: %s not recorded: %s", self.kiosk_id,
+                        type(command).__name__, e)
+            return False
+        return True
+
+    # -- operator ----------------------------------------------------------------------------
+    def action_nothing(self) -> None:
+        """Swallow a key (ctrl+q, ctrl+c): the public cannot close the kiosk."""
+
+    def action_operator(self) -> None:
+        if self.operator_lock.locked or isinstance(self.screen, PinDialog):
+            return
+
+        async def done(staff: str | None) -> None:
+            if staff is None:
+                return
+            self.operator_lock.succeeded()
+            await self._write(C.Heartbeat(self.kiosk_id, "kiosk", "stopped",
+                                          f"closed by {staff}"))
+            self.exit()
+
+        self.push_screen(PinDialog(), done)
+
+    def operator_failed(self) -> int:
+        return self.operator_lock.failed()
+
+    def _tick(self) -> None:
+        choice_made = (self.lang, self.priority) != (self.default_lang, False)
+        if (choice_made and isinstance(self.screen, StartScreen)
+                and time.monotonic() - self._last_choice > IDLE_RESET_S):
+            self.lang, self.priority = self.default_lang, False
+        self.refresh_view()
+
+    # -- KccApp hooks ------------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        if self.store is not None and not self._started:
+            self._started = True  # the first heartbeat as soon as the store is open
+            self._beat()
+        for screen in self.screen_stack:
+            if isinstance(screen, StartScreen) and screen.is_mounted:
+                screen.show()

@@ -1,0 +1,65 @@
+"""Whether the kiosk offers a service right now, and why not.
+
+The domain decides what the store accepts (`issuing_now`: day closed, issuing stopped, daily
+cap). Opening hours are the kiosk's own rule: the store accepts a ticket at any time (the CLI
+may issue one for a late appointment), but a citizen arriving after closing must not get a
+number nobody will call. No Textual here: the screens only translate the reason codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Literal
+
+from ...domain.clock import local
+from ...domain.commands import issuing_now
+from ...domain.office import Office
+from ...domain.state import DayState
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Reason = Literal["closed", "stopped", "cap", "no_priority", "out_of_order"]
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    reason: Reason | None = None  # None: the service issues tickets now
+    opens_at: time | None = None  # for "closed": the next opening later today, if any
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+def open_now(office: Office, now: datetime) -> tuple[bool, time | None]:
+    """(open, next opening later today). Without any configured hours the office is open."""
+    days = office.hours.days
+    if not days:
+        return True, None
+    here = local(now, office.timezone)
+    clock = here.time().replace(tzinfo=None)
+    ranges = days.get(WEEKDAYS[here.weekday()], [])
+    for start, end in ranges:
+        if start <= clock < end:
+            return True, None
+    later = [start for start, _ in ranges if start > clock]
+    return False, min(later) if later else None
+
+
+def availability(state: DayState | None, office: Office, service: str, now: datetime,
+                 priority: bool = False) -> Availability:
+    """Whether `service` can be taken now at the kiosk, and if not, the reason code."""
+    if state is None:  # the store is unreachable: nothing can be issued
+        return Availability("out_of_order")
+    is_open, opens_at = open_now(office, now)
+    if not is_open or state.ended:
+        return Availability("closed", None if state.ended else opens_at)
+    why = issuing_now(state, office, service)
+    if why is not None:
+        svc = office.services[service]
+        capped = svc.daily_cap is not None and state.issued_count(service) >= svc.daily_cap
+        return Availability("cap" if capped else "stopped")
+    if priority and not office.services[service].priority_allowed:
+        return Availability("no_priority")
+    return Availability()

@@ -1,0 +1,113 @@
+"""The confirmation screen: the number, the service, people ahead, the estimated wait and
+whether the paper ticket came out. It returns to the start screen by itself.
+
+While the ticket is still printing the screen stays (a printer may take up to its timeout to
+fail); when printing failed the number grows and the screen stays longer, so the citizen can
+note it down: a printer problem never loses a ticket.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Literal
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Static
+
+from printers.layout import format_wait
+
+from ..base import StoreBanner
+from .printing import IssuedTicket
+from .start import SMALL_HEIGHT
+from .texts import t
+from .widgets import BigNumber, KioskButton
+
+if TYPE_CHECKING:
+    from .app import KioskApp
+
+PrintState = Literal["printing", "printed", "failed", "no_printer"]
+FAILED_MIN_S = 20.0  # a number to note down stays at least this long
+
+
+class ConfirmScreen(Screen[None]):
+    def __init__(self, ticket: IssuedTicket, state: PrintState, seconds: float) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.print_state: PrintState = state
+        self.seconds = seconds
+        self._timer: Timer | None = None
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        tk, lang = self.ticket, self.ticket.lang
+        service = self.kiosk.office.services[tk.service]
+        yield StoreBanner()
+        with Vertical(id="ticket"):
+            yield Static(t(lang, "your_number"), id="c-title")
+            yield BigNumber(tk.number, id="c-number")
+            yield Static(service.name(lang), id="c-service")
+            facts = f"{t(lang, 'people_ahead')}: {tk.people_ahead}"
+            if tk.wait_min is not None:
+                facts += f"   ·   {t(lang, 'estimated_wait')}: {format_wait(tk.wait_min, lang)}"
+            yield Static(facts, id="c-facts")
+            yield Static("", id="c-status")
+            info = dict(service.citizen_info)  # "what to bring", in the ticket's language
+            yield Static(info.get(lang) or info.get("nl") or "", id="c-info")
+            with Center():
+                yield KioskButton(t(lang, "ok"), id="c-ok")
+            yield Static(t(lang, "closes"), id="c-closes")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # On a small terminal the number and the status come first; "what to bring" goes.
+        self.set_class(event.size.height < SMALL_HEIGHT, "-small")
+
+    def on_mount(self) -> None:
+        self._draw()
+        self._arm(self._duration())
+        # The number is on screen once this refresh is done: what the benchmark measures.
+        self.call_after_refresh(self.kiosk.mark, self.ticket.number, "shown", time.perf_counter())
+
+    # -- the print outcome -------------------------------------------------------------------
+    def set_print_state(self, state: PrintState) -> None:
+        self.print_state = state
+        if self.is_mounted:  # else on_mount draws it (printing can beat the first paint)
+            self._draw()
+            self._arm(self._duration())
+
+    def _draw(self) -> None:
+        lang, state = self.ticket.lang, self.print_state
+        failed = state == "failed"
+        self.set_class(failed, "-failed")
+        self.query_one("#c-title", Static).update(
+            t(lang, "remember") if failed else t(lang, "your_number"))
+        status = {"printing": t(lang, "printing"), "printed": t(lang, "printed"),
+                  "failed": t(lang, "print_failed"), "no_printer": t(lang, "no_printer")}[state]
+        self.query_one("#c-status", Static).update(status)
+
+    def _duration(self) -> float:
+        return max(self.seconds * 2, FAILED_MIN_S) if self.print_state == "failed" else self.seconds
+
+    def _arm(self, seconds: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(seconds, self._timeout)
+
+    def _timeout(self) -> None:
+        if self.print_state == "printing":  # never leave before the citizen knows
+            self._arm(0.5)
+            return
+        self.kiosk.back_to_start(self)
+
+    @on(Button.Pressed, "#c-ok")
+    def _ok(self) -> None:
+        # The same guard as the service buttons: the second tap of a double tap, or a held
+        # Enter, must not close the screen the first tap opened.
+        if self.print_state != "printing" and self.kiosk.accept_press():
+            self.kiosk.back_to_start(self)

@@ -1,0 +1,85 @@
+"""The kiosk's view of its ticket printer: print, ask its status, remember how it is doing.
+
+All printer I/O happens in `printers.service.TicketPrinter` (a worker thread, one lock, a
+timeout), so nothing here blocks the screen. This class adds what the kiosk needs on top:
+whether printed tickets are available right now, and which changes of status are news for the
+coordinator (a heartbeat on every change, DESIGN.md §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from printers.health import PrinterStatus, StatusReading
+from printers.layout import TicketContent, content_for
+from printers.service import PrintResult, TicketPrinter
+from printers.settings import PrinterSettings
+
+from ...domain.office import Office
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTicket:
+    """A ticket just issued, as the confirmation screen and the printer need it."""
+
+    number: str
+    service: str  # code
+    lang: str
+    priority: bool
+    issued_at: datetime
+    people_ahead: int
+    wait_min: int | None  # None: no counter serves this service yet
+
+
+class PrinterWatch:
+    """One kiosk's printer: its last known status and whether tickets can be printed."""
+
+    def __init__(self, printer_id: str, settings: PrinterSettings) -> None:
+        self.id = printer_id
+        self.settings = settings
+        self.printer = TicketPrinter(settings)
+        self.reading = StatusReading(PrinterStatus.UNKNOWN, "not asked yet")
+        self.reported: PrinterStatus | None = None  # the status of the last heartbeat sent
+        self.failing = False  # the last ticket did not print
+
+    @property
+    def available(self) -> bool:
+        """Whether a ticket is expected to come out; `unknown` (file, dummy) counts as yes.
+
+        After a failed ticket the answer stays no until the printer answers a status request
+        with a status that prints: the citizen is told before pressing, not after."""
+        return not self.failing and not self.reading.status.blocks_printing
+
+    def content(self, ticket: IssuedTicket, office: Office) -> TicketContent:
+        service = office.services[ticket.service]
+        return content_for(
+            self.settings, office=office.name, number=ticket.number,
+            service_code=ticket.service, service_name=service.name(ticket.lang),
+            lang=ticket.lang, issued_at=ticket.issued_at, people_ahead=ticket.people_ahead,
+            estimated_wait_min=ticket.wait_min, tz=office.timezone)
+
+    async def print(self, content: TicketContent) -> PrintResult:
+        """Print one ticket; never raises for printer trouble (see printers.service)."""
+        result = await self.printer.print_ticket(content)
+        # status_after is the freshest reading; it repeats status_before when nothing was sent.
+        self.reading = StatusReading(result.status_after, result.reason)
+        self.failing = not result.ok
+        return result
+
+    async def check(self) -> StatusReading:
+        """Ask the printer now (for heartbeats, and to notice that it is back)."""
+        reading = await self.printer.status()
+        self.reading = reading
+        if not reading.status.blocks_printing:
+            self.failing = False
+        return reading
+
+    def news(self) -> StatusReading | None:
+        """The current reading when it differs from the last heartbeat, else None."""
+        if self.reading.status is self.reported:
+            return None
+        return self.reading
+
+    def reported_now(self, status: PrinterStatus) -> None:
+        self.reported = status

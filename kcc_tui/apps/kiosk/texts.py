@@ -1,0 +1,135 @@
+"""What the kiosk says to citizens, in Dutch, French, English and German.
+
+Dutch comes first (DESIGN.md §6) and is the fallback for a missing text. Texts are short: a
+citizen reads them standing, at arm's length, often in a hurry.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LANG_LABELS: Final[dict[str, str]] = {"nl": "NL", "fr": "FR", "en": "EN", "de": "DE"}
+LANG_NAMES: Final[dict[str, str]] = {
+    "nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch",
+}
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "nl": {
+        "welcome": "Welkom",
+        "choose": "Kies uw dienst",
+        "priority": "Voorrang (zwanger, met een beperking)",
+        "priority_on": "✔ Voorrang gekozen — kies nu uw dienst",
+        "your_number": "Uw nummer",
+        "people_ahead": "Wachtenden voor u",
+        "estimated_wait": "Geschatte wachttijd",
+        "printing": "Uw ticket wordt afgedrukt…",
+        "printed": "Neem uw ticket onder het scherm.",
+        "print_failed": "Uw ticket kon niet worden afgedrukt.",
+        "remember": "Onthoud uw nummer!",
+        "no_printer": "Volg uw nummer op het scherm in de wachtzaal.",
+        "printer_down": "Er zijn nu geen papieren tickets: u krijgt uw nummer op het scherm.",
+        "ok": "OK",
+        "closes": "Dit scherm sluit vanzelf.",
+        "closed": "Gesloten",
+        "opens_at": "Gesloten — opent om {time}",
+        "stopped": "Nu geen tickets meer",
+        "cap": "Geen tickets meer vandaag",
+        "no_priority": "Geen voorrang voor deze dienst",
+        "out_of_order": "Tijdelijk buiten gebruik",
+        "try_again": "Er ging iets mis. Probeer opnieuw of vraag hulp aan het onthaal.",
+        "refused": "Deze dienst geeft nu geen tickets: {reason}",
+    },
+    "fr": {
+        "welcome": "Bienvenue",
+        "choose": "Choisissez votre service",
+        "priority": "Priorité (enceinte, en situation de handicap)",
+        "priority_on": "✔ Priorité choisie — choisissez votre service",
+        "your_number": "Votre numéro",
+        "people_ahead": "Personnes avant vous",
+        "estimated_wait": "Temps d'attente estimé",
+        "printing": "Votre ticket s'imprime…",
+        "printed": "Prenez votre ticket sous l'écran.",
+        "print_failed": "Votre ticket n'a pas pu être imprimé.",
+        "remember": "Retenez votre numéro !",
+        "no_printer": "Suivez votre numéro sur l'écran de la salle d'attente.",
+        "printer_down": "Pas de tickets papier pour l'instant : votre numéro s'affiche à l'écran.",
+        "ok": "OK",
+        "closes": "Cet écran se ferme tout seul.",
+        "closed": "Fermé",
+        "opens_at": "Fermé — ouvre à {time}",
+        "stopped": "Plus de tickets pour l'instant",
+        "cap": "Plus de tickets aujourd'hui",
+        "no_priority": "Pas de priorité pour ce service",
+        "out_of_order": "Temporairement hors service",
+        "try_again": "Un problème est survenu. Réessayez ou demandez de l'aide à l'accueil.",
+        "refused": "Ce service ne donne pas de tickets maintenant : {reason}",
+    },
+    "en": {
+        "welcome": "Welcome",
+        "choose": "Choose your service",
+        "priority": "Priority (pregnant, with a disability)",
+        "priority_on": "✔ Priority chosen — now choose your service",
+        "your_number": "Your number",
+        "people_ahead": "People ahead of you",
+        "estimated_wait": "Estimated wait",
+        "printing": "Printing your ticket…",
+        "printed": "Please take your ticket below the screen.",
+        "print_failed": "Your ticket could not be printed.",
+        "remember": "Please remember your number!",
+        "no_printer": "Watch for your number on the screen in the waiting room.",
+        "printer_down": "No paper tickets right now: you get your number on the screen.",
+        "ok": "OK",
+        "closes": "This screen closes by itself.",
+        "closed": "Closed",
+        "opens_at": "Closed — opens at {time}",
+        "stopped": "No more tickets for now",
+        "cap": "No more tickets today",
+        "no_priority": "No priority for this service",
+        "out_of_order": "Temporarily out of order",
+        "try_again": "Something went wrong. Please try again or ask at the reception desk.",
+        "refused": "This service is not giving tickets now: {reason}",
+    },
+    "de": {
+        "welcome": "Willkommen",
+        "choose": "Wählen Sie Ihren Dienst",
+        "priority": "Vorrang (schwanger, mit Behinderung)",
+        "priority_on": "✔ Vorrang gewählt — wählen Sie jetzt Ihren Dienst",
+        "your_number": "Ihre Nummer",
+        "people_ahead": "Wartende vor Ihnen",
+        "estimated_wait": "Geschätzte Wartezeit",
+        "printing": "Ihr Ticket wird gedruckt…",
+        "printed": "Bitte nehmen Sie Ihr Ticket unter dem Bildschirm.",
+        "print_failed": "Ihr Ticket konnte nicht gedruckt werden.",
+        "remember": "Bitte merken Sie sich Ihre Nummer!",
+        "no_printer": "Achten Sie auf Ihre Nummer am Bildschirm im Wartesaal.",
+        "printer_down": "Zurzeit keine Papiertickets: Ihre Nummer erscheint am Bildschirm.",
+        "ok": "OK",
+        "closes": "Dieser Bildschirm schließt sich von selbst.",
+        "closed": "Geschlossen",
+        "opens_at": "Geschlossen — öffnet um {time}",
+        "stopped": "Zurzeit keine Tickets",
+        "cap": "Heute keine Tickets mehr",
+        "no_priority": "Kein Vorrang für diesen Dienst",
+        "out_of_order": "Vorübergehend außer Betrieb",
+        "try_again": "Etwas ist schiefgelaufen. Versuchen Sie es erneut oder fragen Sie am "
+                     "Empfang.",
+        "refused": "Dieser Dienst gibt jetzt keine Tickets aus: {reason}",
+    },
+}
+
+# The operator's PIN dialog is for staff: Dutch only, like the counter app.
+OPERATOR: Final[dict[str, str]] = {
+    "title": "Kiosk afsluiten",
+    "prompt": "PIN van de coördinator",
+    "wrong": "Onjuiste PIN ({left} pogingen over)",
+    "locked": "Te veel foute pogingen: probeer later opnieuw",
+    "checking": "Controleren…",
+    "cancel": "Annuleren",
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The text `key` in `lang` (Dutch when the language or the key is missing)."""
+    text = TEXTS.get(lang, TEXTS["nl"]).get(key) or TEXTS["nl"][key]
+    return text.format(**values) if values else text
+
