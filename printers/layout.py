@@ -7,6 +7,7 @@ in one go, so a ticket is rendered (and can fail) before any printer is touched.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -143,8 +144,9 @@ def render(printer: Escpos, content: TicketContent) -> None:
     # Forced on this object, so the ESC t for CP1252 goes out with the first text.
     printer.charcode(CODE_PAGE)
 
+    columns = _columns(printer)
     printer.set(align="center", bold=True)
-    printer.textln(content.office)
+    _lines(printer, content.office, columns)
     printer.set(bold=False)
     printer.ln()
     printer.textln(text["your_number"])
@@ -152,7 +154,7 @@ def render(printer: Escpos, content: TicketContent) -> None:
     printer.textln(content.number)
     # GS ! 0 explicitly: ESC ! 0 (python-escpos's "normal size") leaves GS ! alone on some models.
     printer.set(custom_size=True, width=1, height=1)
-    printer.textln(content.service)
+    _lines(printer, content.service, columns)
     printer.set(bold=False)
     printer.textln(format_issued_at(content))
     printer.ln()
@@ -166,9 +168,23 @@ def render(printer: Escpos, content: TicketContent) -> None:
         printer.qr(content.qr_text, native=True, size=QR_MODULE_DOTS)
     if content.footer:
         printer.ln()
-        printer.textln(content.footer)
+        _lines(printer, content.footer, columns)
     printer.set(align="left")
     printer.cut()
+
+
+def _columns(printer: Escpos) -> int:
+    """Characters per line in the normal font; 42 (58 mm paper) when the profile does not say."""
+    try:
+        return int(printer.profile.get_columns("a")) or 42
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return 42
+
+
+def _lines(printer: Escpos, text: str, columns: int) -> None:
+    """Wrap at word boundaries: the printer itself breaks a long line mid-word."""
+    for line in textwrap.wrap(text, columns) or [""]:
+        printer.textln(line)
 
 
 def render_bytes(content: TicketContent, profile: str = "TM-T20II") -> bytes:

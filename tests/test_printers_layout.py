@@ -145,3 +145,10 @@ def test_content_from_printer_settings() -> None:
     assert content_for(settings, lang="de", **kw).footer is None  # type: ignore[arg-type]
     no_qr = settings.model_copy(update={"qr": False})
     assert content_for(no_qr, lang="nl", **kw).qr_text is None  # type: ignore[arg-type]
+
+
+def test_long_lines_wrap_at_word_boundaries() -> None:
+    footer = "Willkommen im Rathaus. Achten Sie auf Ihre Nummer am Bildschirm."
+    data = render_bytes(ticket(footer=footer))
+    assert b"Willkommen im Rathaus. Achten Sie auf Ihre\n" in data
+    assert b"Nummer am Bildschirm.\n" in data
