@@ -110,6 +110,7 @@ def test_bad_config_exits_2(kcc: Kcc) -> None:
     (lambda db: db.unlink(), "does not exist; create it with `kcc init`"),
     (lambda db: db.write_bytes(b"garbage" * 1000), "is damaged"),
     (lambda db: sqlite3.connect(db).execute("PRAGMA user_version = 7"), "upgrade kcc"),
+    (lambda db: (db.unlink(), db.mkdir()), "is a folder, not a database file"),
 ])
 def test_bad_database_gives_one_line(kcc: Kcc, prepare, message: str) -> None:  # type: ignore[no-untyped-def]
     for suffix in ("-wal", "-shm"):

@@ -6,9 +6,11 @@ import sys
 
 import click
 
+from ..sim import cli as sim_cli
 from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cmds, store_cmds
 from .common import Env, fail
 from .print_test import print_test
+from .report_cmds import report, staffing
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +34,8 @@ COMMANDS: list[click.Command] = [
     bench_cmds.bench, admin_cmds.audit, serve_cmds.serve, demo_cmds.demo,
     # more commands: add one line each below (kept one per line to merge cleanly)
     print_test,
+    sim_cli.simulate,
+    report, staffing,
 ]
 for _cmd in COMMANDS:
     cli.add_command(_cmd)

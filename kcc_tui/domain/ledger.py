@@ -3,10 +3,9 @@ for pure domain tests: decide, number, fold — without SQLite."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from .clock import Clock, business_day
+from .clock import Clock, business_day, day_bounds
 from .commands import Command, Ctx, RefusedWithEvents
 from .events import Event, check_event
 from .office import Office
@@ -18,12 +17,16 @@ class Ledger:
         self.office, self.clock = office, clock
         self.log: list[Event] = []
         self.state = DayState(business_day(clock(), office.timezone))
+        self._bounds = day_bounds(self.state.day, office.timezone)
 
     def execute(self, command: Command, actor: str = "system") -> list[Event]:
         now: datetime = self.clock()
-        if business_day(now, self.office.timezone) != self.state.day:
+        # Comparing with the day's bounds is cheaper than a time-zone conversion per command,
+        # which matters to the simulator (millions of commands).
+        if not self._bounds[0] <= now < self._bounds[1]:
             self.state = DayState(business_day(now, self.office.timezone))
             self.state.seq = len(self.log)
+            self._bounds = day_bounds(self.state.day, self.office.timezone)
         try:
             new = command.decide(Ctx(self.state, self.office, now, actor))
         except RefusedWithEvents as r:
@@ -35,7 +38,7 @@ class Ledger:
         stored = []
         for e in new:
             check_event(e.type, e.data)
-            e = replace(e, seq=len(self.log) + 1)
+            e = Event(e.type, e.stream, e.version, e.at, e.day, e.actor, e.data, len(self.log) + 1)
             self.log.append(e)
             self.state.apply(e)
             stored.append(e)

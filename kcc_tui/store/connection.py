@@ -15,6 +15,8 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
                   create: bool = False) -> aiosqlite.Connection:
     """A connection with WAL, synchronous=FULL, busy_timeout and foreign keys (all per
     connection). Raises a one-line StoreError for a missing, read-only or damaged file."""
+    if path.is_dir():  # checked here: aiosqlite leaves a thread behind when sqlite refuses it
+        raise StoreMissing(f"database {path} is a folder, not a database file")
     if not path.exists() and not create:
         raise StoreMissing(f"database {path} does not exist; create it with `kcc init`")
     if create and not path.parent.exists():
