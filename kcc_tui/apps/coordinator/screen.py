@@ -55,6 +55,7 @@ class BoardScreen(Screen[None]):
         Binding("i", "issuing", "Issuing"),
         Binding("b", "broadcast", "Broadcast"),
         Binding("c", "call", "Call ticket"),
+        Binding("r", "report", "Report"),
         Binding("l", "logout", "Log out"),
     ]
 
@@ -253,6 +254,14 @@ class BoardScreen(Screen[None]):
         if await self.confirmed(f"Call {number} to {post_name(self.kcc.office, post)}", check,
                                 "Call"):
             await self.run(C.CallTicket(post, number))
+
+    def action_report(self) -> None:
+        """Today's and yesterday's figures, recurring topics, advice for next Monday."""
+        from ...reports.screen import ReportScreen
+
+        app = self.kcc
+        app.push_screen(ReportScreen(app.db_path, app.office, clock=app.clock,
+                                     office_source=app.settings.source))
 
     async def action_logout(self) -> None:
         await self.kcc.log_out()
