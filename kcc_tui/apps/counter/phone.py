@@ -1,0 +1,126 @@
+"""The phone post: no tickets; staff register each call with its topic."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
+
+from ...domain import commands as C
+from ..base import StoreBanner
+from .texts import clock_time, last_message, post_line
+from .widgets import ActionBar, Steady, TitleBar
+
+if TYPE_CHECKING:
+    from .app import CounterApp
+
+PHONE_ACTIONS: list[tuple[str, str, str]] = [
+    ("register", "g", "Gesprek registreren"),
+    ("pause", "z", "Pauze"),
+    ("close_post", "k", "Sluiten"),
+    ("logout", "l", "Afmelden"),
+]
+RECENT = 12  # calls shown in the list of this session's calls
+
+
+class PhoneScreen(Screen[None]):
+    DEFAULT_CSS = """
+    PhoneScreen #panes { height: 1fr; }
+    PhoneScreen #topics { width: 1fr; height: 100%; border: round $primary; }
+    PhoneScreen #calls { width: 1fr; height: 100%; border: round $secondary; padding: 0 1; }
+    PhoneScreen ActionBar { grid-size: 4; }
+    """
+    BINDINGS = [Binding(key, action, label) for action, key, label in PHONE_ACTIONS]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._allowed: dict[str, bool] = {}
+
+    @property
+    def kcc(self) -> CounterApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        office = self.kcc.office
+        yield TitleBar()
+        yield StoreBanner()
+        with Horizontal(id="panes"):
+            yield OptionList(*[Option(t.label, id=code) for code, t in office.topics.items()],
+                             id="topics")
+            yield Steady(id="calls")
+        yield ActionBar(PHONE_ACTIONS)
+        yield Steady(id="post-line")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        topics = self.query_one("#topics", OptionList)
+        topics.border_title = "Onderwerp van het gesprek (Enter = registreren)"
+        self.query_one("#calls", Steady).border_title = "Geregistreerde gesprekken"
+        topics.focus()
+        if topics.option_count:
+            topics.highlighted = 0
+        self.show()
+
+    def show(self) -> None:
+        self.query_one(TitleBar).show(*self.kcc.titles())
+        app = self.kcc
+        if app.store is None:
+            self._allowed = {"logout": True}
+            self._apply()
+            return
+        state, office = app.store.state, app.office
+        p = state.post(app.post_id)
+        # This session's calls only: the list starts empty when the post opens.
+        mine = [c for c in state.calls
+                if c[1] == app.post_id and p.opened_at is not None and c[0] >= p.opened_at]
+        lines = []
+        for at, _post, _staff, topic in reversed(mine[-RECENT:]):
+            label = office.topics[topic].label if topic in office.topics else topic
+            lines.append(f"{clock_time(at, office)}  {label}")
+        calls = self.query_one("#calls", Steady)
+        calls.update("\n".join(lines) or "Nog geen gesprekken geregistreerd.")
+        calls.border_subtitle = f"{len(mine)} deze sessie"
+        line = post_line(state, office, p)
+        message = last_message(state, office)
+        self.query_one("#post-line", Steady).update(line + (f"\n{message}" if message else ""))
+        free = p.open and p.pause_reason is None
+        allowed = {"register": free, "pause": p.open, "close_post": p.open, "logout": True}
+        self.query_one(ActionBar).relabel("pause", "Hervat pauze" if p.pause_reason else "Pauze")
+        if allowed != self._allowed:
+            self._allowed = allowed
+            self._apply()
+
+    def _apply(self) -> None:
+        self.query_one(ActionBar).enable(self._allowed)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._allowed.get(action, True)
+
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if self._allowed.get("register"):
+            await self.action_register()
+
+    async def action_register(self) -> None:
+        topics = self.query_one("#topics", OptionList)
+        if topics.highlighted is None:
+            self.notify("Kies eerst een onderwerp.", severity="warning")
+            return
+        topic = topics.get_option_at_index(topics.highlighted).id or ""
+        if await self.kcc.act(C.RegisterCall(self.kcc.post_id, topic)):
+            label = self.kcc.office.topics[topic].label
+            self.notify(f"Gesprek geregistreerd: {label}", markup=False)
+
+    async def action_pause(self) -> None:
+        await self.kcc.toggle_pause()
+
+    def action_close_post(self) -> None:
+        self.kcc.confirm_close()
+
+    async def action_logout(self) -> None:
+        await self.kcc.logout()

@@ -1,0 +1,115 @@
+"""Dutch labels and time formatting for the counter screens.
+
+Staff at a Flemish counter work in Dutch, so the counter speaks Dutch. Refusal reasons come from
+the domain as they are (one line each) and are shown unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ...domain.clock import local
+from ...domain.office import Office
+from ...domain.state import DayState, PostState, Ticket
+
+STATUS_NL = {
+    "waiting": "wacht",
+    "called": "opgeroepen",
+    "serving": "in behandeling",
+    "parked": "geparkeerd",
+    "done": "afgerond",
+    "no_show": "niet verschenen",
+    "closed_unserved": "niet geholpen (sluiting)",
+}
+
+# Configured outcome codes get a Dutch label when we know them; others show as written.
+OUTCOME_NL = {
+    "done": "Afgehandeld",
+    "incomplete": "Onvolledig",
+    "referred": "Doorverwezen",
+    "appointment": "Afspraak gemaakt",
+}
+
+EVENT_NL = {
+    "ticket_called": "opgeroepen",
+    "ticket_recalled": "opnieuw opgeroepen",
+    "ticket_no_show": "niet verschenen",
+    "ticket_requeued": "terug in de wachtrij",
+    "ticket_started": "in behandeling",
+    "ticket_finished": "afgerond",
+    "ticket_transferred": "doorgestuurd",
+    "ticket_parked": "geparkeerd",
+    "ticket_resumed": "hervat",
+    "ticket_closed_unserved": "afgesloten bij sluiting",
+}
+
+PAUSE_REASONS = ["koffiepauze", "middagpauze", "administratie", "overleg", "opleiding"]
+
+
+def duration(seconds: float) -> str:
+    """m:ss below an hour, h:mm:ss above: ticks visibly every second."""
+    s = max(0, int(seconds))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def clock_time(at: datetime | None, office: Office) -> str:
+    return local(at, office.timezone).strftime("%H:%M") if at else "—"
+
+
+def service_name(office: Office, code: str) -> str:
+    svc = office.services.get(code)
+    return svc.name("nl") if svc else code
+
+
+def post_name(office: Office, post_id: str | None) -> str:
+    if post_id is None:
+        return "—"
+    post = office.posts.get(post_id)
+    return post.name if post else post_id
+
+
+def staff_name(office: Office, staff_id: str | None) -> str:
+    if staff_id is None:
+        return "—"
+    member = office.staff.get(staff_id)
+    return member.name if member else staff_id
+
+
+def actor_name(office: Office, actor: str) -> str:
+    """Who did it, for a notice: a staff member's name, else the system (CLI, scheduler)."""
+    member = office.staff.get(actor)
+    return member.name if member else "het systeem"
+
+
+def outcome_label(code: str) -> str:
+    return OUTCOME_NL.get(code, code)
+
+
+def waited_s(t: Ticket) -> float | None:
+    """The wait before the current call; a resumed parked ticket shows its last real wait."""
+    for iv in reversed(t.intervals):
+        if iv.wait_s is not None:
+            return iv.wait_s
+    return None
+
+
+def post_line(state: DayState, office: Office, p: PostState) -> str:
+    """One status line for the post: who, since when, how many served, pause."""
+    if not p.open:
+        return f"{post_name(office, p.id)} is gesloten"
+    parts = [f"{post_name(office, p.id)} open sinds {clock_time(p.opened_at, office)}",
+             staff_name(office, p.staff)]
+    kind = office.posts[p.id].kind if p.id in office.posts else "desk"
+    parts.append(f"{p.calls} gesprekken" if kind == "phone" else f"{p.served} geholpen")
+    if p.pause_reason is not None:
+        parts.append(f"PAUZE: {p.pause_reason} (sinds {clock_time(p.paused_at, office)})")
+    return " · ".join(parts)
+
+
+def last_message(state: DayState, office: Office) -> str:
+    for m in reversed(state.messages):
+        if "counters" in m.targets:
+            return f"Bericht {clock_time(m.at, office)}: {m.text}"
+    return ""

@@ -1,0 +1,322 @@
+"""Widgets of the counter screens: the current ticket, its service info, the live queue, the
+parked list and the row of action buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.visual import VisualType
+from textual.widgets import Button, DataTable, Static
+
+from ...domain.office import Office
+from ...domain.routing import choose_next, eligible, rank_key
+from ...domain.state import DayState, Ticket
+from .texts import STATUS_NL, clock_time, duration, post_name, service_name, waited_s
+
+
+class Steady(Static):
+    """A Static that ignores an update to the content it already shows.
+
+    Every change anywhere redraws the whole counter screen from the state; skipping the
+    unchanged parts saves a relayout and a repaint each time (see benchmarks/counter_latency.py).
+    """
+
+    _shown: object = None
+    fixed_size = False  # True: the size never depends on the content, so skip the relayout
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        if content == self._shown:
+            return
+        self._shown = content
+        super().update(content, layout=layout and not self.fixed_size)
+
+
+class TitleBar(Steady):
+    """The top line: which post, who is logged in.
+
+    Not Textual's Header: its title callback can outlive a screen that is switched away just
+    as the app exits, which ends in a traceback.
+    """
+
+    DEFAULT_CSS = """
+    TitleBar { width: 100%; height: 1; background: $panel; color: $text;
+               text-style: bold; content-align: center middle; }
+    """
+
+    def show(self, title: str, subtitle: str) -> None:
+        self.update(f"{title} — {subtitle}")
+
+
+class CurrentTicket(Vertical):
+    """The ticket at this post, always in view: number, service, waited, served, notes."""
+
+    DEFAULT_CSS = """
+    CurrentTicket { height: 10; border: round $primary; border-title-style: bold;
+                    padding: 0 1; }
+    CurrentTicket #number { text-style: bold; width: 100%; height: 3; content-align: left middle;
+                            padding: 0 2; background: $boost; }
+    CurrentTicket.-called #number { background: $warning 40%; }
+    CurrentTicket.-serving #number { background: $success 40%; }
+    CurrentTicket #details { height: 5; text-overflow: ellipsis; }
+    """
+
+    def compose(self) -> ComposeResult:
+        # A fixed height: the served-for time ticks every second without a relayout.
+        for id_ in ("number", "details"):
+            part = Steady(id=id_)
+            part.fixed_size = True
+            yield part
+
+    def on_mount(self) -> None:
+        self.border_title = "Huidig ticket"
+
+    def show(self, t: Ticket | None, office: Office, now: datetime) -> None:
+        number = self.query_one("#number", Steady)
+        details = self.query_one("#details", Steady)
+        self.set_class(t is not None and t.status == "called", "-called")
+        self.set_class(t is not None and t.status == "serving", "-serving")
+        if t is None:
+            number.update("Geen ticket")
+            details.update("Druk n om de volgende burger op te roepen.")
+            return
+        head = Text()
+        head.append(t.number, style="bold")
+        head.append(f"   {service_name(office, t.service)}")
+        if t.priority:
+            head.append("   VOORRANG", style="bold")
+        number.update(head)
+        iv = t.current
+        lines = [f"Status: {STATUS_NL.get(t.status, t.status)}"
+                 + (f" · {t.recalls}× opnieuw opgeroepen" if t.recalls else "")]
+        wait = waited_s(t)
+        lines.append(f"Gewacht: {duration(wait) if wait is not None else '—'}"
+                     f" (ticket genomen om {clock_time(t.issued_at, office)})")
+        if iv.called_at is not None:
+            lines.append(f"Bediend: {duration((now - iv.called_at).total_seconds())}"
+                         f" (opgeroepen om {clock_time(iv.called_at, office)})")
+        if t.transfers:
+            lines.append(f"Doorgestuurd: {t.transfers}×")
+        if t.note:  # one line here; the full note is in the ticket's history
+            note = " ".join(t.note.split())
+            lines.append(f"Notitie: {note if len(note) <= 80 else note[:79] + '…'}")
+        details.update(Text("\n".join(lines)))
+
+
+class ServiceInfo(Steady):
+    """What staff need for the current ticket's service: procedure, what to bring, fee."""
+
+    DEFAULT_CSS = """
+    ServiceInfo { height: 1fr; border: round $secondary; padding: 0 1; overflow-y: auto; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Dienstinfo"
+
+    def show(self, service: str | None, office: Office) -> None:
+        svc = office.services.get(service) if service else None
+        if svc is None:
+            self.update("Nog geen ticket: hier komt de info over de dienst.")
+            return
+        text = Text()
+        text.append(svc.name("nl"), style="bold")
+        text.append("\n")
+        if svc.staff_info:
+            text.append(svc.staff_info.strip() + "\n")
+        bring = svc.citizen_info.get("nl")
+        if bring:
+            text.append("\nMeebrengen: ", style="bold")
+            text.append(bring + "\n")
+        if svc.fee:
+            text.append("\nTarief: ", style="bold")
+            text.append(svc.fee)
+        self.update(text)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    number: str
+    service: str
+    queued_at: datetime
+    flags: str
+    target_s: float
+
+
+def queue_rows(state: DayState, office: Office, post_id: str, now: datetime) -> list[QueueRow]:
+    """The waiting tickets this post may call, in the order shown: tickets sent to this post or
+    to the head of a queue first, then priority, then oldest first (DESIGN.md §3)."""
+    services = state.post(post_id).services
+    rows: list[tuple[tuple[int, int], QueueRow]] = []
+    for t in state.tickets.values():
+        if not eligible(t, post_id, services) or t.queued_at is None:
+            continue
+        cls = rank_key(t, office, now, 1.0, post_id)[0]
+        flags = []
+        if t.priority:
+            flags.append("voorrang")
+        if t.target_post == post_id:
+            flags.append("voor u")  # sent to this post by name
+        elif t.head:
+            flags.append("doorgest.")  # transferred to the head of the queue
+        svc = office.services.get(t.service)
+        target_s = svc.target_wait_min * 60 if svc else 600.0
+        rows.append(((cls, t.order),
+                     QueueRow(t.number, t.service, t.queued_at, ", ".join(flags), target_s)))
+    rows.sort(key=lambda r: r[0])
+    return [r for _, r in rows]
+
+
+class QueueTable(DataTable[str | Text]):
+    """The live queue. Rows are diffed by ticket number, so the cursor stays where it was and
+    nothing flickers when another process changes the queue."""
+
+    DEFAULT_CSS = """
+    QueueTable { height: 1fr; }
+    """
+
+    COLUMNS = (("next", " "), ("nr", "Nr"), ("service", "Dienst"), ("waited", "Gewacht"),
+               ("flags", "Info"))
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)  # type: ignore[arg-type]
+        self._rows: dict[str, QueueRow] = {}
+        self._order: list[str] = []
+        self._next: str | None = None
+        self._waited: dict[str, Text] = {}  # what each row's "Gewacht" cell shows now
+
+    def on_mount(self) -> None:
+        for key, label in self.COLUMNS:
+            self.add_column(label, key=key)
+
+    def sync(self, rows: list[QueueRow], next_number: str | None, office: Office,
+             now: datetime) -> None:
+        """Make the table show `rows` (in that order) with the fewest changes."""
+        cursor_key = self.highlighted_number()
+        wanted = {r.number: r for r in rows}
+        for number in [n for n in self._rows if n not in wanted]:
+            self.remove_row(number)
+            del self._rows[number]
+            self._waited.pop(number, None)
+        for r in rows:
+            old = self._rows.get(r.number)
+            if old is None:
+                self.add_row(*self._cells(r, r.number == next_number, office, now), key=r.number)
+            elif old != r:
+                for key, value in zip((k for k, _ in self.COLUMNS),
+                                      self._cells(r, r.number == next_number, office, now),
+                                      strict=True):
+                    self.update_cell(r.number, key, value)
+            self._rows[r.number] = r
+        order = [r.number for r in rows]
+        if order != self._order:
+            rank = {n: i for i, n in enumerate(order)}
+            self.sort("nr", key=lambda n: rank[n])
+            self._order = order
+        self._mark_next(next_number)
+        self.tick(now)
+        if cursor_key in wanted:  # keep the cursor on the same ticket when rows move
+            index = self.get_row_index(cursor_key)
+            if index != self.cursor_row:
+                self.move_cursor(row=index, animate=False)
+
+    def tick(self, now: datetime) -> None:
+        """Update the waited-for times (every second), only the cells whose text changed."""
+        for number, r in self._rows.items():
+            cell = self._waited_cell(r, now)
+            if self._waited.get(number) != cell:
+                self._waited[number] = cell
+                self.update_cell(number, "waited", cell)
+
+    def _mark_next(self, next_number: str | None) -> None:
+        if next_number == self._next:
+            return
+        if self._next in self._rows:
+            self.update_cell(self._next, "next", " ")
+        if next_number in self._rows:
+            self.update_cell(next_number, "next", "▶")
+        self._next = next_number
+
+    def highlighted_number(self) -> str | None:
+        if not self._rows or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+            return None
+        return self.ordered_rows[self.cursor_row].key.value
+
+    def _cells(self, r: QueueRow, is_next: bool, office: Office, now: datetime) -> list[str | Text]:
+        cell = self._waited_cell(r, now)
+        self._waited[r.number] = cell
+        return ["▶" if is_next else " ", r.number, service_name(office, r.service), cell,
+                r.flags]
+
+    @staticmethod
+    def _waited_cell(r: QueueRow, now: datetime) -> Text:
+        waited = (now - r.queued_at).total_seconds()
+        # Over the service's target wait: red, so the longest waits stand out.
+        return Text(duration(waited), style="bold red" if waited > r.target_s else "")
+
+
+def next_number(state: DayState, office: Office, post_id: str, now: datetime) -> str | None:
+    t = choose_next(state, office, post_id, now)
+    return t.number if t else None
+
+
+class ParkedList(Steady):
+    """This staff member's parked tickets (resumed with h)."""
+
+    DEFAULT_CSS = """
+    ParkedList { height: auto; max-height: 8; border: round $secondary; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Geparkeerd (h = hervatten)"
+
+    def show(self, parked: list[Ticket], office: Office) -> None:
+        if not parked:
+            self.update("Geen geparkeerde tickets.")
+            return
+        lines = []
+        for t in parked:
+            since = t.current.ended_at
+            lines.append(f"{t.number}  {service_name(office, t.service)}"
+                         f"  (sinds {clock_time(since, office)}"
+                         f", laatst aan {post_name(office, t.current.post)})")
+        self.update("\n".join(lines))
+
+
+class ActionBar(Static):
+    """The actions as buttons, for a mouse or a touch screen; each shows its key.
+
+    Buttons do not take focus: the keyboard stays on the queue, and the keys do the same.
+    """
+
+    DEFAULT_CSS = """
+    ActionBar { layout: grid; grid-size: 7; grid-gutter: 0 1; height: auto; padding: 0 1; }
+    ActionBar Button { width: 100%; min-width: 8; }
+    """
+
+    def __init__(self, actions: list[tuple[str, str, str]], **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.actions = actions  # (action, key, label)
+
+    def compose(self) -> ComposeResult:
+        for action, key, label in self.actions:
+            b = Button(f"{key} {label}", id=f"do-{action}", compact=True)
+            b.can_focus = False
+            yield b
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id:
+            await self.screen.run_action(event.button.id.removeprefix("do-"))
+
+    def enable(self, enabled: dict[str, bool]) -> None:
+        for action, _key, _label in self.actions:
+            self.query_one(f"#do-{action}", Button).disabled = not enabled.get(action, True)
+
+    def relabel(self, action: str, label: str) -> None:
+        for a, key, _ in self.actions:
+            button = self.query_one(f"#do-{a}", Button)
+            if a == action and str(button.label) != f"{key} {label}":
+                button.label = f"{key} {label}"

@@ -1,0 +1,228 @@
+"""The working screen of a desk or the snelbalie: current ticket, service info, the live queue,
+parked tickets, and every action on a key (footer) and a button."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from ...domain import commands as C
+from ...domain.state import Ticket
+from ..base import StoreBanner
+from .dialogs import (
+    CallNumberDialog,
+    FinishAnswer,
+    FinishDialog,
+    ParkedDialog,
+    TransferAnswer,
+    TransferDialog,
+)
+from .texts import last_message, post_line, post_name
+from .widgets import (
+    ActionBar,
+    CurrentTicket,
+    ParkedList,
+    QueueTable,
+    ServiceInfo,
+    Steady,
+    TitleBar,
+    queue_rows,
+)
+
+if TYPE_CHECKING:
+    from .app import CounterApp
+
+# (action, key, label): one list drives the footer, the buttons and the guide.
+ACTIONS: list[tuple[str, str, str]] = [
+    ("call_next", "n", "Volgende"),
+    ("call_number", "c", "Nummer"),
+    ("recall", "r", "Herroepen"),
+    ("no_show", "a", "Afwezig"),
+    ("start", "s", "Start"),
+    ("finish", "f", "Afronden"),
+    ("transfer", "t", "Doorsturen"),
+    ("park", "p", "Parkeren"),
+    ("resume_parked", "h", "Hervatten"),
+    ("requeue", "w", "Wachtrij"),
+    ("pause", "z", "Pauze"),
+    ("close_post", "k", "Sluiten"),
+    ("logout", "l", "Afmelden"),
+]
+
+
+class WorkScreen(Screen[None]):
+    BINDINGS = [Binding(key, action, label) for action, key, label in ACTIONS]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._allowed: dict[str, bool] = {}
+
+    @property
+    def kcc(self) -> CounterApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield StoreBanner()
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield CurrentTicket()
+                yield ServiceInfo()
+            with Vertical(id="right"):
+                yield QueueTable(id="queue")
+                yield ParkedList()
+        yield ActionBar(ACTIONS)
+        yield Steady(id="post-line")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(QueueTable).focus()
+        self.query_one(QueueTable).border_title = "Wachtrij"
+        self.set_interval(1.0, self.tick)  # waited-for and served-for times tick every second
+        self.show()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def show(self) -> None:
+        self.query_one(TitleBar).show(*self.kcc.titles())
+        app = self.kcc
+        store = app.store
+        if store is None:
+            self._allowed = {"logout": True}
+            self._apply_allowed()
+            return
+        state, office, now = store.state, app.office, app.clock()
+        p = state.post(app.post_id)
+        t = app.current_ticket()
+        self.query_one(CurrentTicket).show(t, office, now)
+        self.query_one(ServiceInfo).show(t.service if t else None, office)
+        rows = queue_rows(state, office, app.post_id, now)
+        queue = self.query_one(QueueTable)
+        queue.sync(rows, app.next_number(), office, now)
+        queue.border_title = f"Wachtrij {post_name(office, app.post_id)} ({len(rows)})"
+        queue.border_subtitle = "Enter = dit ticket oproepen"
+        parked = app.parked()
+        self.query_one(ParkedList).show(parked, office)
+        line = post_line(state, office, p)
+        message = last_message(state, office)
+        self.query_one("#post-line", Steady).update(line + (f"\n{message}" if message else ""))
+        called = t is not None and t.status == "called"
+        active = t is not None and t.status in ("called", "serving")
+        free = p.open and p.current is None and p.pause_reason is None
+        allowed = {
+            "call_next": free, "call_number": free, "recall": called, "no_show": called,
+            "start": called, "finish": active, "transfer": active, "park": active,
+            "resume_parked": free and bool(parked), "requeue": called,
+            "pause": p.open and (p.pause_reason is not None or free),
+            "close_post": p.open and p.current is None, "logout": True,
+        }
+        self.query_one(ActionBar).relabel("pause", "Hervat pauze" if p.pause_reason else "Pauze")
+        if allowed != self._allowed:  # the footer is rebuilt only when what is possible changed
+            self._allowed = allowed
+            self._apply_allowed()
+
+    def _apply_allowed(self) -> None:
+        self.query_one(ActionBar).enable(self._allowed)
+        self.refresh_bindings()
+
+    def tick(self) -> None:
+        app = self.kcc
+        if app.store is None:
+            return
+        now = app.clock()
+        self.query_one(QueueTable).tick(now)
+        self.query_one(CurrentTicket).show(app.current_ticket(), app.office, now)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only what can be done now is shown in the footer (and only that reacts to its key);
+        # the buttons show everything, greyed out when not possible.
+        if action in self._allowed:
+            return self._allowed[action]
+        return True
+
+    # -- actions -------------------------------------------------------------------------------
+    async def action_call_next(self) -> None:
+        await self.kcc.act(C.CallNext(self.kcc.post_id))
+
+    def action_call_number(self) -> None:
+        async def done(number: object) -> None:
+            if isinstance(number, str):
+                await self.kcc.act(C.CallTicket(self.kcc.post_id, number))
+
+        self.app.push_screen(CallNumberDialog(), done)
+
+    async def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # Enter on a queue row calls that ticket: "call a specific ticket", recorded as such.
+        if event.row_key.value and self._allowed.get("call_number"):
+            await self.kcc.act(C.CallTicket(self.kcc.post_id, event.row_key.value))
+        elif event.row_key.value:
+            self.notify("Rond eerst het huidige ticket af of hervat na de pauze.",
+                        severity="warning")
+
+    async def action_recall(self) -> None:
+        await self.kcc.act(C.Recall(self.kcc.post_id))
+
+    async def action_no_show(self) -> None:
+        await self.kcc.act(C.NoShow(self.kcc.post_id))
+
+    async def action_start(self) -> None:
+        await self.kcc.act(C.Start(self.kcc.post_id))
+
+    async def action_requeue(self) -> None:
+        await self.kcc.act(C.Requeue(self.kcc.post_id))
+
+    async def action_park(self) -> None:
+        await self.kcc.act(C.Park(self.kcc.post_id))
+
+    def action_finish(self) -> None:
+        t = self.kcc.current_ticket()
+        if t is None:
+            return
+
+        async def done(answer: object) -> None:
+            if isinstance(answer, FinishAnswer):
+                await self.kcc.act(C.Finish(self.kcc.post_id, answer.outcome, answer.topics,
+                                            answer.note))
+
+        self.app.push_screen(FinishDialog(t, self.kcc.office), done)
+
+    def action_transfer(self) -> None:
+        t = self.kcc.current_ticket()
+        if t is None:
+            return
+
+        async def done(answer: object) -> None:
+            if isinstance(answer, TransferAnswer):
+                await self.kcc.act(C.Transfer(self.kcc.post_id, answer.service, answer.post,
+                                              answer.reason))
+
+        self.app.push_screen(TransferDialog(t, self.kcc.office, self.kcc.post_id), done)
+
+    async def action_resume_parked(self) -> None:
+        parked = self.kcc.parked()
+        if len(parked) == 1:  # the usual case: no need to choose
+            await self._resume(parked[0])
+            return
+
+        async def done(number: object) -> None:
+            if isinstance(number, str):
+                await self.kcc.act(C.ResumeParked(self.kcc.post_id, number))
+
+        self.app.push_screen(ParkedDialog(parked, self.kcc.office), done)
+
+    async def _resume(self, t: Ticket) -> None:
+        await self.kcc.act(C.ResumeParked(self.kcc.post_id, t.number))
+
+    async def action_pause(self) -> None:
+        await self.kcc.toggle_pause()
+
+    def action_close_post(self) -> None:
+        self.kcc.confirm_close()
+
+    async def action_logout(self) -> None:
+        await self.kcc.logout()
+
