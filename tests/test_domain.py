@@ -7,7 +7,12 @@ from factories import T0, make_office
 
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
-from kcc_tui.domain.estimate import estimate_wait_s, mean_service_s, people_ahead
+from kcc_tui.domain.estimate import (
+    estimate_wait_s,
+    mean_service_s,
+    people_ahead,
+    queue_length_estimate_s,
+)
 from kcc_tui.domain.events import BadEvent, check_event
 from kcc_tui.domain.ledger import Ledger
 
@@ -274,13 +279,13 @@ def test_end_of_day_closes_everything_open(clock: FixedClock) -> None:
 def test_estimate_queue_length_rule(clock: FixedClock) -> None:
     lg = ledger(clock)
     office = lg.office
-    assert estimate_wait_s(lg.state, office, "eid", clock()) is None  # no post serves it
+    assert queue_length_estimate_s(lg.state, office, "eid", clock()) is None  # no post
     open_post(lg, "l1", "an")
     open_post(lg, "l2", "bo")
     for _ in range(3):
         issue(lg, "eid")
     # (3 ahead + 1) × 10 min prior ÷ 2 posts = 20 min
-    assert estimate_wait_s(lg.state, office, "eid", clock()) == 20 * 60
+    assert queue_length_estimate_s(lg.state, office, "eid", clock()) == 20 * 60
     # learned mean: one completion of 6 min, shrunk toward the prior of 10 (weight 3)
     call(lg, "l1")
     clock.advance(minutes=6)
@@ -288,6 +293,26 @@ def test_estimate_queue_length_rule(clock: FixedClock) -> None:
     assert mean_service_s(lg.state, office, "eid") == pytest.approx((3 * 600 + 360) / 4)
     last = lg.state.tickets["A003"]
     assert people_ahead(lg.state, office, "eid", clock(), last) == 1
+
+
+def test_the_printed_estimate_is_the_forecast_and_the_same_everywhere(clock: FixedClock) -> None:
+    lg = ledger(clock)
+    office = lg.office
+    assert estimate_wait_s(lg.state, office, "eid", clock()) is None  # no post serves it
+    open_post(lg, "l1", "an")
+    for _ in range(4):
+        issue(lg, "eid")
+    # a ticket taken now waits for the 4 ahead: about 4 × 10 min at one post
+    taken_now = estimate_wait_s(lg.state, office, "eid", clock())
+    assert taken_now is not None and 25 * 60 < taken_now < 55 * 60
+    # deterministic for a state: another process folding the same log shows the same figure
+    other = Ledger(office, clock)
+    for e in lg.log:
+        other.state.apply(e)
+    assert estimate_wait_s(other.state, office, "eid", clock()) == taken_now
+    # the last ticket's own estimate: fewer ahead than a new one, so shorter
+    last = estimate_wait_s(lg.state, office, "eid", clock(), lg.state.tickets["A004"])
+    assert last is not None and last < taken_now
 
 
 def test_event_schema_refuses_unknown_and_malformed() -> None:

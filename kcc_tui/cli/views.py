@@ -36,7 +36,7 @@ def ticket_json(t: Ticket, state: DayState, office: Office, now: datetime) -> di
     if t.status == "waiting":
         ahead = people_ahead(state, office, t.service, now, t)
         d["people_ahead"] = ahead
-        d["estimated_wait_min"] = minutes(estimate_wait_s(state, office, t.service, now, ahead))
+        d["estimated_wait_min"] = minutes(estimate_wait_s(state, office, t.service, now, t))
         d["waiting_min"] = minutes((now - t.queued_at).total_seconds()) if t.queued_at else None
     if t.outcome:
         d["outcome"], d["topics"] = t.outcome, list(t.topics)

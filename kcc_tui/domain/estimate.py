@@ -1,19 +1,28 @@
 """The wait estimate printed on a ticket: the promise made to a citizen (DESIGN.md §4).
 
-First estimator (queue length): (people ahead + 1) × mean service time ÷ open posts serving the
-service. The mean is learned from today's completions, shrunk towards the configured prior so
-that the first few completions do not swing it.
+`estimate_wait_s` is the one estimate every app uses — the kiosk prints it, the wall display
+and the coordinator show it for "a ticket taken now". It is the Monte-Carlo replay of the real
+routing rule in `forecast.py`, which the simulator measured against the baselines
+(docs/simulation.md). `queue_length_estimate_s` — (people ahead + 1) × mean service time ÷ open
+posts serving the service — stays as the simple baseline the simulator compares with.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
+from .forecast import WaitForecast, forecast_all, forecast_wait
+from .learned import PRIOR_WEIGHT
 from .office import Office
 from .routing import rank_key
 from .state import DayState, Ticket
 
-PRIOR_WEIGHT = 3  # the prior counts as this many observed completions
+# Dashboards ask for every service about once a second: one replay serves them all until the
+# state changes or this many seconds pass.
+DASHBOARD_BUCKET_S = 10
+_dashboard: WeakKeyDictionary[DayState, tuple[tuple[int, int], dict[str, WaitForecast | None]]]
+_dashboard = WeakKeyDictionary()
 
 
 def mean_service_s(state: DayState, office: Office, service: str) -> float:
@@ -41,9 +50,30 @@ def people_ahead(state: DayState, office: Office, service: str, now: datetime,
     return sum(1 for t in waiting if rank_key(t, office, now) < mine)
 
 
+def wait_forecast(state: DayState, office: Office, service: str, now: datetime,
+                  ticket: Ticket | None = None) -> WaitForecast | None:
+    """The forecast (mean and p10–p90) for `ticket`, or for one of `service` taken now."""
+    if ticket is not None:
+        return forecast_wait(state, office, service, now, ticket)
+    key = (state.seq, int(now.timestamp()) // DASHBOARD_BUCKET_S)
+    cached = _dashboard.get(state)
+    if cached is None or cached[0] != key:
+        cached = (key, forecast_all(state, office, now))
+        _dashboard[state] = cached
+    return cached[1].get(service)
+
+
 def estimate_wait_s(state: DayState, office: Office, service: str, now: datetime,
-                    ahead: int | None = None) -> float | None:
-    """Predicted (first call − issue) for a ticket taken now; None when no post serves it."""
+                    ticket: Ticket | None = None) -> float | None:
+    """Predicted (first call − issue) for `ticket` or a ticket taken now; None when no open
+    post serves the service. Deterministic for a given state: every process shows the same."""
+    f = wait_forecast(state, office, service, now, ticket)
+    return None if f is None else f.mean_s
+
+
+def queue_length_estimate_s(state: DayState, office: Office, service: str, now: datetime,
+                            ahead: int | None = None) -> float | None:
+    """The simple baseline: (people ahead + 1) × mean service time ÷ open posts."""
     posts = serving_posts(state, service)
     if posts == 0:
         return None

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from .clock import local
-from .estimate import PRIOR_WEIGHT
 from .office import Office
 from .state import DayState
+
+PRIOR_WEIGHT = 3  # a configured prior counts as this many observed completions
 
 PRIOR_CV = 0.6  # coefficient of variation of a service time before anything is learned
 PRIOR_NO_SHOW = 0.05  # share of calls nobody answers, before anything is learned

@@ -31,7 +31,7 @@ import simpy
 
 from ..domain import commands as C
 from ..domain.clock import FixedClock, zone
-from ..domain.estimate import estimate_wait_s, people_ahead, serving_posts
+from ..domain.estimate import people_ahead, queue_length_estimate_s, serving_posts
 from ..domain.events import Event
 from ..domain.forecast import forecast_wait
 from ..domain.ledger import Ledger
@@ -239,7 +239,7 @@ class DaySim:
         state, office, now, code = self.ledger.state, self.office, self.clock.at, rec.service
         t = state.tickets[rec.number]
         ahead = people_ahead(state, office, code, now, t)
-        rec.simple = estimate_wait_s(state, office, code, now, ahead)
+        rec.simple = queue_length_estimate_s(state, office, code, now, ahead)
         posts = serving_posts(state, code)
         if posts:
             free = any(p.open and p.pause_reason is None and p.current is None

@@ -190,7 +190,7 @@ class KioskApp(KccApp, inherit_bindings=False):
         st, now = store.state, self.clock()
         tk = st.tickets[number]
         ahead = people_ahead(st, self.office, service, now, tk)
-        wait = estimate_wait_s(st, self.office, service, now, ahead)
+        wait = estimate_wait_s(st, self.office, service, now, tk)
         self.refresh_view()
         return IssuedTicket(number, service, lang, priority, tk.issued_at, ahead,
                             None if wait is None else round(wait / 60))
