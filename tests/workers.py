@@ -70,41 +70,6 @@ async def counter(db: str, post: str, done_flag: str, seed: int) -> None:
     print(json.dumps(stats))
 
 
-async def resilient_counter(db: str, post: str, seed: int) -> None:
-    """A counter that may be killed at any moment: on start it resumes its open session and
-    its current ticket, as the counter app does after a crash."""
-    rnd = random.Random(seed)
-    staff = "s" + post[1:]
-    async with Store(db, make_big_office()) as store:
-        p = store.state.post(post)
-        if p.open and p.staff == staff:
-            print(json.dumps({"resumed": post, "current": p.current}), flush=True)
-        else:
-            await retrying(store, C.OpenPost(post, staff, True), staff)
-            print(json.dumps({"opened": post}), flush=True)
-        while True:
-            p = store.state.post(post)
-            cur = store.state.tickets.get(p.current) if p.current else None
-            try:
-                if cur is None:
-                    await retrying(store, C.CallNext(post), staff)
-                elif cur.status == "called":
-                    await retrying(store, C.Start(post), staff)
-                else:
-                    await retrying(store, C.Finish(post), staff)
-            except C.Refused:
-                await asyncio.sleep(0.01)
-            await asyncio.sleep(rnd.uniform(0, 0.01))
-
-
-async def endless_kiosk(db: str, seed: int) -> None:
-    rnd = random.Random(seed)
-    async with Store(db, make_big_office()) as store:
-        while True:
-            await retrying(store, C.IssueTicket(rnd.choice(["eid", "rijbewijs"]), kiosk="k"), "k")
-            await asyncio.sleep(rnd.uniform(0, 0.02))
-
-
 async def append_after(db: str, delay: float) -> None:
     async with Store(db, make_big_office()) as store:
         await asyncio.sleep(delay)
@@ -117,9 +82,5 @@ if __name__ == "__main__":
         asyncio.run(kiosk(db, int(args[0]), int(args[1])))
     elif role == "counter":
         asyncio.run(counter(db, args[0], args[1], int(args[2])))
-    elif role == "resilient-counter":
-        asyncio.run(resilient_counter(db, args[0], int(args[1])))
-    elif role == "endless-kiosk":
-        asyncio.run(endless_kiosk(db, int(args[0])))
     elif role == "append":
         asyncio.run(append_after(db, float(args[0])))

@@ -23,3 +23,22 @@ def bench_store(cycles: int, seconds: float, feed: int, year_db: Path | None) ->
     from ..bench import store
 
     store.run(cycles, seconds, feed, year_db)
+
+
+@bench.command("crash")
+@click.option("--kills", default=300, show_default=True, help="SIGKILLs at random moments")
+@click.option("--seed", default=7, show_default=True)
+def bench_crash(kills: int, seed: int) -> None:
+    """Kill kiosk and counter processes at random, then check the store and the counters."""
+    import tempfile
+    import time
+
+    from ..bench import crash
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        out = crash.run(Path(tmp) / "kcc.db", kills, seed)
+    click.echo(f"{out.kills} kills in {time.perf_counter() - t0:.0f} s: {out.tickets} tickets, "
+               f"{out.events} events, {len(out.restarts)} counter restarts (all resumed: "
+               f"{all('resumed' in r for r in out.restarts)}); problems: "
+               f"{'; '.join(out.problems) or 'none'}")
