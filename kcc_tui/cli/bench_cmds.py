@@ -7,9 +7,15 @@ from pathlib import Path
 import click
 
 
-@click.group()
-def bench() -> None:
-    """Measure: prints figures, asserts nothing."""
+@click.group(invoke_without_command=True)
+@click.option("--full", is_flag=True, help="each program with its own (longer) defaults")
+@click.pass_context
+def bench(ctx: click.Context, full: bool) -> None:
+    """Measure: prints figures, asserts nothing. Alone: every benchmark, one table."""
+    if ctx.invoked_subcommand is None:
+        from ..bench import suite
+
+        suite.run(full)
 
 
 @bench.command("store")
