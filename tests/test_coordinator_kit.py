@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pilot_wait import until  # noqa: F401  (re-exported for the tests)
+
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from kcc_tui.config import AlertSettings, example_path, load_settings  # noqa: E402
@@ -58,15 +60,6 @@ def do(db: Path, *commands: str) -> None:
     out = subprocess.run([sys.executable, KIT, "do", str(db), *commands], capture_output=True,
                          text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
-
-
-async def until(pilot: Any, cond: Callable[[], Any], what: str, timeout: float = 8.0) -> None:
-    """Let the app run until `cond()` holds (polls and workers run in the app's own tasks)."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def login(pilot: Any, pin: str = "9999") -> None:

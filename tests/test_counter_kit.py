@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pilot_wait import until  # noqa: F401  (re-exported for the tests)
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -78,16 +77,6 @@ def counter(settings: Settings, db: Path, post: str, clock: Clock, **kw: Any) ->
 
     app.notify = recording  # type: ignore[method-assign]
     return app
-
-
-async def until(pilot: Pilot[Any], cond: Callable[[], Any], what: str,
-                timeout: float = 10.0) -> None:
-    """Let the app run until `cond()` holds (store calls and polls run in the app's tasks)."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def login(pilot: Pilot[Any], staff: str, pin: str | None = None) -> None:

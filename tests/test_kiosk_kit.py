@@ -6,12 +6,11 @@ services with names in four languages, and the coordinator PIN 9999 (katrien).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pilot_wait import until  # noqa: F401  (re-exported for the tests)
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -78,17 +77,6 @@ def kiosk(settings: Settings, db: Path, clock: Clock, **options: Any) -> KioskAp
 
     app.notify = recording  # type: ignore[method-assign]
     return app
-
-
-async def until(pilot: Pilot[Any], cond: Callable[[], Any], what: str,
-                timeout: float = 5.0) -> float:
-    """Let the app run until `cond()` holds; return the seconds it took."""
-    start = time.monotonic()
-    while not cond():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-    return time.monotonic() - start
 
 
 async def ready(pilot: Pilot[Any]) -> None:

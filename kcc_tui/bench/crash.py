@@ -21,20 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import commands as C
-from ..store import Store, StoreLocked
+from ..store import Store
 from ..store.eventstore import SELECT_EVENTS, row_to_event
 from .store import bench_office
+from .store import retry as _retry
 
 POSTS = ("p1", "p2", "p3")
-
-
-async def _retry(store: Store, cmd: C.Command, actor: str) -> None:
-    while True:
-        try:
-            await store.execute(cmd, actor)
-            return
-        except StoreLocked:
-            await asyncio.sleep(0.01)
 
 
 async def counter(db: str, post: str, seed: int) -> None:

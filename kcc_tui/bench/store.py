@@ -83,7 +83,8 @@ async def throughput(folder: Path, cycles: int) -> tuple[float, float]:
 
 
 # -- 2. call-next latency under contention ------------------------------------------------------
-async def _retry(store: Store, cmd: C.Command, actor: str) -> None:
+async def retry(store: Store, cmd: C.Command, actor: str) -> None:
+    """Run a command, waiting out a store locked past its busy timeout."""
     while True:
         try:
             await store.execute(cmd, actor)
@@ -97,7 +98,7 @@ async def kiosk_worker(db: str, seconds: float, seed: int) -> None:
     async with Store(db, bench_office()) as store:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            await _retry(store, C.IssueTicket(rnd.choice(["eid", "rijbewijs", "attesten"])), "k")
+            await retry(store, C.IssueTicket(rnd.choice(["eid", "rijbewijs", "attesten"])), "k")
             await asyncio.sleep(rnd.uniform(0.0, 0.02))
 
 
@@ -105,7 +106,7 @@ async def counter_worker(db: str, post: str, seconds: float, out: str) -> None:
     lat: list[float] = []
     staff = "s" + post[1:]
     async with Store(db, bench_office()) as store:
-        await _retry(store, C.OpenPost(post, staff, True), staff)
+        await retry(store, C.OpenPost(post, staff, True), staff)
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             t0 = time.perf_counter()
@@ -115,7 +116,7 @@ async def counter_worker(db: str, post: str, seconds: float, out: str) -> None:
                 await asyncio.sleep(0.01)
                 continue
             lat.append(time.perf_counter() - t0)
-            await _retry(store, C.Finish(post), staff)
+            await retry(store, C.Finish(post), staff)
     Path(out).write_text(json.dumps(lat))
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -35,9 +35,10 @@ def percentile(xs: list[float], p: float) -> float | None:
 
 
 @dataclass
-class ServiceKpi:
-    service: str
-    target_s: float
+class Figures:
+    """The §4 counts and observations of a group of tickets, and what follows from them."""
+
+    _: KW_ONLY
     issued: int = 0
     called: int = 0
     served: int = 0
@@ -66,18 +67,24 @@ class ServiceKpi:
         return mean(self.walks)
 
     @property
-    def sl(self) -> float | None:
-        if not self.waits:
-            return None
-        return sum(1 for w in self.waits if w <= self.target_s) / len(self.waits)
-
-    @property
     def sl_offered(self) -> float | None:
         return self.offered_ok / self.offered if self.offered else None
 
     @property
     def no_show_rate(self) -> float | None:
         return self.no_shows / self.called if self.called else None
+
+
+@dataclass
+class ServiceKpi(Figures):
+    service: str
+    target_s: float
+
+    @property
+    def sl(self) -> float | None:
+        if not self.waits:
+            return None
+        return sum(1 for w in self.waits if w <= self.target_s) / len(self.waits)
 
 
 # A fact of §4 with its time stamp: "issued" (issue time, first interval), "offered" (start of
@@ -163,21 +170,11 @@ def service_kpis(
 
 
 @dataclass
-class CombinedKpi:
+class CombinedKpi(Figures):
     """KPIs over several services (an hour, a post, the whole office): the counts and the waits
     add up, and SL counts each wait against its own service's target."""
 
-    issued: int = 0
-    called: int = 0
-    served: int = 0
-    no_shows: int = 0
-    transfers: int = 0
-    offered: int = 0
-    offered_ok: int = 0
     waits_ok: int = 0
-    waits: list[float] = field(default_factory=list)
-    service_times: list[float] = field(default_factory=list)
-    walks: list[float] = field(default_factory=list)
 
     @classmethod
     def of(cls, kpis: Iterable[ServiceKpi]) -> CombinedKpi:
@@ -198,32 +195,8 @@ class CombinedKpi:
         return c
 
     @property
-    def mean_wait_s(self) -> float | None:
-        return mean(self.waits)
-
-    @property
-    def p90_wait_s(self) -> float | None:
-        return percentile(self.waits, 90)
-
-    @property
-    def mean_service_s(self) -> float | None:
-        return mean(self.service_times)
-
-    @property
-    def mean_walk_s(self) -> float | None:
-        return mean(self.walks)
-
-    @property
     def sl(self) -> float | None:
         return self.waits_ok / len(self.waits) if self.waits else None
-
-    @property
-    def sl_offered(self) -> float | None:
-        return self.offered_ok / self.offered if self.offered else None
-
-    @property
-    def no_show_rate(self) -> float | None:
-        return self.no_shows / self.called if self.called else None
 
 
 def post_times(
