@@ -563,6 +563,22 @@ class RecordPrintFailure(Command):
 
 
 @dataclass(frozen=True)
+class RecordPrinted(Command):
+    number: str
+    kiosk: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = find_ticket(c, self.number)
+        return [c.ticket_event("ticket_printed", t.number, kiosk=self.kiosk)]
+
+
+def unprinted(state: DayState, kiosk: str) -> list[Ticket]:
+    """Tickets this kiosk issued whose printing never reported back: it stopped mid-print."""
+    return [t for t in state.tickets.values()
+            if t.kiosk == kiosk and not t.printed and t.print_failed is None]
+
+
+@dataclass(frozen=True)
 class EndDay(Command):
     """Closing time: every open ticket ends closed_unserved, every post closes."""
 

@@ -57,6 +57,7 @@ SCHEMA: dict[str, frozenset[str]] = {
         "message_broadcast": "text targets",
         "phone_call_registered": "post staff topic",
         "print_failed": "number kiosk reason",
+        "ticket_printed": "number kiosk",
         "heartbeat": "source kind status",
         "notes_purged": "before",
         "day_ended": "",

@@ -82,6 +82,7 @@ class Ticket:
     topics: tuple[str, ...] = ()
     note: str | None = None
     print_failed: str | None = None
+    printed: bool = False
     intervals: list[Interval] = field(default_factory=list)
 
     @property
@@ -429,6 +430,12 @@ def _print_failed(s: DayState, e: Event) -> None:
     t = s.tickets.get(e.data["number"])
     if t is not None:
         t.print_failed = e.data["reason"]
+
+
+def _ticket_printed(s: DayState, e: Event) -> None:
+    t = s.tickets.get(e.data["number"])
+    if t is not None:
+        t.printed = True
 
 
 def _heartbeat(s: DayState, e: Event) -> None:

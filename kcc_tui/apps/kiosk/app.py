@@ -201,11 +201,22 @@ class KioskApp(KccApp, inherit_bindings=False):
         self.mark(ticket.number, "printed" if result.ok else "failed", time.perf_counter())
         self.mark(ticket.number, "bytes", result.bytes_sent)
         screen.set_print_state("printed" if result.ok else "failed")
-        if not result.ok:
+        if result.ok:
+            await self._write(C.RecordPrinted(ticket.number, self.kiosk_id))
+        else:
             reason = result.reason or result.status_after.value
             await self._write(C.RecordPrintFailure(ticket.number, self.kiosk_id, reason))
         await self._report_printer()
         self.refresh_view()
+
+    async def _recover_unprinted(self) -> None:
+        """After a crash or kill mid-print: every ticket this kiosk issued is either printed or
+        recorded as a print failure, so none is left that nobody knows about."""
+        if self.store is None or self.printer is None:
+            return
+        for tk in C.unprinted(self.store.state, self.kiosk_id):
+            await self._write(C.RecordPrintFailure(tk.number, self.kiosk_id,
+                                                   "the kiosk stopped before printing ended"))
 
     # -- health ------------------------------------------------------------------------------
     def _beat(self) -> None:
@@ -297,6 +308,7 @@ class KioskApp(KccApp, inherit_bindings=False):
         if self.store is not None and not self._started:
             self._started = True  # the first heartbeat as soon as the store is open
             self._beat()
+            self.run_worker(self._recover_unprinted(), group="health", exit_on_error=False)
         for screen in self.screen_stack:
             if isinstance(screen, StartScreen) and screen.is_mounted:
                 screen.show()
