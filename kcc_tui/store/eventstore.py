@@ -300,11 +300,10 @@ class Store:
                      if isinstance(e.data.get("note"), str)]
             if notes:
                 await db.executemany("INSERT INTO notes (seq, day, text) VALUES (?, ?, ?)", notes)
-            for e in stored:
-                if e.type == "notes_purged":
-                    await db.execute("DELETE FROM notes WHERE day < ?", (e.data["before"],))
-                    await db.execute("UPDATE tickets SET note = NULL WHERE day < ?",
-                                     (e.data["before"],))
+            for purge in (ev for ev in stored if ev.type == "notes_purged"):
+                before = purge.data["before"]
+                await db.execute("DELETE FROM notes WHERE day < ?", (before,))
+                await db.execute("UPDATE tickets SET note = NULL WHERE day < ?", (before,))
             self._fold(stored)
             await readmodels.upsert(db, *readmodels.touched(self.state, stored))
             await db.execute("COMMIT")
