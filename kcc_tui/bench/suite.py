@@ -26,10 +26,10 @@ PROGRAMS: list[tuple[str, list[str], list[str]]] = [
     ("kiosk", [str(BENCH / "kiosk_latency.py")], ["--tickets", "50", "--printer", "dummy"]),
     ("counter", [str(BENCH / "counter_latency.py")], ["--rounds", "50"]),
     ("display", [str(BENCH / "display_latency.py")], ["--calls", "50"]),
-    ("display soak", [str(BENCH / "display_soak.py")], ["--days", "1"]),
+    ("display soak", [str(BENCH / "display_soak.py")], ["--hours", "2"]),
     ("coordinator", [str(BENCH / "coordinator_board.py")], ["--idle", "10", "-n", "50"]),
     ("simulator", [str(BENCH / "sim_accuracy.py")], ["--quick"]),
-    ("reports", [str(BENCH / "report_year.py")], ["--days", "60"]),
+    ("reports", [str(BENCH / "report_year.py")], ["--days", "20"]),
 ]
 
 STARTUP = """
