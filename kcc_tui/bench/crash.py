@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import commands as C
-from ..store import Store
+from ..store import Store, create_store
 from ..store.eventstore import SELECT_EVENTS, row_to_event
 from .store import bench_office
 from .store import retry as _retry
@@ -82,7 +82,7 @@ class Outcome:
 def run(db: Path, kills: int, seed: int = 7) -> Outcome:
     """Kill `kills` times, then check: integrity, gap-free numbers, no ticket called twice,
     none lost, read models equal a rebuild, every restarted counter resumed."""
-    asyncio.run(_create(db))
+    asyncio.run(create_store(db, bench_office()))
     rnd = random.Random(seed)
     procs = {p: _spawn("counter", str(db), p, str(i)) for i, p in enumerate(POSTS)}
     procs |= {"k1": _spawn("kiosk", str(db), "1"), "k2": _spawn("kiosk", str(db), "2")}
@@ -108,11 +108,6 @@ def run(db: Path, kills: int, seed: int = 7) -> Outcome:
             p.communicate()
     _check(db, out)
     return out
-
-
-async def _create(db: Path) -> None:
-    async with Store(db, bench_office(), create=True):
-        pass
 
 
 def _check(db: Path, out: Outcome) -> None:

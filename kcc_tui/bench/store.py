@@ -25,7 +25,7 @@ from pathlib import Path
 from ..domain import commands as C
 from ..domain.clock import iso
 from ..domain.office import Office, Post, Service, Staff
-from ..store import Store, StoreLocked
+from ..store import Store, StoreLocked, create_store
 from ..store.connection import connect
 
 
@@ -65,8 +65,7 @@ async def throughput(folder: Path, cycles: int) -> tuple[float, float]:
             await store.execute(C.CallNext("p1"), "s1")
             await store.execute(C.Finish("p1"), "s1")
         cmd_rate = 3 * cycles / (time.perf_counter() - t0)
-    async with Store(folder / "raw.db", office, create=True):
-        pass  # same schema and pragmas
+    await create_store(folder / "raw.db", office)  # same schema and pragmas
     db = await connect(folder / "raw.db")
     data = json.dumps({"number": "A001", "n": 1, "service": "eid", "lang": "nl",
                        "priority": False})
@@ -134,8 +133,7 @@ def contention(folder: Path, seconds: float) -> list[float]:
 
 
 async def _create(db: Path) -> None:
-    async with Store(db, bench_office(), create=True):
-        pass
+    await create_store(db, bench_office())
 
 
 # -- 3. change feed ----------------------------------------------------------------------------

@@ -68,17 +68,13 @@ def run(full: bool = False) -> None:
     import tempfile
 
     from ..config import load_settings
-    from ..store import Store
+    from ..store import create_store
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "kcc.db"
 
-        async def create() -> None:
-            async with Store(db, load_settings().office, create=True):
-                pass
-
-        asyncio.run(create())
+        asyncio.run(create_store(db, load_settings().office))
         rows += startup(db)
     for name, argv, quick in PROGRAMS:
         t0 = time.perf_counter()

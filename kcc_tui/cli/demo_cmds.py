@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import tomlkit
 
-from ..store import Store
+from ..store import create_store
 from .common import Env, fail, pass_env
 
 
@@ -40,11 +40,7 @@ def demo(env: Env, simulate: bool, speed: float, rate: float, detach: bool, stop
         click.echo("demo stopped")
         return
 
-    async def create() -> None:
-        async with Store(env.db_path, settings.office, create=True):
-            pass  # the apps and the driver find it ready
-
-    asyncio.run(create())
+    asyncio.run(create_store(env.db_path, settings.office))  # the apps and the driver find it
     posts = list(settings.office.posts)
     counters = [p for p in ("loket1", "snelbalie") if p in posts] or posts[:2]
     try:

@@ -9,10 +9,11 @@ from .errors import (
     StoreReadOnly,
     StoreTooNew,
 )
-from .eventstore import Store
+from .eventstore import Store, create_store
 
 __all__ = [
     "Store",
+    "create_store",
     "StoreCorrupt",
     "StoreError",
     "StoreFull",

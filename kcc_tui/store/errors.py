@@ -10,27 +10,27 @@ class StoreError(Exception):
 
 
 class StoreMissing(StoreError):
-    pass
+    """No database file where one is expected."""
 
 
 class StoreLocked(StoreError):
-    pass
+    """Another process holds the write lock past the busy timeout."""
 
 
 class StoreReadOnly(StoreError):
-    pass
+    """The file or its folder cannot be written."""
 
 
 class StoreFull(StoreError):
-    pass
+    """The disk (or the page limit) is full."""
 
 
 class StoreCorrupt(StoreError):
-    pass
+    """The file is not a readable SQLite database."""
 
 
 class StoreTooNew(StoreError):
-    pass
+    """Written by a newer kcc: a schema or an event this version does not know."""
 
 
 def translate(err: BaseException, path: str) -> StoreError:

@@ -435,6 +435,12 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+async def create_store(path: str | Path, office: Office) -> None:
+    """Create the database (or bring its schema up to date) and close it again."""
+    async with Store(path, office, create=True):
+        return
+
+
 def _without_note(data: dict[str, Any]) -> dict[str, Any]:
     """Event data as stored: a note's text goes to the notes table, the log keeps `true`."""
     if isinstance(data.get("note"), str):
