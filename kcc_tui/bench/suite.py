@@ -16,7 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "benchmarks"
-FIGURE = re.compile(r"\d\s*(ms|s|%|/s|MiB|MB|min|tickets)\b|p50|p99|MAE|throughput", re.I)
+# a line with a figure: a unit after a number, a decimal number, or a percentile's name
+FIGURE = re.compile(r"\d\s*(ms|s|%|/s|MiB|MB|min|tickets)\b|\d\.\d|p50|p99|MAE|throughput",
+                    re.I)
 
 # (name, argv after the interpreter, quick extra args)
 PROGRAMS: list[tuple[str, list[str], list[str]]] = [
