@@ -59,7 +59,7 @@ def audit(env: Env, staff_id: str | None, day: datetime | None, limit: int) -> N
         env.known("staff", staff_id)
 
     async def body(store: Store) -> None:
-        events = await store.audit(staff_id, day.date() if day else None, limit)
+        events = await store.events(0, limit, day.date() if day else None, staff_id)
         tz = store.office.timezone
         lines = [f"{local(e.at, tz):%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.type:<24} "
                  f"{_summary(e.data)}" for e in events]

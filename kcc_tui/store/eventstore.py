@@ -209,24 +209,12 @@ class Store:
                 raise translate(e, str(self.path)) from None
         return self._fold(row_to_event(r) for r in rows)
 
-    async def events(self, since: int = 0, limit: int = 1000,
-                     day: date | None = None) -> list[Event]:
+    async def events(self, since: int = 0, limit: int = 1000, day: date | None = None,
+                     staff: str | None = None) -> list[Event]:
+        """Events after `since`, oldest first; optionally of one day, and only those by or about
+        one staff member (actor or `data.staff`: the audit trail)."""
         sql = f"{SELECT_EVENTS} WHERE e.seq > ?"
         args: list[Any] = [since]
-        if day is not None:
-            sql += " AND e.day = ?"
-            args.append(str(day))
-        sql += " ORDER BY e.seq LIMIT ?"
-        args.append(limit)
-        async with self._read_lock:
-            cur = await (self._reader or self.db).execute(sql, args)
-            return [row_to_event(r) for r in await cur.fetchall()]
-
-    async def audit(self, staff: str | None = None, day: date | None = None,
-                    limit: int = 10_000) -> list[Event]:
-        """Events by or about a staff member (actor or `data.staff`), optionally of one day."""
-        sql = f"{SELECT_EVENTS} WHERE 1"
-        args: list[Any] = []
         if staff is not None:
             sql += " AND (e.actor = ? OR json_extract(e.data, '$.staff') = ?)"
             args += [staff, staff]
