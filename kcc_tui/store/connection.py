@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from .errors import StoreMissing, StoreReadOnly, translate
+
+T = TypeVar("T")
 
 
 async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = False,
@@ -48,3 +52,15 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
 def writable(path: Path) -> bool:
     """Whether we may write the file and create -wal/-shm beside it."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+async def in_thread(db: aiosqlite.Connection, fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn(conn, *args)` on the connection's own thread, in one hop.
+
+    aiosqlite hops to its thread and back for every statement. A command's transaction is
+    several statements, and on a busy host every hop is a chance to be descheduled while
+    holding the write lock — that is the latency tail. aiosqlite has no public call for a
+    batch; `_execute` is the one its own methods use (the version range is pinned in
+    pyproject.toml, and every store test goes through here).
+    """
+    return await db._execute(lambda: fn(db._conn, *args))  # noqa: SLF001

@@ -26,7 +26,7 @@ from ..domain.events import BadEvent, Event, check_event
 from ..domain.office import Office
 from ..domain.state import DayState
 from . import readmodels
-from .connection import connect, writable
+from .connection import connect, in_thread, writable
 from .errors import (
     StoreError,
     StoreLocked,
@@ -253,15 +253,16 @@ class Store:
                 self._funlock()
 
     async def _transaction(self, command: Command, actor: str) -> list[Event]:
+        # Two hops to the connection's thread: BEGIN + catch-up, then append + read models +
+        # COMMIT. Deciding and folding stay on the event loop, the only thread that touches
+        # self.state.
         db = self.db
         try:
-            await db.execute("BEGIN IMMEDIATE")
+            rows = await in_thread(db, _begin_and_catch_up, self.state.seq)
         except sqlite3.Error as e:
             raise translate(e, str(self.path)) from None
         refusal: Refused | None = None
         try:
-            rows = await db.execute_fetchall(
-                f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq", (self.state.seq,))
             self._fold(row_to_event(r) for r in rows)
             ctx = Ctx(self.state, self.office, self.clock(), actor)
             try:
@@ -272,29 +273,15 @@ class Store:
                 await db.execute("ROLLBACK")
                 raise
             # Caught up inside the write lock, so the log ends at state.seq: number the new
-            # events ourselves (the primary key refuses it if that were ever wrong) and append
-            # them in one statement.
+            # events ourselves (the primary key refuses it if that were ever wrong).
             stored = []
             for i, ev in enumerate(new, start=self.state.seq + 1):
                 check_event(ev.type, ev.data)
                 stored.append(Event(ev.type, ev.stream, ev.version, ev.at, ev.day, ev.actor,
                                     ev.data, i))
-            await db.executemany(
-                f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(e.seq, e.stream, e.version, e.type, iso(e.at), str(e.day), e.actor,
-                  json.dumps(_without_note(e.data), ensure_ascii=False, separators=(",", ":")))
-                 for e in stored])
-            notes = [(e.seq, str(e.day), e.data["note"]) for e in stored
-                     if isinstance(e.data.get("note"), str)]
-            if notes:
-                await db.executemany("INSERT INTO notes (seq, day, text) VALUES (?, ?, ?)", notes)
-            for purge in (ev for ev in stored if ev.type == "notes_purged"):
-                before = purge.data["before"]
-                await db.execute("DELETE FROM notes WHERE day < ?", (before,))
-                await db.execute("UPDATE tickets SET note = NULL WHERE day < ?", (before,))
             self._fold(stored)
-            await readmodels.upsert(db, *readmodels.touched(self.state, stored))
-            await db.execute("COMMIT")
+            await in_thread(db, _append_and_commit, stored,
+                            readmodels.touched(self.state, stored))
         except Refused:
             raise
         except BaseException as e:
@@ -347,7 +334,8 @@ class Store:
                     await db.execute("DELETE FROM post_sessions")
                     days = 0
                     async for state in self._days(db):
-                        await readmodels.upsert(db, *readmodels.rows_for_day(state))
+                        await in_thread(db, readmodels.upsert,
+                                        *readmodels.rows_for_day(state))
                         days += 1
                     await db.execute("COMMIT")
                 except BaseException:
@@ -427,6 +415,43 @@ async def create_store(path: str | Path, office: Office) -> None:
     """Create the database (or bring its schema up to date) and close it again."""
     async with Store(path, office, create=True):
         return
+
+
+def _begin_and_catch_up(conn: sqlite3.Connection, since: int) -> list[Any]:
+    """Start the write transaction and read what other processes appended since `since`."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        return conn.execute(f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
+                            (since,)).fetchall()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
+                       rows: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> None:
+    """Append the events (note texts to their own table), apply a purge, write the read-model
+    rows and commit; rolls back on any error."""
+    try:
+        conn.executemany(
+            f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e.seq, e.stream, e.version, e.type, iso(e.at), str(e.day), e.actor,
+              json.dumps(_without_note(e.data), ensure_ascii=False, separators=(",", ":")))
+             for e in stored])
+        notes = [(e.seq, str(e.day), e.data["note"]) for e in stored
+                 if isinstance(e.data.get("note"), str)]
+        if notes:
+            conn.executemany("INSERT INTO notes (seq, day, text) VALUES (?, ?, ?)", notes)
+        for purge in (e for e in stored if e.type == "notes_purged"):
+            before = purge.data["before"]
+            conn.execute("DELETE FROM notes WHERE day < ?", (before,))
+            conn.execute("UPDATE tickets SET note = NULL WHERE day < ?", (before,))
+        readmodels.upsert(conn, *rows)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _without_note(data: dict[str, Any]) -> dict[str, Any]:

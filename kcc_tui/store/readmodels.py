@@ -7,10 +7,9 @@ rows a full rebuild writes, so incremental and rebuilt tables come from one defi
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
-
-import aiosqlite
 
 from ..domain.clock import iso
 from ..domain.events import Event
@@ -81,13 +80,14 @@ def rows_for_day(state: DayState) -> tuple[list[tuple[Any, ...]], list[tuple[Any
     )
 
 
-async def upsert(db: aiosqlite.Connection, tickets: list[tuple[Any, ...]],
-                 sessions: list[tuple[Any, ...]]) -> None:
+def upsert(conn: sqlite3.Connection, tickets: list[tuple[Any, ...]],
+           sessions: list[tuple[Any, ...]]) -> None:
+    """Write rows (on the connection's thread: see connection.in_thread)."""
     if tickets:
-        await db.executemany(
+        conn.executemany(
             f"INSERT OR REPLACE INTO tickets ({','.join(TICKET_COLS)}) "
             f"VALUES ({','.join('?' * len(TICKET_COLS))})", tickets)
     if sessions:
-        await db.executemany(
+        conn.executemany(
             f"INSERT OR REPLACE INTO post_sessions ({','.join(SESSION_COLS)}) "
             f"VALUES ({','.join('?' * len(SESSION_COLS))})", sessions)
