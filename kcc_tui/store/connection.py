@@ -63,4 +63,5 @@ async def in_thread(db: aiosqlite.Connection, fn: Callable[..., T], *args: Any) 
     batch; `_execute` is the one its own methods use (the version range is pinned in
     pyproject.toml, and every store test goes through here).
     """
-    return await db._execute(lambda: fn(db._conn, *args))  # noqa: SLF001
+    result: T = await db._execute(lambda: fn(db._conn, *args))  # type: ignore[no-untyped-call]
+    return result
