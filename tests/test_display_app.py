@@ -102,6 +102,23 @@ async def test_a_call_from_another_process_appears_highlighted_then_settles(db: 
         assert now_text(app) == "A001 ▸ 1"
 
 
+async def test_a_call_folded_during_the_displays_heartbeat_is_still_shown(db: Path) -> None:
+    # The heartbeat is a command: its transaction catches up on the call before the poller
+    # does. The call must still reach the board (and the announcer), not vanish into the fold.
+    settings = settings_for(highlight_seconds=600)
+    await seed(db, settings, ["eid"], ["loket1"])
+    app = silent_app(settings, db)
+    app.poll_s = 3600  # this test polls by hand, after the heartbeat
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.store is not None)
+        await kcc(db, "post", "call-next", "loket1")
+        await app._heartbeat()
+        assert app.store is not None and app.store.state.tickets["A001"].status == "called"
+        await app._poll()
+        await pilot.pause()
+        assert now_text(app) == "A001 ▸ 1" and fresh(app)
+
+
 async def test_history_is_newest_first_and_rebuilt_at_start(db: Path) -> None:
     settings = settings_for()
     await seed(db, settings, ["eid", "rijbewijs", "attesten", "eid"],

@@ -145,6 +145,24 @@ async def test_change_feed_sees_another_process(db: Path) -> None:
         assert "A001" in store.state.tickets
 
 
+async def test_events_caught_up_inside_a_command_still_reach_the_change_feed(db: Path) -> None:
+    # The display's heartbeat is a command: a call committed just before it is folded in its
+    # transaction, and must still be announced (handed out by the next poll, once).
+    clock = FixedClock(T0)
+    async with Store(db, make_office(), clock=clock, create=True) as counter, \
+            Store(db, make_office(), clock=clock) as display:
+        await counter.execute(C.IssueTicket("eid"))
+        await counter.execute(C.OpenPost("l1", "an", True))
+        await display.poll()
+        await counter.execute(C.CallNext("l1"), "an")
+        (beat,) = await display.execute(C.Heartbeat("tv", "display"), "tv")
+        assert display.state.tickets["A001"].status == "called"  # folded in the transaction
+        seen = await display.poll()
+        assert [e.type for e in seen] == ["ticket_called"]
+        assert seen[0].seq < beat.seq
+        assert await display.poll() == []
+
+
 def test_many_kiosks_and_counters_never_double_call_or_lose_a_ticket(tmp_path: Path) -> None:
     db = tmp_path / "kcc.db"
     done = tmp_path / "kiosks-done"

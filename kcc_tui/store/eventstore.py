@@ -41,6 +41,7 @@ EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
 # Events with their note text, if any (notes live in their own table: see schema migration 2).
 SELECT_EVENTS = ("SELECT e.seq, e.stream, e.version, e.type, e.at, e.day, e.actor, e.data, "
                  "n.text FROM events e LEFT JOIN notes n ON n.seq = e.seq")
+UNSEEN_MAX = 10_000
 
 
 def row_to_event(row: Iterable[Any]) -> Event:
@@ -78,6 +79,9 @@ class Store:
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
         self._data_version: int | None = None
+        # Other processes' events folded while catching up inside a command: the next poll()
+        # hands them out, so an app hears of every event exactly once, however it was folded.
+        self._unseen: list[Event] = []
         self._lock_fd: int | None = None
         self._file_id: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
 
@@ -168,6 +172,7 @@ class Store:
                 state.apply(row_to_event(r))
             state.seq = high
             self.state = state
+            self._unseen = []  # a fresh state: apps redraw from it (it is a new object)
 
     def _fold(self, events: Iterable[Event]) -> list[Event]:
         """Fold events of today into the state; events of other days only advance seq."""
@@ -183,9 +188,8 @@ class Store:
         return new
 
     async def poll(self) -> list[Event]:
-        """The change feed: new events since the last look, folded; [] when nothing changed.
-
-        Cheap when idle (one `PRAGMA data_version`), so apps may call it every ~50 ms.
+        """The change feed: other processes' events since the last look, folded; [] when
+        nothing changed. Cheap when idle (one `PRAGMA data_version`): apps call it every ~50 ms.
         """
         self._check_file()
         if self.today() != self.state.day:
@@ -199,7 +203,7 @@ class Store:
                 row = await (await reader.execute("PRAGMA data_version")).fetchone()
                 dv = row[0] if row else 0
                 if dv == self._data_version:
-                    return []
+                    return self._take_unseen([])
                 self._data_version = dv
                 cur = await reader.execute(
                     f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
@@ -207,7 +211,11 @@ class Store:
                 rows = await cur.fetchall()
             except sqlite3.Error as e:
                 raise translate(e, str(self.path)) from None
-        return self._fold(row_to_event(r) for r in rows)
+        return self._take_unseen(self._fold(row_to_event(r) for r in rows))
+
+    def _take_unseen(self, new: list[Event]) -> list[Event]:
+        out, self._unseen = self._unseen + new, []
+        return out
 
     async def events(self, since: int = 0, limit: int = 1000, day: date | None = None,
                      staff: str | None = None) -> list[Event]:
@@ -263,7 +271,9 @@ class Store:
             raise translate(e, str(self.path)) from None
         refusal: Refused | None = None
         try:
-            self._fold(row_to_event(r) for r in rows)
+            self._unseen += self._fold(row_to_event(r) for r in rows)
+            if len(self._unseen) > UNSEEN_MAX:  # a process that never polls (CLI, a driver)
+                self._unseen.clear()
             ctx = Ctx(self.state, self.office, self.clock(), actor)
             try:
                 new = command.decide(ctx)
