@@ -1,7 +1,8 @@
 """`kcc bench store`: figures for the store contract, printed, never asserted.
 
 1. commands/s of the issue → call → finish cycle next to raw aiosqlite appends (same run);
-2. call-next latency with 8 counter and 4 kiosk processes pressing at once;
+2. call-next latency with 8 counter and 4 kiosk processes pressing at once (and without the
+   flock, and saturated);
 3. change-feed latency to another process;
 4. start-up of a process on a database holding a year of history (~1.25 M events).
 
@@ -11,6 +12,7 @@ Workers are real processes: `python -m kcc_tui.bench.store ROLE ...`.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -55,33 +57,50 @@ def fmt_ms(xs: list[float]) -> str:
 
 
 # -- 1. throughput ---------------------------------------------------------------------------------
-async def throughput(folder: Path, cycles: int) -> tuple[float, float]:
+async def throughput(folder: Path, cycles: int, rounds: int = 5) -> tuple[float, float]:
+    """(store commands/s, raw appends/s), measured in alternating rounds so that both see the
+    same disk: fsync times drift by a factor of two over a minute on a shared machine."""
     office = bench_office(1)
-    async with Store(folder / "cycle.db", office, create=True) as store:
-        await store.execute(C.OpenPost("p1", "s1", True))
-        t0 = time.perf_counter()
-        for _ in range(cycles):
-            await store.execute(C.IssueTicket("eid"))
-            await store.execute(C.CallNext("p1"), "s1")
-            await store.execute(C.Finish("p1"), "s1")
-        cmd_rate = 3 * cycles / (time.perf_counter() - t0)
     await create_store(folder / "raw.db", office)  # same schema and pragmas
     db = await connect(folder / "raw.db")
     data = json.dumps({"number": "A001", "n": 1, "service": "eid", "lang": "nl",
                        "priority": False})
-    t0 = time.perf_counter()
-    for i in range(3 * cycles):
-        await db.execute("BEGIN IMMEDIATE")
-        await db.execute("INSERT INTO events (stream, version, type, at, day, actor, data) "
-                         "VALUES (?, ?, 'ticket_issued', ?, '2026-01-01', 'bench', ?)",
-                         ("raw", i + 1, iso(datetime.now(UTC)), data))
-        await db.execute("COMMIT")
-    raw_rate = 3 * cycles / (time.perf_counter() - t0)
+    per = max(1, cycles // rounds)
+    store_s = raw_s = 0.0
+    version = 0
+    async with Store(folder / "cycle.db", office, create=True) as store:
+        await store.execute(C.OpenPost("p1", "s1", True))
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            for _ in range(per):
+                await store.execute(C.IssueTicket("eid"))
+                await store.execute(C.CallNext("p1"), "s1")
+                await store.execute(C.Finish("p1"), "s1")
+            store_s += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for _ in range(3 * per):
+                version += 1
+                await db.execute("BEGIN IMMEDIATE")
+                await db.execute(
+                    "INSERT INTO events (stream, version, type, at, day, actor, data) "
+                    "VALUES (?, ?, 'ticket_issued', ?, '2026-01-01', 'bench', ?)",
+                    ("raw", version, iso(datetime.now(UTC)), data))
+                await db.execute("COMMIT")
+            raw_s += time.perf_counter() - t0
     await db.close()
-    return cmd_rate, raw_rate
+    return 3 * per * rounds / store_s, 3 * per * rounds / raw_s
 
 
 # -- 2. call-next latency under contention ------------------------------------------------------
+# Two loads. "at once": every 100 ms all 8 counters press call-next and all 4 kiosks issue a
+# ticket at the same instant, the moment the issue's goal describes; half a period later the
+# counters finish and the kiosks issue again, so the queue keeps its starting length (40).
+# "saturated": every process presses again as soon as its last command returns (some thousand
+# times a real office's peak), to show where the store runs out of breath. The run "at once"
+# without the flock shows what the flock is for: SQLite's busy back-off sleeps.
+PERIOD_S = 0.1
+
+
 async def retry(store: Store, cmd: C.Command, actor: str) -> None:
     """Run a command, waiting out a store locked past its busy timeout."""
     while True:
@@ -92,22 +111,37 @@ async def retry(store: Store, cmd: C.Command, actor: str) -> None:
             await asyncio.sleep(0.005)
 
 
-async def kiosk_worker(db: str, seconds: float, seed: int) -> None:
+async def _at(t: float) -> None:
+    await asyncio.sleep(max(0.0, t - time.time()))
+
+
+async def kiosk_worker(db: str, seconds: float, seed: int, start: float, burst: bool,
+                       flock: bool) -> None:
     rnd = random.Random(seed)
-    async with Store(db, bench_office()) as store:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
+    async with Store(db, bench_office(), use_flock=flock) as store:
+        await _at(start)
+        for k in itertools.count():
+            if time.time() >= start + seconds:
+                break
+            if burst:
+                await _at(start + k * PERIOD_S / 2)
             await retry(store, C.IssueTicket(rnd.choice(["eid", "rijbewijs", "attesten"])), "k")
-            await asyncio.sleep(rnd.uniform(0.0, 0.02))
+            if not burst:
+                await asyncio.sleep(rnd.uniform(0.0, 0.02))
 
 
-async def counter_worker(db: str, post: str, seconds: float, out: str) -> None:
+async def counter_worker(db: str, post: str, seconds: float, out: str, start: float,
+                         burst: bool, flock: bool) -> None:
     lat: list[float] = []
     staff = "s" + post[1:]
-    async with Store(db, bench_office()) as store:
+    async with Store(db, bench_office(), use_flock=flock) as store:
         await retry(store, C.OpenPost(post, staff, True), staff)
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        await _at(start)
+        for k in itertools.count():
+            if time.time() >= start + seconds:
+                break
+            if burst:
+                await _at(start + k * PERIOD_S)
             t0 = time.perf_counter()
             try:
                 await store.execute(C.CallNext(post), staff)
@@ -115,25 +149,39 @@ async def counter_worker(db: str, post: str, seconds: float, out: str) -> None:
                 await asyncio.sleep(0.01)
                 continue
             lat.append(time.perf_counter() - t0)
+            if burst:
+                await _at(start + (k + 0.5) * PERIOD_S)
             await retry(store, C.Finish(post), staff)
     Path(out).write_text(json.dumps(lat))
 
 
-def contention(folder: Path, seconds: float) -> list[float]:
-    db = folder / "contention.db"
-    asyncio.run(_create(db))
+def contention(folder: Path, seconds: float, burst: bool, flock: bool = True) -> list[float]:
+    """Call-next latencies of 8 counter processes while 4 kiosk processes issue tickets."""
+    db = folder / f"contention-{int(burst)}{int(flock)}.db"
+    db.unlink(missing_ok=True)
+    asyncio.run(_create(db, waiting=40 if burst else 0))
     me = [sys.executable, "-m", "kcc_tui.bench.store"]
+    start = str(time.time() + 1.5)  # every process open and waiting by then
+    mode = ["burst" if burst else "saturated", "flock" if flock else "no-flock"]
     outs = [folder / f"lat{i}.json" for i in range(1, 9)]
-    procs = [subprocess.Popen([*me, "counter", str(db), f"p{i}", str(seconds), str(outs[i - 1])])
-             for i in range(1, 9)]
-    procs += [subprocess.Popen([*me, "kiosk", str(db), str(seconds), str(i)]) for i in range(4)]
+    procs = [subprocess.Popen([*me, "counter", str(db), f"p{i}", str(seconds), str(outs[i - 1]),
+                               start, *mode]) for i in range(1, 9)]
+    procs += [subprocess.Popen([*me, "kiosk", str(db), str(seconds), str(i), start, *mode])
+              for i in range(4)]
     for p in procs:
         p.wait()
-    return [x for o in outs if o.exists() for x in json.loads(o.read_text())]
+    lat = [x for o in outs if o.exists() for x in json.loads(o.read_text())]
+    for o in outs:
+        o.unlink(missing_ok=True)
+    return lat
 
 
-async def _create(db: Path) -> None:
+async def _create(db: Path, waiting: int = 0) -> None:
     await create_store(db, bench_office())
+    if waiting:
+        async with Store(db, bench_office()) as store:
+            for i in range(waiting):
+                await store.execute(C.IssueTicket(("eid", "rijbewijs", "attesten")[i % 3]), "k")
 
 
 # -- 3. change feed ----------------------------------------------------------------------------
@@ -219,9 +267,14 @@ def run(cycles: int = 500, seconds: float = 20.0, feed_n: int = 300,
         folder = Path(tmp)
         cmd_rate, raw_rate = asyncio.run(throughput(folder, cycles))
         print(f"throughput: {cmd_rate:.0f} commands/s (issue→call→finish) vs raw aiosqlite "
-              f"appends {raw_rate:.0f}/s = {100 * cmd_rate / raw_rate:.0f} % of raw")
-        lat = contention(folder, seconds)
-        print(f"call-next latency, 8 counters + 4 kiosks for {seconds:.0f} s: {fmt_ms(lat)}")
+              f"appends {raw_rate:.0f}/s = {100 * cmd_rate / raw_rate:.0f} % of raw "
+              "(goal ≥ 50 %)")
+        for burst, flock, label in [(True, True, "8 counters + 4 kiosks pressing at once"),
+                                    (True, False, "the same without the flock"),
+                                    (False, True, "saturated, pressing back to back")]:
+            lat = contention(folder, seconds, burst, flock)
+            goal = " (goal p99 ≤ 20 ms)" if burst and flock else ""
+            print(f"call-next latency, {label}, {seconds:.0f} s: {fmt_ms(lat)}{goal}")
         feed = asyncio.run(feed_latency(folder, feed_n))
         print(f"change feed to another process (50 ms poll): {fmt_ms(feed)}")
     path = year or Path(tempfile.gettempdir()) / "kcc-bench-year.db"
@@ -239,8 +292,12 @@ def run(cycles: int = 500, seconds: float = 20.0, feed_n: int = 300,
 if __name__ == "__main__":
     role, *args = sys.argv[1:]
     if role == "kiosk":
-        asyncio.run(kiosk_worker(args[0], float(args[1]), int(args[2])))
+        db, secs, seed, start, mode, lock = args
+        asyncio.run(kiosk_worker(db, float(secs), int(seed), float(start), mode == "burst",
+                                 lock == "flock"))
     elif role == "counter":
-        asyncio.run(counter_worker(args[0], args[1], float(args[2]), args[3]))
+        db, post, secs, out, start, mode, lock = args
+        asyncio.run(counter_worker(db, post, float(secs), out, float(start), mode == "burst",
+                                   lock == "flock"))
     elif role == "writer":
         asyncio.run(feed_writer(args[0], int(args[1]), args[2]))

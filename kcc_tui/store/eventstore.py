@@ -195,6 +195,12 @@ class Store:
         if self.today() != self.state.day:
             await self.reload()
             return []
+        self._unseen += await self._read_new()
+        out, self._unseen = self._unseen, []
+        return out
+
+    async def _read_new(self) -> list[Event]:
+        """Fold what other processes committed since our last look, on the read connection."""
         async with self._read_lock:
             reader = self._reader
             if reader is None:
@@ -203,19 +209,13 @@ class Store:
                 row = await (await reader.execute("PRAGMA data_version")).fetchone()
                 dv = row[0] if row else 0
                 if dv == self._data_version:
-                    return self._take_unseen([])
+                    return []
                 self._data_version = dv
-                cur = await reader.execute(
-                    f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
-                    (self.state.seq,))
-                rows = await cur.fetchall()
+                rows = await reader.execute_fetchall(
+                    f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq", (self.state.seq,))
             except sqlite3.Error as e:
                 raise translate(e, str(self.path)) from None
-        return self._take_unseen(self._fold(row_to_event(r) for r in rows))
-
-    def _take_unseen(self, new: list[Event]) -> list[Event]:
-        out, self._unseen = self._unseen + new, []
-        return out
+        return self._fold(row_to_event(r) for r in rows)
 
     async def events(self, since: int = 0, limit: int = 1000, day: date | None = None,
                      staff: str | None = None) -> list[Event]:
