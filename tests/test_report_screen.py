@@ -66,12 +66,12 @@ async def test_today_then_yesterday_then_today(tmp_path: Path) -> None:
         screen = await ready(pilot)
         services = screen.query_one("#services", ReportTable)
         posts = screen.query_one("#posts", ReportTable)
-        assert column(services, "label") == ["Eid", "Rijbewijs", "Afhalen", "Total"]
+        assert column(services, "label") == ["Eid", "Rijbewijs", "Afhalen", "Totaal"]
         assert column(services, "issued") == ["2", "1", "2", "5"]
         assert column(services, "sl")[-1] == "83%"  # 5 of 6 waits within target
         assert column(posts, "label") == ["Loket 1", "Loket 2", "Snelbalie", "Telefoon"]
         assert column(posts, "phone_calls") == ["0", "0", "0", "2"]
-        assert "Tuesday 2026-11-24 · 5 tickets" in str(screen.query_one("#title").render())
+        assert "dinsdag 24 november 2026 · 5 tickets" in str(screen.query_one("#title").render())
         # the cursor stays on its row while the figures change under it
         services.move_cursor(row=2)
         await pilot.press("y")
@@ -93,10 +93,12 @@ async def test_the_advice_for_next_monday(tmp_path: Path) -> None:
         advice = screen.query_one("#advice", ReportTable)
         # one Monday of history: one citizen in 09:00–10:00
         assert column(advice, "slot") == ["09:00–10:00", "10:00–11:00"]
-        assert column(advice, "arrivals_per_hour") == ["1.0", "0.0"]
+        assert column(advice, "arrivals_per_hour") == ["1,0", "0,0"]  # a decimal comma
         assert column(advice, "posts") == ["1", "0"]
-        assert "Posts for Monday 30 November" in str(screen.query_one("#advice-title").render())
-        assert "not checked" in str(screen.query_one("#advice-note").render())
+        assert "Loketten voor maandag 30 november" in str(
+            screen.query_one("#advice-title").render())
+        note = str(screen.query_one("#advice-note").render())
+        assert note.startswith("Erlang C, geleerd uit 1 maandag; niet nagerekend met de simulator")
 
 
 async def test_a_missing_store_is_a_message_not_a_crash(tmp_path: Path) -> None:

@@ -7,6 +7,9 @@ it (docs/reports.md, "In the coordinator pane"):
     self.app.push_screen(ReportScreen(app.db_path, app.office, clock=app.clock,
                                       office_source=app.settings.source))
 
+It speaks Dutch, like the rest of the pane; the figures and the notes it shows come from modules
+shared with `kcc report` (English), so it translates what it knows and shows the rest as is.
+
 Figures come from `summary` and `advice_for` in workers, never on the event loop's time; today's
 report is read again every REFRESH_S while it is shown. Tables are diffed by row key, so the
 cursor stays where the coordinator put it.
@@ -14,6 +17,7 @@ cursor stays where the coordinator put it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,31 +31,63 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
 from ..apps.base import StoreBanner
+from ..apps.dutch import WEEKDAYS, WEEKDAYS_PLURAL, day_month, decimal, long_date, weekday_name
 from ..domain.clock import Clock, system_clock
 from ..domain.office import Office
 from ..store import StoreError
-from .period import PeriodError
+from .breakdown import SHARES, TOTAL
+from .period import Period, PeriodError
 from .report import Report, advice_for, summary
 from .staffing import Advice, StaffingError
 from .text import cell
 from .topics import top
 
 REFRESH_S = 30.0
-SERVICE_COLS = (("label", "Service"), ("issued", "Issued"), ("served", "Served"),
-                ("no_shows", "No-show"), ("mean_wait_min", "Wait"), ("p90_wait_min", "p90"),
-                ("sl", "SL"), ("sl_offered", "SL off."), ("mean_service_min", "Service"))
-POST_COLS = (("label", "Post"), ("called", "Called"), ("served", "Served"),
-             ("mean_service_min", "Service"), ("sl", "SL"), ("open_h", "Open h"),
-             ("idle_h", "Idle h"), ("phone_calls", "Phone"))
-ADVICE_COLS = (("slot", "Hour"), ("arrivals_per_hour", "Arr./h"), ("erlang_posts", "Erlang"),
-               ("posts", "Posts"), ("simulated_sl", "Sim. SL"))
+SERVICE_COLS = (("label", "Dienst"), ("issued", "Tickets"), ("served", "Geholpen"),
+                ("no_shows", "Afwezig"), ("mean_wait_min", "Wacht"), ("p90_wait_min", "p90"),
+                ("sl", "SL"), ("sl_offered", "SL aanb."), ("mean_service_min", "Bediening"))
+POST_COLS = (("label", "Loket"), ("called", "Opgeroepen"), ("served", "Geholpen"),
+             ("mean_service_min", "Bediening"), ("sl", "SL"), ("open_h", "Open u"),
+             ("idle_h", "Leegloop u"), ("phone_calls", "Gesprekken"))
+ADVICE_COLS = (("slot", "Uur"), ("arrivals_per_hour", "Aank./u"), ("erlang_posts", "Erlang"),
+               ("posts", "Loketten"), ("simulated_sl", "Sim. SL"))
 NAME_WIDTH = 28
+TRENDS_NL = {"new": "nieuw"}
+# the advice's notes, written for `kcc report` / `kcc staffing`; one not listed is shown as is
+NOTES_NL = {
+    "closed that day ([hours] in config.toml)": "gesloten die dag ([hours] in config.toml)",
+    "no history for that weekday yet: nothing to learn arrivals from":
+        "nog geen gegevens over die weekdag: niets om de aankomsten uit te leren",
+    "not checked with the simulator: it needs the office's config file":
+        "niet nagerekend met de simulator: die heeft het configuratiebestand nodig",
+}
+
+
+_ROUNDS = re.compile(r"some hours are still under target after (\d+) rounds of simulation")
+
+
+def note_nl(note: str) -> str:
+    if m := _ROUNDS.fullmatch(note):
+        return f"sommige uren blijven onder het doel na {m[1]} simulatierondes"
+    return NOTES_NL.get(note, note)
+
+
+def nl_cell(key: str, value: Any) -> str:
+    """A figure as the CLI writes it (`text.cell`), with a decimal comma."""
+    text = cell(key, value)
+    return decimal(text) if isinstance(value, float) and key not in SHARES else text
+
+
+def period_label(period: Period) -> str:
+    """"dinsdag 24 november 2026" for a day; other periods as `kcc report` names them."""
+    return long_date(period.first) if period.kind == "day" else period.label
 
 
 def cells(columns: tuple[tuple[str, str], ...], row: dict[str, Any]) -> list[Text | str]:
     """Plain text (a name may hold "[", which markup would eat), as on the coordinator board."""
-    out: list[Text | str] = [Text(str(row[columns[0][0]])[:NAME_WIDTH])]
-    return out + [Text(cell(k, row.get(k))) for k, _ in columns[1:]]
+    name = "Totaal" if row.get("key") == TOTAL else str(row[columns[0][0]])
+    out: list[Text | str] = [Text(name[:NAME_WIDTH])]
+    return out + [Text(nl_cell(k, row.get(k))) for k, _ in columns[1:]]
 
 
 class ReportTable(DataTable[Text | str]):
@@ -103,10 +139,10 @@ class ReportScreen(Screen[None]):
     ReportScreen #advice-note { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("t", "period('today')", "Today"),
-        Binding("y", "period('yesterday')", "Yesterday"),
-        Binding("r", "reload", "Read again"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("t", "period('today')", "Vandaag"),
+        Binding("y", "period('yesterday')", "Gisteren"),
+        Binding("r", "reload", "Vernieuwen"),
+        Binding("escape", "app.pop_screen", "Terug"),
     ]
 
     def __init__(self, db: str | Path, office: Office, *, clock: Clock = system_clock,
@@ -122,22 +158,22 @@ class ReportScreen(Screen[None]):
         self.advice_worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Report", id="title")
+        yield Static("Rapport", id="title")
         yield StoreBanner()
         yield Static("", id="message")
         with Vertical(id="tables"):
-            yield Static("Per service", classes="heading")
+            yield Static("Per dienst", classes="heading")
             yield ReportTable(SERVICE_COLS, id="services")
-            yield Static("Per post", classes="heading")
+            yield Static("Per loket", classes="heading")
             yield ReportTable(POST_COLS, id="posts")
         with Horizontal(id="below"):
             with Vertical():
-                yield Static("Recurring topics (trend against the day before)",
+                yield Static("Terugkerende onderwerpen (trend t.o.v. de dag ervoor)",
                              classes="heading")
                 yield Static("", id="topics")
             with Vertical():
-                yield Static(f"Posts for next {self.advice_day}", classes="heading",
-                             id="advice-title")
+                yield Static(f"Loketten voor volgende {weekday_name(self.advice_day)}",
+                             classes="heading", id="advice-title")
                 yield ReportTable(ADVICE_COLS, id="advice")
                 yield Static("", id="advice-note")
         yield Footer()
@@ -173,7 +209,7 @@ class ReportScreen(Screen[None]):
     @work(exclusive=True, group="advice", exit_on_error=False)
     async def load_advice(self) -> None:
         note = self.query_one("#advice-note", Static)
-        note.update("working it out…")
+        note.update("even rekenen…")
         try:
             advice = await advice_for(self.db, self.advice_day, office=self.office,
                                       clock=self.clock, office_source=self.office_source)
@@ -191,24 +227,27 @@ class ReportScreen(Screen[None]):
         total = r.total
         wait = total["mean_wait_min"]
         self.query_one("#title", Static).update(Text(
-            f"Report — {r.period.label} · {total['issued']} tickets · SL "
-            f"{cell('sl', total['sl'])} · mean wait "
-            + ("–" if wait is None else f"{wait:.1f} min")))
+            f"Rapport — {period_label(r.period)} · {total['issued']} tickets · SL "
+            f"{cell('sl', total['sl'])} · gem. wachttijd "
+            + ("–" if wait is None else decimal(f"{wait:.1f} min"))))
         self.query_one("#services", ReportTable).show(r.table("service"))
         self.query_one("#posts", ReportTable).show(r.table("post"))
         lines = []
         for kind, mark in (("question", "?"), ("complaint", "!")):
             for t in top(r.topics, kind, 5):
                 trend = t.trend.split(" (")[0]  # "▲ +3" without the percentage: it is narrow
+                trend = TRENDS_NL.get(trend, trend)
                 lines.append(f"{mark} {t.label[:32]:<32} {t.total:>4}  {trend}")
-        self.query_one("#topics", Static).update("\n".join(lines) or "no topics recorded")
+        self.query_one("#topics", Static).update("\n".join(lines)
+                                                 or "geen onderwerpen geregistreerd")
 
     def show_advice(self, a: Advice) -> None:
         self.query_one("#advice-title", Static).update(
-            f"Posts for {a.day:%A %d %B}, {a.target:.0%} within target")
-        how = ("checked with the simulator" if a.checked else "Erlang C")
+            f"Loketten voor {day_month(a.day)}, {a.target:.0%} op tijd")
+        how = ("nagerekend met de simulator" if a.checked else "Erlang C")
         n = len(a.history_days)
+        days = (WEEKDAYS if n == 1 else WEEKDAYS_PLURAL)[a.day.weekday()]
         self.query_one("#advice-note", Static).update(Text(
-            "; ".join([f"{how}, learned from {n} {a.day:%A}{'' if n == 1 else 's'}",
-                       *a.notes])))
+            "; ".join([f"{how}, geleerd uit {n} {days}",
+                       *(note_nl(note) for note in a.notes)])))
         self.query_one("#advice", ReportTable).show([s.values() for s in a.slots], key="slot")

@@ -1,0 +1,42 @@
+"""Dutch dates and numbers for the screens the coordinator reads (the board, the report screen).
+
+Hand-written rather than `strftime("%a %b")`, which follows the host's locale: a city hall server
+runs with `C.UTF-8` and would print English day names.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+WEEKDAYS_PLURAL = ("maandagen", "dinsdagen", "woensdagen", "donderdagen", "vrijdagen",
+                   "zaterdagen", "zondagen")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+ENGLISH_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def short_date(d: date) -> str:
+    """"di 24/11": a header line."""
+    return f"{WEEKDAYS[d.weekday()][:2]} {d.day}/{d.month}"
+
+
+def day_month(d: date) -> str:
+    """"maandag 30 november"."""
+    return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]}"
+
+
+def long_date(d: date) -> str:
+    """"dinsdag 24 november 2026"."""
+    return f"{day_month(d)} {d.year}"
+
+
+def weekday_name(name: str) -> str:
+    """An English weekday name ("monday", as the CLI takes it) in Dutch; others as given."""
+    low = name.strip().lower()
+    return WEEKDAYS[ENGLISH_WEEKDAYS.index(low)] if low in ENGLISH_WEEKDAYS else name
+
+
+def decimal(text: str) -> str:
+    """A figure written with a decimal point ("4.2") the Dutch way ("4,2")."""
+    return text.replace(".", ",")
