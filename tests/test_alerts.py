@@ -50,7 +50,7 @@ def test_longest_wait_over_target_fires_after_the_target_and_clears_on_the_call(
     d.later(seconds=1)
     a = d.alert("wait:eid")
     assert a.severity == "error"
-    assert a.text == "Eid: longest wait 15 min, target 15 min"
+    assert a.text == "Eid: langste wachttijd 15 min (doel 15 min)"
     d.do(C.Resume("l1"), C.CallNext("l1"))
     assert "wait:eid" not in d.keys()
 
@@ -72,7 +72,7 @@ def test_estimate_over_target_clears_when_a_second_post_opens() -> None:
     assert est is not None and 15 * 60 < est < 25 * 60
     a = d.alert("estimate:eid")
     assert (a.severity, a.text) == (
-        "warning", f"Eid: a ticket taken now waits ~{round(est / 60)} min, target 15 min")
+        "warning", f"Eid: een nieuw ticket wacht ~{round(est / 60)} min (doel 15 min)")
     d.do(C.OpenPost("l2", "bo", True))  # two posts: each takes one, a new one waits ~10 min
     assert "estimate:eid" not in d.keys()
 
@@ -81,16 +81,20 @@ def test_tickets_for_a_service_no_open_post_serves() -> None:
     d = Day()
     d.do(C.IssueTicket("afhalen"))
     a = d.alert("unserved:afhalen")
-    assert (a.severity, a.text) == ("error", "Afhalen: 1 waiting and no open post serves it")
+    assert (a.severity, a.text) == (
+        "error", "Afhalen: 1 wachtende, geen open loket voor deze dienst")
     d.do(C.OpenPost("snel", "cas", True))
     assert "unserved:afhalen" not in d.keys()
     d.do(C.Pause("snel", "lunch"))
     a = d.alert("unserved:afhalen")
-    assert a.severity == "warning" and "paused (Snelbalie)" in a.text
+    assert a.severity == "warning" and "in pauze (Snelbalie)" in a.text
     d.do(C.Resume("snel"))
     assert "unserved:afhalen" not in d.keys()
     d.do(C.ChangeProfile("snel", {"eid": 1}), actor="coord")  # the profile counts, not the kind
     assert "unserved:afhalen" in d.keys()
+    d.do(C.IssueTicket("afhalen"))
+    assert d.alert("unserved:afhalen").text == (
+        "Afhalen: 2 wachtenden, geen open loket voor deze dienst")
 
 
 def test_a_ticket_sent_to_a_closed_post() -> None:
@@ -98,7 +102,7 @@ def test_a_ticket_sent_to_a_closed_post() -> None:
     d.do(C.OpenPost("l1", "an", True), C.IssueTicket("eid"), C.CallNext("l1"),
          C.Transfer("l1", to_post="l2"))
     a = d.alert("unserved-post:l2")
-    assert a.text == "1 ticket sent to Loket 2 waits, but Loket 2 is closed"
+    assert a.text == "1 ticket doorgestuurd naar Loket 2 wacht, maar Loket 2 is gesloten"
     assert "unserved:eid" not in d.keys()  # l1 serves eid, but only l2 may call this one
     d.do(C.OpenPost("l2", "bo", True))
     assert "unserved-post:l2" not in d.keys()
@@ -113,7 +117,7 @@ def test_idle_post_while_its_tickets_wait() -> None:
     assert "idle:l1" not in d.keys()
     d.later(seconds=1)
     a = d.alert("idle:l1")
-    assert a.text == "Loket 1 (An) idle 5 min while 1 ticket waits for it"
+    assert a.text == "Loket 1 (An) staat 5 min vrij, terwijl er 1 ticket voor wacht"
     assert "idle:l3" not in d.keys()  # l3 is closed; and it does not serve eid anyway
     d.do(C.CallNext("l1"))
     assert "idle:l1" not in d.keys()
@@ -125,7 +129,7 @@ def test_no_shows_in_a_row_clear_when_a_citizen_comes() -> None:
     for n in range(3):
         assert "noshow:l1" not in d.keys(), n
         d.do(C.CallNext("l1"), C.NoShow("l1"))
-    assert d.alert("noshow:l1").text.startswith("Loket 1: 3 no-shows in a row")
+    assert d.alert("noshow:l1").text.startswith("Loket 1: 3 keer na elkaar niet verschenen")
     d.do(C.CallNext("l1"), C.Start("l1"))
     assert "noshow:l1" not in d.keys()
 
@@ -133,10 +137,10 @@ def test_no_shows_in_a_row_clear_when_a_citizen_comes() -> None:
 def test_printer_status_from_heartbeats() -> None:
     d = Day()
     d.do(C.Heartbeat("p1", "printer", "near_end"))
-    assert d.alert("printer:p1") == Alert("printer:p1", "warning", "Printer p1: paper nearly out")
+    assert d.alert("printer:p1") == Alert("printer:p1", "warning", "Printer p1: papier bijna op")
     d.do(C.Heartbeat("p1", "printer", "paper_out", "replace the roll"))
     assert d.alert("printer:p1") == Alert("printer:p1", "error",
-                                          "Printer p1: paper out — replace the roll")
+                                          "Printer p1: papier op — replace the roll")
     d.do(C.Heartbeat("p1", "printer", "offline"))
     assert d.alert("printer:p1").text == "Printer p1: offline"
     d.do(C.Heartbeat("p1", "printer", "ok"))
@@ -155,8 +159,8 @@ def test_print_failure_until_the_printer_reports_ok_again() -> None:
     d.later(seconds=5)
     d.do(C.IssueTicket("eid", kiosk="k1"), C.RecordPrintFailure("A002", "k1", "paper out"))
     a = d.alert("printfail:k1")
-    assert a.text == ("Kiosk k1: 2 tickets not printed, last A002 (paper out); "
-                      "the number was shown on screen")
+    assert a.text == ("Kiosk k1: 2 tickets niet afgedrukt, laatste A002 (paper out); "
+                      "het nummer stond op het scherm")
     d.do(C.Heartbeat("p1", "printer", "paper_out"))  # still out: the alert stays
     assert "printfail:k1" in d.keys()
     d.later(seconds=5)
@@ -167,18 +171,18 @@ def test_print_failure_until_the_printer_reports_ok_again() -> None:
 def test_silent_kiosk_and_display() -> None:
     d = Day(WATCHED, heartbeat_missing_s=60)
     assert d.alert("device:kiosk:k1") == Alert("device:kiosk:k1", "info",
-                                               "Kiosk k1: not heard from today")
+                                               "Kiosk k1: vandaag nog geen teken van leven")
     d.do(C.Heartbeat("k1", "kiosk"), C.Heartbeat("tv", "display"))
     assert not {k for k in d.keys() if k.startswith("device:")}
     d.later(seconds=61)
     d.do(C.Heartbeat("tv", "display"))  # the display is alive, the kiosk went quiet
     a = d.alert("device:kiosk:k1")
-    assert (a.severity, a.text) == ("error", "Kiosk k1: no heartbeat for 1 min (last ok)")
+    assert (a.severity, a.text) == ("error", "Kiosk k1: al 1 min geen teken van leven (laatst: ok)")
     assert "device:display:tv" not in d.keys()
     d.do(C.Heartbeat("k1", "kiosk"))
     assert "device:kiosk:k1" not in d.keys()
     d.do(C.Heartbeat("tv", "display", "error", "no HDMI signal"))
-    assert d.alert("device:display:tv").text == "Display tv: error — no HDMI signal"
+    assert d.alert("device:display:tv").text == "Scherm tv: fout — no HDMI signal"
 
 
 def test_errors_come_first_and_a_closed_day_has_no_queue_alerts() -> None:

@@ -87,23 +87,23 @@ async def test_the_board_shows_hand_computed_kpis_for_a_known_morning(tmp_path: 
                for code in ("eid", "rijbewijs", "attesten")}
         assert cells(app, "services", "eid") == [
             "Identiteitskaart / kids-ID", "15 min", "1", "8 min", f"{round(new['eid'] / 60)} min",
-            "2", "5 min", "100%", "on", "09:36"]
+            "2", "5 min", "100%", "aan", "09:36"]
         # rijbewijs: B001 waited 16 min (within 20), is being served; only loket3 calls it.
         assert cells(app, "services", "rijbewijs") == [
             "Rijbewijs", "20 min", "0", "–", f"{round(new['rijbewijs'] / 60)} min", "0",
-            "16 min", "100%", "on", "–"]
+            "16 min", "100%", "aan", "–"]
         # attesten: D001 waits 25 min, over its 10 min target.
         assert cells(app, "services", "attesten") == [
             "Attesten & uittreksels", "10 min", "1", "25 min",
-            f"{round(new['attesten'] / 60)} min", "0", "–", "–", "on", "09:35"]
+            f"{round(new['attesten'] / 60)} min", "0", "–", "–", "aan", "09:35"]
         assert cells(app, "services", "verhuis")[2:5] == ["0", "–", "–"]  # no post serves it
         # loket1: idle since A001 finished at 09:16; open 25 min − serving 9 min = 16 min idle.
         assert cells(app, "posts", "loket1") == [
-            "Loket 1", "An Peeters", "idle", "–", "14 min", "1", "16 min", "A×2 C E"]
+            "Loket 1", "An Peeters", "vrij", "–", "14 min", "1", "16 min", "A×2 C E"]
         # loket3: B001 since its call at 09:20; serving 12 + 9 min of 25 open -> 4 min idle.
         assert cells(app, "posts", "loket3") == [
-            "Loket 3", "Els Maes", "serving", "B001", "10 min", "1", "4 min", "B×2 A D"]
-        assert cells(app, "posts", "loket2")[:5] == ["Loket 2", "–", "closed", "–", "–"]
+            "Loket 3", "Els Maes", "in behandeling", "B001", "10 min", "1", "4 min", "B×2 A D"]
+        assert cells(app, "posts", "loket2")[:5] == ["Loket 2", "–", "gesloten", "–", "–"]
         # attesten is over target; loket1 is idle 8 min while A003 waits for it (>= 5 min);
         # the forecast sees a new attesten or afhalen ticket waiting behind A003 and D001 at
         # the only posts that serve them: estimates over their 10 and 5 min targets
@@ -117,7 +117,8 @@ async def test_the_board_shows_hand_computed_kpis_for_a_known_morning(tmp_path: 
             [8, 9, 10, 11, 12], [0, 5, 0, 0, 0], [0, 2, 0, 0, 0])
         assert chart.queue[:6] == [0, 0, 0, 4, 2, 0]  # 20-min steps from 08:00; peak 4 at 09:05
         header = str(app.screen.query_one(HeaderBar).render())
-        assert "Tue 24 Nov 09:30" in header and "closes 12:30 (in 3h00)" in header
+        assert "di 24/11 09:30" in header and "sluit 12:30 (nog 3u00)" in header
+        assert "4 waarschuwingen" in header  # the two devices not heard from are information
 
         # time passes with no event: the waits grow on the board by themselves
         clock.advance(minutes=3)

@@ -69,8 +69,8 @@ async def test_every_action_reaches_the_other_processes(tmp_path: Path) -> None:
         await pilot.press("i")
         await until(pilot, lambda: on(app, ConfirmDialog), "the issuing question")
         effects = str(app.screen.query_one(".effects").render())
-        assert "the 2 tickets already waiting are still served" in effects
-        assert "The queue needs about 24 min to clear" in effects  # 2 × 12 min ÷ 1 post
+        assert "de 2 tickets die al wachten, worden nog geholpen" in effects
+        assert "De wachtrij is over ongeveer 24 min leeg" in effects  # 2 × 12 min ÷ 1 post
         await pilot.press("y")
         await peer.until(lambda v: v["kiosk_refuses"].get("eid") == "not issuing tickets now",
                          "the kiosk refusing eid")
@@ -101,7 +101,7 @@ async def test_every_action_reaches_the_other_processes(tmp_path: Path) -> None:
         await until(pilot, lambda: on(app, CallDialog), "the call dialog")
         await pilot.press(*"a002", "enter")
         await until(pilot, lambda: on(app, ConfirmDialog), "the out-of-turn question")
-        assert "A002 goes before 1 ticket that Loket 1 would call first" in str(
+        assert "A002 passeert 1 ticket dat Loket 1 eerst zou oproepen" in str(
             app.screen.query_one(".effects").render())
         await pilot.press("y")
         await peer.until(lambda v: v["called"] == {"A002": "loket1"},
@@ -124,9 +124,10 @@ async def test_every_action_reaches_the_other_processes(tmp_path: Path) -> None:
                     "service_issuing_changed", "message_broadcast", "message_broadcast",
                     "ticket_called", "post_closed"]
     assert app.notices == [  # and no refusal in between
-        "Bart Janssens is now at Loket 2", "Identiteitskaart / kids-ID: issuing stopped",
-        "Identiteitskaart / kids-ID: issuing started", "Sent to the counters and the display",
-        "Sent to the display"]
+        "Bart Janssens verplaatst naar Loket 2", "Identiteitskaart / kids-ID: uitgifte gestopt",
+        "Identiteitskaart / kids-ID: uitgifte gestart",
+        "Verstuurd naar de loketten en het scherm in de wachtzaal",
+        "Verstuurd naar het scherm in de wachtzaal"]
 
 
 async def test_closing_the_last_post_for_waiting_citizens_asks_first(tmp_path: Path) -> None:
@@ -139,8 +140,8 @@ async def test_closing_the_last_post_for_waiting_citizens_asks_first(tmp_path: P
         await login(pilot)
         await pilot.press("down", "down", "down", "x")  # Loket 4
         await until(pilot, lambda: on(app, ConfirmDialog), "the question")
-        assert ("1 waiting for Verhuis & vreemdelingenzaken will have no open post to call "
-                "them") in str(app.screen.query_one(".effects").render())
+        assert ("1 wachtende voor Verhuis & vreemdelingenzaken: geen open loket roept deze "
+                "dienst dan nog op") in str(app.screen.query_one(".effects").render())
         await pilot.click("#cancel")
         await until(pilot, lambda: on(app, BoardScreen), "the board")
     assert ("post_closed", "katrien") not in await actors(db)
@@ -166,8 +167,8 @@ async def test_moving_someone_who_serves_a_citizen_waits_for_the_ticket(tmp_path
         await until(pilot, lambda: on(app, MoveDialog), "the move dialog")
         await pilot.press("enter", "down", "down")  # to the posts, Loket 3
         check = app.screen.query_one("#check")
-        assert "An Peeters is serving A001 at Loket 1: the move can be made once that " \
-               "ticket is finished" in str(check.render())
+        assert "An Peeters is bezig met A001 aan Loket 1: verplaatsen kan zodra dat " \
+               "ticket afgerond is" in str(check.render())
         assert app.screen.query_one("#ok", Button).disabled
         await pilot.press("enter")  # nothing happens
         assert on(app, MoveDialog)
@@ -175,7 +176,7 @@ async def test_moving_someone_who_serves_a_citizen_waits_for_the_ticket(tmp_path
         do(db, "C.Finish('loket1')")  # the counter finishes the ticket
         await until(pilot, lambda: not app.screen.query_one("#ok", Button).disabled,
                     "the move to become possible")
-        assert str(check.render()) == "An Peeters: Loket 1 closes, Loket 3 opens."
+        assert str(check.render()) == "An Peeters: Loket 1 sluit, Loket 3 gaat open."
         assert app.screen.query_one("#post", OptionList).has_focus
         await pilot.press("enter")
         view = await peer.until(lambda v: v["posts"].get("loket3", {}).get("staff") == "an",

@@ -5,6 +5,8 @@ clears itself as soon as its cause is gone (the queue shrinks, a post opens, the
 Each alert has a stable `key` (one per cause: a service, a post, a device), so the pane can tell a
 new alert (ring the bell) from one it already shows.
 
+The texts are Dutch: only the coordinator pane shows them (the keys stay English codes).
+
 Device health comes from `heartbeat` events: the kiosk app sends `kind="kiosk"` for itself and
 `kind="printer"` (status = a `printers.health.PrinterStatus` value) for its printer, the wall
 display sends `kind="display"`. `print_failed` events mark tickets whose paper never came out.
@@ -27,16 +29,19 @@ SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
 
 # Printer status (printers.health.PrinterStatus values) -> (severity, what the coordinator reads)
 PRINTER_PROBLEMS: dict[str, tuple[Severity, str]] = {
-    "near_end": ("warning", "paper nearly out"),
-    "paper_out": ("error", "paper out"),
-    "cover_open": ("error", "cover open"),
+    "near_end": ("warning", "papier bijna op"),
+    "paper_out": ("error", "papier op"),
+    "cover_open": ("error", "klep open"),
     "offline": ("error", "offline"),
-    "timeout": ("error", "not answering"),
-    "missing": ("error", "not connected"),
-    "error": ("error", "printing error"),
+    "timeout": ("error", "antwoordt niet"),
+    "missing": ("error", "niet aangesloten"),
+    "error": ("error", "printfout"),
 }
 PRINTER_OK = frozenset({"ok", "unknown"})  # "unknown": a transport that cannot tell (File, Dummy)
 WATCHED_KINDS = frozenset({"kiosk", "display"})
+DEVICE_NAMES = {"kiosk": "Kiosk", "display": "Scherm"}
+# a kiosk's or display's own status word (heartbeat `status`); others are shown as sent
+DEVICE_STATUS = {"ok": "ok", "stopped": "gestopt", "error": "fout"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +115,13 @@ def _waits(state: DayState, office: Office, limits: Limits, now: datetime) -> li
                       default=0.0)
         if longest > limit_s:
             out.append(Alert(f"wait:{code}", "error",
-                             f"{svc.name()}: longest wait {minutes(longest)}, "
-                             f"target {svc.target_wait_min:g} min"))
+                             f"{svc.name()}: langste wachttijd {minutes(longest)} "
+                             f"(doel {svc.target_wait_min:g} min)"))
         estimate = estimate_wait_s(state, office, code, now)
         if estimate is not None and estimate > limit_s:
             out.append(Alert(f"estimate:{code}", "warning",
-                             f"{svc.name()}: a ticket taken now waits ~{minutes(estimate)}, "
-                             f"target {svc.target_wait_min:g} min"))
+                             f"{svc.name()}: een nieuw ticket wacht ~{minutes(estimate)} "
+                             f"(doel {svc.target_wait_min:g} min)"))
     return out
 
 
@@ -130,20 +135,22 @@ def _unserved(state: DayState, office: Office) -> list[Alert]:
         posts = [p for p in state.posts.values() if p.open and code in p.services]
         if not posts:
             out.append(Alert(f"unserved:{code}", "error",
-                             f"{svc.name()}: {len(waiting)} waiting and no open post serves it"))
+                             f"{svc.name()}: {_waiting(len(waiting))}, geen open loket voor "
+                             "deze dienst"))
         elif all(p.pause_reason is not None for p in posts):
             names = ", ".join(_post_name(office, p.id) for p in posts)
             out.append(Alert(f"unserved:{code}", "warning",
-                             f"{svc.name()}: {len(waiting)} waiting, every post serving it is "
-                             f"paused ({names})"))
+                             f"{svc.name()}: {_waiting(len(waiting))}, elk loket voor deze "
+                             f"dienst is in pauze ({names})"))
     targeted: dict[str, int] = {}
     for t in state.waiting():
         if t.target_post is not None and not state.post(t.target_post).open:
             targeted[t.target_post] = targeted.get(t.target_post, 0) + 1
     for post, n in targeted.items():
         name = _post_name(office, post)
-        what = f"{n} tickets sent to {name} wait" if n > 1 else f"1 ticket sent to {name} waits"
-        out.append(Alert(f"unserved-post:{post}", "error", f"{what}, but {name} is closed"))
+        what = (f"{n} tickets doorgestuurd naar {name} wachten" if n > 1 else
+                f"1 ticket doorgestuurd naar {name} wacht")
+        out.append(Alert(f"unserved-post:{post}", "error", f"{what}, maar {name} is gesloten"))
     return out
 
 
@@ -162,18 +169,18 @@ def _idle_posts(state: DayState, office: Office, limits: Limits, now: datetime) 
         idle = (now - since).total_seconds()
         if idle >= limits.idle_with_queue_min * 60:
             who = office.staff[p.staff].name if p.staff in office.staff else p.staff
-            queue = f"{len(mine)} tickets wait" if len(mine) > 1 else "1 ticket waits"
+            queue = f"{len(mine)} tickets voor wachten" if len(mine) > 1 else "1 ticket voor wacht"
             out.append(Alert(f"idle:{pid}", "warning",
-                             f"{_post_name(office, pid)} ({who}) idle {minutes(idle)} while "
-                             f"{queue} for it"))
+                             f"{_post_name(office, pid)} ({who}) staat {minutes(idle)} vrij, "
+                             f"terwijl er {queue}"))
     return out
 
 
 def _no_shows(state: DayState, office: Office, limits: Limits) -> list[Alert]:
     return [
         Alert(f"noshow:{pid}", "warning",
-              f"{_post_name(office, pid)}: {p.no_show_streak} no-shows in a row "
-              "(is the display showing its calls?)")
+              f"{_post_name(office, pid)}: {p.no_show_streak} keer na elkaar niet verschenen "
+              "(toont het scherm de oproepen?)")
         for pid, p in state.posts.items()
         if p.open and p.no_show_streak >= limits.no_shows_in_row
     ]
@@ -205,9 +212,10 @@ def _print_failures(state: DayState, watched: Watched) -> list[Alert]:
         if beat is not None and beat.status in PRINTER_OK and beat.at > last_at:
             continue
         n = len([f for f in failures if beat is None or f[0] > beat.at])
-        what = f"{n} tickets not printed, last {number}" if n > 1 else f"{number} not printed"
+        what = (f"{n} tickets niet afgedrukt, laatste {number}" if n > 1 else
+                f"{number} niet afgedrukt")
         out.append(Alert(f"printfail:{kiosk}", "warning",
-                         f"Kiosk {kiosk}: {what} ({reason}); the number was shown on screen"))
+                         f"Kiosk {kiosk}: {what} ({reason}); het nummer stond op het scherm"))
     return out
 
 
@@ -219,20 +227,25 @@ def _silent_devices(state: DayState, limits: Limits, now: datetime,
         (d.kind, d.source): d for d in state.devices.values() if d.kind in WATCHED_KINDS
     }
     for kind, source in dict.fromkeys(expected + list(heard)):
-        label = f"{kind.title()} {source}"
+        label = f"{DEVICE_NAMES.get(kind, kind.title())} {source}"
         d = heard.get((kind, source))
         key = f"device:{kind}:{source}"
         if d is None:
-            out.append(Alert(key, "info", f"{label}: not heard from today"))
+            out.append(Alert(key, "info", f"{label}: vandaag nog geen teken van leven"))
             continue
         silent = (now - d.at).total_seconds()
+        status = DEVICE_STATUS.get(d.status, d.status)
         if silent > limits.heartbeat_missing_s:
-            out.append(Alert(key, "error", f"{label}: no heartbeat for {minutes(silent)} "
-                                           f"(last {d.status})"))
+            out.append(Alert(key, "error", f"{label}: al {minutes(silent)} geen teken van leven "
+                                           f"(laatst: {status})"))
         elif d.status != "ok":
             detail = f" — {d.detail}" if d.detail else ""
-            out.append(Alert(key, "warning", f"{label}: {d.status}{detail}"))
+            out.append(Alert(key, "warning", f"{label}: {status}{detail}"))
     return out
+
+
+def _waiting(n: int) -> str:
+    return f"{n} wachtende" if n == 1 else f"{n} wachtenden"
 
 
 def _post_name(office: Office, post: str) -> str:

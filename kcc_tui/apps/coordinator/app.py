@@ -20,7 +20,7 @@ TICK_S = 1.0  # waits grow while nothing happens: redraw the time-based figures 
 
 class CoordinatorApp(KccApp):
     CSS_PATH = "coordinator.tcss"
-    TITLE = "kcc — coordinator"
+    TITLE = "kcc — coördinator"
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, settings: Settings, *, db: str | Path | None = None,

@@ -37,11 +37,11 @@ def render_chart(chart: DayChart, width: int, bar_rows: int = 5, queue_rows: int
     queue = chart.queue[first * per_hour:]
     top = max([*arrivals, *served, 1])
     out = Text()
-    out.append("Arrivals ")
+    out.append("Aangekomen ")
     out.append("█", ARRIVED)
-    out.append(f" {sum(chart.arrivals)}  served ")
+    out.append(f" {sum(chart.arrivals)}  geholpen ")
     out.append("█", SERVED)
-    out.append(f" {sum(chart.served)}  per hour\n")
+    out.append(f" {sum(chart.served)}  per uur\n")
     bars = [(column(a, top, bar_rows), column(s, top, bar_rows))
             for a, s in zip(arrivals, served, strict=True)]
     for row in range(bar_rows):
@@ -53,10 +53,10 @@ def render_chart(chart: DayChart, width: int, bar_rows: int = 5, queue_rows: int
         out.append("\n")
     out.append(_hour_axis(hours, 3 * bw))
     peak = max(queue, default=0)
-    out.append("\nQueue length")
+    out.append("\nWachtrij")
     if peak:
         at = chart.queue_start + chart.queue_step * (first * per_hour + queue.index(peak))
-        out.append(f"  (peak {peak} at {at:%H:%M})", "dim")
+        out.append(f"  (piek {peak} om {at:%H:%M})", "dim")
     out.append("\n")
     cols = [column(q, max(peak, 1), queue_rows) for q in queue]
     step_width = 3 * bw // max(1, per_hour)

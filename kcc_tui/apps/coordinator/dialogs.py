@@ -22,6 +22,7 @@ from textual.widgets.selection_list import Selection
 from ...domain.office import Office
 from ...domain.state import DayState
 from .impact import check_move, post_name, staff_name
+from .texts import TICKET_STATUS_NL
 
 if TYPE_CHECKING:
     from .app import CoordinatorApp
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 class Dialog(ModalScreen[Any]):
     """A framed modal: Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Annuleren")]
 
     @property
     def kcc(self) -> CoordinatorApp:
@@ -51,15 +52,16 @@ class Dialog(ModalScreen[Any]):
     @staticmethod
     def buttons(ok: str, *, variant: str = "primary") -> Horizontal:
         return Horizontal(Button(ok, id="ok", variant=variant),  # type: ignore[arg-type]
-                          Button("Cancel", id="cancel"), classes="buttons")
+                          Button("Annuleren (Esc)", id="cancel"), classes="buttons")
 
 
 class ConfirmDialog(Dialog):
-    """Are you sure? Lists what the action does to waiting citizens."""
+    """Are you sure? Lists what the action does to waiting citizens. `j` (ja) or `y` confirms,
+    as at the counters."""
 
-    BINDINGS = [Binding("y", "confirm", "Yes", show=False)]
+    BINDINGS = [Binding("j,y", "confirm", "Ja", show=False)]
 
-    def __init__(self, title: str, lines: list[str], ok: str = "Confirm") -> None:
+    def __init__(self, title: str, lines: list[str], ok: str = "Bevestigen") -> None:
         super().__init__()
         self.title_text, self.lines, self.ok = title, lines, ok
 
@@ -67,7 +69,7 @@ class ConfirmDialog(Dialog):
         with Vertical(classes="dialog confirm"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static("\n".join(f"• {line}" for line in self.lines), classes="effects")
-            yield self.buttons(self.ok, variant="warning")
+            yield self.buttons(f"{self.ok} (j)", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()  # the safe choice is the default
@@ -89,14 +91,15 @@ class MoveDialog(Dialog):
     def compose(self) -> ComposeResult:
         office = self.kcc.office
         with Vertical(classes="dialog move"):
-            yield Label("Move a staff member (opens the post for them)", classes="dialog-title")
+            yield Label("Een medewerker naar een loket verplaatsen (dat loket gaat open)",
+                        classes="dialog-title")
             with Horizontal(classes="lists"):
                 yield OptionList(*[Option(s.name, id=sid) for sid, s in office.staff.items()
                                    if s.role == "staff"], id="staff")
                 yield OptionList(*[Option(p.name, id=pid) for pid, p in office.posts.items()],
                                  id="post")
             yield Static("", id="check", classes="check")
-            yield self.buttons("Move")
+            yield self.buttons("Verplaatsen")
 
     def on_mount(self) -> None:
         for list_id, wanted in (("#staff", self.first_staff), ("#post", self.first_post)):
@@ -121,7 +124,7 @@ class MoveDialog(Dialog):
         self.kcc.redraw(self)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        # Enter on the staff list goes on to the posts; Enter on the posts is "Move"
+        # Enter on the staff list goes on to the posts; Enter on the posts is "Verplaatsen"
         if event.option_list.id == "staff":
             self.query_one("#post", OptionList).focus()
         else:
@@ -140,7 +143,7 @@ class MoveDialog(Dialog):
         check = self.query_one("#check", Static)
         ok = self.query_one("#ok", Button)
         if staff is None or post is None:
-            check.update("Choose a staff member and a post.")
+            check.update("Kies een medewerker en een loket.")
             ok.disabled = True
             return
         result = check_move(state, office, staff, post)
@@ -151,8 +154,8 @@ class MoveDialog(Dialog):
             where = state.staff.get(staff)
             src = where.post if where and where.post and state.post(where.post).open else None
             line = Text(f"{staff_name(office, staff)}: "
-                        f"{post_name(office, src) + ' closes, ' if src else ''}"
-                        f"{post_name(office, post)} opens.")
+                        f"{post_name(office, src) + ' sluit, ' if src else ''}"
+                        f"{post_name(office, post)} gaat open.")
             for effect in result.effects:
                 line.append(f"\n⚠ {effect}", "yellow")
             check.update(line)
@@ -167,11 +170,12 @@ def staff_prompt(state: DayState, office: Office, sid: str) -> Text:
     st = state.staff.get(sid)
     text = Text(office.staff[sid].name)
     if st is None or st.post is None or not state.post(st.post).open:
-        return text.append(" · not at a post", "dim")
+        return text.append(" · niet aan een loket", "dim")
     p = state.post(st.post)
     text.append(f" · {post_name(office, st.post)}", "dim")
     if p.current:
-        text.append(f" · {state.tickets[p.current].status} {p.current}", "yellow")
+        status = state.tickets[p.current].status
+        text.append(f" · {TICKET_STATUS_NL.get(status, status)} {p.current}", "yellow")
     return text
 
 
@@ -179,7 +183,7 @@ def post_prompt(state: DayState, office: Office, pid: str) -> Text:
     p = state.post(pid)
     text = Text(office.posts[pid].name)
     if not p.open:
-        return text.append(" · closed", "dim")
+        return text.append(" · gesloten", "dim")
     return text.append(f" · open · {staff_name(office, p.staff)}", "dim")
 
 
@@ -193,15 +197,15 @@ class ProfileDialog(Dialog):
     def compose(self) -> ComposeResult:
         office = self.kcc.office
         with Vertical(classes="dialog profile"):
-            yield Label(f"Services called at {post_name(office, self.post)}",
+            yield Label(f"Diensten die {post_name(office, self.post)} oproept (spatie: aan/uit)",
                         classes="dialog-title")
             yield SelectionList[str](*[
                 Selection(f"{svc.prefix}  {svc.name()}"
-                          + (f"  (weight {self.services[code]:g})"
+                          + (f"  (gewicht {self.services[code]:g})"
                              if self.services.get(code, 1) != 1 else ""),
                           code, code in self.services)
                 for code, svc in office.services.items()], id="services")
-            yield self.buttons("Change")
+            yield self.buttons("Wijzigen")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -217,13 +221,13 @@ class BroadcastDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog broadcast"):
-            yield Label("Broadcast a message", classes="dialog-title")
-            yield Input(placeholder="e.g. Loket 4 sluit om 12 u", id="text")
+            yield Label("Een bericht versturen", classes="dialog-title")
+            yield Input(placeholder="bv. Loket 4 sluit om 12 u", id="text")
             with Horizontal(classes="targets"):
-                yield Checkbox("Counters", True, id="counters")
-                yield Checkbox("Display ticker", True, id="display")
+                yield Checkbox("Loketten", True, id="counters")
+                yield Checkbox("Scherm in de wachtzaal (lichtkrant)", True, id="display")
             yield Static("", id="check", classes="check")
-            yield self.buttons("Send")
+            yield self.buttons("Versturen")
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
@@ -235,8 +239,8 @@ class BroadcastDialog(Dialog):
         text = " ".join(self.query_one("#text", Input).value.split())
         targets = tuple(t for t in ("counters", "display")
                         if self.query_one(f"#{t}", Checkbox).value)
-        problem = ("Type a message." if not text else
-                   "Choose the counters, the display or both." if not targets else None)
+        problem = ("Typ een bericht." if not text else
+                   "Kies de loketten, het scherm of beide." if not targets else None)
         if problem:
             self.query_one("#check", Static).update(Text(problem, "yellow"))
             return
@@ -253,12 +257,12 @@ class CallDialog(Dialog):
     def compose(self) -> ComposeResult:
         office = self.kcc.office
         with Vertical(classes="dialog call"):
-            yield Label("Call a specific ticket", classes="dialog-title")
-            yield Input(placeholder="ticket number, e.g. A012", id="number")
+            yield Label("Een bepaald ticket oproepen", classes="dialog-title")
+            yield Input(placeholder="Ticketnummer, bv. A012", id="number")
             yield OptionList(*[Option(p.name, id=pid) for pid, p in office.posts.items()
                                if p.kind != "phone"], id="post")
             yield Static("", id="check", classes="check")
-            yield self.buttons("Call")
+            yield self.buttons("Oproepen")
 
     def on_mount(self) -> None:
         posts = self.query_one("#post", OptionList)
@@ -283,7 +287,7 @@ class CallDialog(Dialog):
         number = self.query_one("#number", Input).value.strip().upper()
         posts = self.query_one("#post", OptionList)
         if not number:
-            self.query_one("#check", Static).update(Text("Type a ticket number.", "yellow"))
+            self.query_one("#check", Static).update(Text("Geef een ticketnummer.", "yellow"))
             return
         if posts.highlighted is None:
             return

@@ -15,6 +15,7 @@ from ...domain.office import Office
 from ...domain.routing import eligible, rank_key
 from ...domain.state import ACTIVE_STATUSES, DayState, Ticket
 from .board import clear_queue_s, closing_time
+from .texts import TICKET_STATUS_NL, tickets, waiting_people
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ def left_unserved(state: DayState, office: Office,
     for code, svc in office.services.items():
         waiting = len([t for t in state.waiting(code) if t.target_post is None])
         if waiting and code in before and code not in after:
-            out.append(f"{waiting} waiting for {svc.name()} will have no open post to call them")
+            out.append(f"{waiting_people(waiting)} voor {svc.name()}: geen open loket roept "
+                       "deze dienst dan nog op")
     return out
 
 
@@ -68,14 +70,14 @@ def check_move(state: DayState, office: Office, staff: str, to_post: str) -> Che
     if here is not None and state.post(here).open:
         p = state.post(here)
         if p.current is not None and state.tickets[p.current].status in ACTIVE_STATUSES:
-            return Check(f"{name} is serving {p.current} at {post_name(office, here)}: the move "
-                         "can be made once that ticket is finished")
+            return Check(f"{name} is bezig met {p.current} aan {post_name(office, here)}: "
+                         "verplaatsen kan zodra dat ticket afgerond is")
     if here == to_post and state.post(to_post).open:
-        return Check(f"{name} is already at {post_name(office, to_post)}")
+        return Check(f"{name} werkt al aan {post_name(office, to_post)}")
     target = state.post(to_post)
     if target.open:
         return Check(f"{post_name(office, to_post)} is open ({staff_name(office, target.staff)}):"
-                     " close it or move that person first")
+                     " sluit het eerst, of verplaats die medewerker eerst")
     services = dict(target.services or office.posts[to_post].services)
     changes: dict[str, dict[str, float] | None] = {to_post: services}
     if here is not None and state.post(here).open:
@@ -86,10 +88,10 @@ def check_move(state: DayState, office: Office, staff: str, to_post: str) -> Che
 def check_close(state: DayState, office: Office, post: str) -> Check:
     p = state.post(post)
     if not p.open:
-        return Check(f"{post_name(office, post)} is already closed")
+        return Check(f"{post_name(office, post)} is al gesloten")
     if p.current is not None:
-        return Check(f"{post_name(office, post)} still has ticket {p.current}: it can be closed "
-                     "once that ticket is finished or handed on")
+        return Check(f"{post_name(office, post)} heeft nog ticket {p.current}: sluiten kan zodra "
+                     "dat ticket afgerond of doorgestuurd is")
     return Check(None, left_unserved(state, office, {post: None}))
 
 
@@ -104,19 +106,21 @@ def check_pause(state: DayState, office: Office, post: str) -> Check:
     p = state.post(post)
     name = post_name(office, post)
     if not p.open:
-        return Check(f"{name} is closed")
+        return Check(f"{name} is gesloten")
     if p.pause_reason is not None:
         return Check()  # resuming affects nobody badly
     if p.current is not None:
-        return Check(f"{name} still has ticket {p.current}: pause it once that ticket is done")
+        return Check(f"{name} heeft nog ticket {p.current}: pauzeren kan zodra dat ticket "
+                     "afgerond is")
     others = {pid: q for pid, q in state.posts.items()
               if pid != post and q.open and q.pause_reason is None}
     effects = []
     for code in p.services:
         waiting = len([t for t in state.waiting(code) if t.target_post is None])
         if waiting and not any(code in q.services for q in others.values()):
-            effects.append(f"{waiting} waiting for {office.services[code].name()} will wait "
-                           "until a post serving it resumes")
+            effects.append(f"{waiting_people(waiting)} voor {office.services[code].name()} "
+                           f"{'wacht' if waiting == 1 else 'wachten'} tot een loket voor deze "
+                           "dienst weer oproept")
     return Check(None, effects)
 
 
@@ -126,16 +130,17 @@ def check_call(state: DayState, office: Office, number: str, post: str,
     t = state.tickets.get(number.strip().upper())
     name = post_name(office, post)
     if t is None:
-        return Check(f"no ticket {number.strip().upper() or '(empty)'} today")
+        return Check(f"vandaag geen ticket {number.strip().upper() or '(leeg)'}")
     if t.status != "waiting":
-        return Check(f"ticket {t.number} is {t.status}, not waiting")
+        return Check(f"ticket {t.number} wacht niet: het is "
+                     f"{TICKET_STATUS_NL.get(t.status, t.status)}")
     p = state.post(post)
     if not p.open:
-        return Check(f"{name} is closed")
+        return Check(f"{name} is gesloten")
     if p.pause_reason is not None:
-        return Check(f"{name} is paused ({p.pause_reason})")
+        return Check(f"{name} is in pauze ({p.pause_reason})")
     if p.current is not None:
-        return Check(f"{name} still has ticket {p.current}")
+        return Check(f"{name} heeft nog ticket {p.current}")
     # passed over: the tickets this post's "call next" would have taken before this one
     def key(o: Ticket) -> tuple[int, float, int]:
         return rank_key(o, office, now, p.services.get(o.service, 1.0), post)
@@ -145,10 +150,10 @@ def check_call(state: DayState, office: Office, number: str, post: str,
              and key(o) < mine]
     effects = []
     if ahead:
-        effects.append(f"{t.number} goes before {len(ahead)} ticket"
-                       f"{'s' if len(ahead) > 1 else ''} that {name} would call first")
+        effects.append(f"{t.number} passeert {tickets(len(ahead))} "
+                       f"{'dat' if len(ahead) == 1 else 'die'} {name} eerst zou oproepen")
     if t.service not in p.services:
-        effects.append(f"{name} does not normally serve {office.services[t.service].name()}")
+        effects.append(f"{office.services[t.service].name()} is normaal geen dienst van {name}")
     return Check(None, effects)
 
 
@@ -158,19 +163,22 @@ def issuing_lines(state: DayState, office: Office, code: str, now: datetime) -> 
     waiting = len(state.waiting(code))
     clear = clear_queue_s(state, office, code, waiting)
     closes = closing_time(office, now)
-    lines = [f"The kiosk stops offering {svc.name()}; the {waiting} tickets already waiting "
-             "are still served."]
+    lines = [f"De kiosk biedt {svc.name()} niet meer aan; "
+             + ("er wacht nu niemand voor deze dienst." if waiting == 0 else
+                "het ticket dat al wacht, wordt nog geholpen." if waiting == 1 else
+                f"de {waiting} tickets die al wachten, worden nog geholpen.")]
     if waiting and clear is None:
-        lines.append("No open post serves it now: the queue will not clear by itself.")
+        lines.append("Geen open loket bedient deze dienst nu: de wachtrij raakt niet vanzelf "
+                     "leeg.")
     elif waiting and clear is not None:
         done = local(now, office.timezone) + timedelta(seconds=clear)
         mean = mean_service_s(state, office, code) / 60
         posts = serving_posts(state, code)
-        lines.append(f"The queue needs about {round(clear / 60)} min to clear (until "
+        lines.append(f"De wachtrij is over ongeveer {round(clear / 60)} min leeg (om "
                      f"{done:%H:%M}: {waiting} × {mean:.0f} min ÷ {posts} open "
-                     f"post{'s' if posts > 1 else ''}).")
+                     f"loket{'ten' if posts > 1 else ''}).")
     if closes is not None:
-        lines.append(f"Closing time {local(closes, office.timezone):%H:%M}.")
+        lines.append(f"Sluitingstijd {local(closes, office.timezone):%H:%M}.")
     else:
-        lines.append("No more opening hours today.")
+        lines.append("Vandaag geen openingsuren meer.")
     return lines

@@ -39,7 +39,7 @@ class LoginScreen(Screen[None]):
         yield StoreBanner()
         with Center(), Vertical(classes="login"):
             yield Label(self.kcc.office.name, classes="office")
-            yield Label("Coordinator pane — log in", classes="dialog-title")
+            yield Label("Coördinator — aanmelden", classes="dialog-title")
             people = self.coordinators()
             who = OptionList(*[Option(name, id=sid) for sid, name in people], id="who")
             who.display = len(people) > 1  # one coordinator: nothing to choose
@@ -49,7 +49,7 @@ class LoginScreen(Screen[None]):
             yield Input(placeholder="PIN", password=True, id="pin", restrict=r"[0-9]*",
                         max_length=12)
             yield Static("", id="message", classes="check")
-            yield Button("Log in", id="login", variant="primary")
+            yield Button("Aanmelden (Enter)", id="login", variant="primary")
 
     def on_mount(self) -> None:
         who = self.query_one("#who", OptionList)
@@ -57,7 +57,7 @@ class LoginScreen(Screen[None]):
             who.highlighted = 0
         else:
             self.query_one("#message", Static).update(
-                'config.toml has no staff member with role = "coordinator"')
+                'config.toml heeft geen medewerker met role = "coordinator"')
 
     def on_input_submitted(self) -> None:
         self.log_in()
@@ -72,18 +72,18 @@ class LoginScreen(Screen[None]):
         message = self.query_one("#message", Static)
         pin_input = self.query_one("#pin", Input)
         if who.highlighted is None:
-            message.update("No coordinator is configured.")
+            message.update("Er is geen coördinator ingesteld.")
             return
         staff = who.get_option_at_index(who.highlighted).id or ""
         pin, pin_input.value = pin_input.value, ""
         if not pin:
-            message.update("Type your PIN.")
+            message.update("Geef uw PIN.")
             return
-        message.update("Checking…")
+        message.update("Even controleren…")
         # scrypt is slow on purpose: keep the event loop (and the poller) running meanwhile
         ok = await asyncio.to_thread(verify_pin, pin, self.kcc.office.staff[staff].pin_hash)
         if await self.kcc.execute(Login(staff, ok), staff) is None:
-            message.update("Not logged in (see the notice).")
+            message.update("Niet aangemeld (zie de melding).")
             return
         message.update("")
         self.kcc.logged_in(staff)

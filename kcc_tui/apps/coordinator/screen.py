@@ -37,6 +37,7 @@ from .impact import (
     post_name,
     staff_name,
 )
+from .texts import TARGETS_NL
 from .widgets import AlertList, HeaderBar, PostsTable, ServicesTable
 
 if TYPE_CHECKING:
@@ -47,16 +48,17 @@ WIDE = 200  # columns from which the board uses two columns
 
 class BoardScreen(Screen[None]):
     BINDINGS = [
-        Binding("m", "move", "Move staff"),
-        Binding("o", "open_post", "Open post"),
-        Binding("x", "close_post", "Close post"),
-        Binding("z", "pause", "Pause/resume"),
-        Binding("s", "profile", "Services"),
-        Binding("i", "issuing", "Issuing"),
-        Binding("b", "broadcast", "Broadcast"),
-        Binding("c", "call", "Call ticket"),
-        Binding("r", "report", "Report"),
-        Binding("l", "logout", "Log out"),
+        # short words: all ten fit in the footer at 120 columns
+        Binding("m", "move", "Verplaatsen"),
+        Binding("o", "open_post", "Openen"),
+        Binding("x", "close_post", "Sluiten"),
+        Binding("z", "pause", "Pauze"),
+        Binding("s", "profile", "Diensten"),
+        Binding("i", "issuing", "Uitgifte"),
+        Binding("b", "broadcast", "Bericht"),
+        Binding("c", "call", "Oproepen"),
+        Binding("r", "report", "Rapport"),
+        Binding("l", "logout", "Afmelden"),
     ]
 
     def __init__(self) -> None:
@@ -85,10 +87,10 @@ class BoardScreen(Screen[None]):
         self.set_class(event.size.width >= WIDE, "-wide")
 
     def on_mount(self) -> None:
-        self.query_one("#services").border_title = "Services · today"
-        self.query_one("#posts").border_title = "Posts"
-        self.query_one("#alerts").border_title = "Alerts"
-        self.query_one("#chart").border_title = "Today"
+        self.query_one("#services").border_title = "Diensten · vandaag"
+        self.query_one("#posts").border_title = "Loketten"
+        self.query_one("#alerts").border_title = "Waarschuwingen"
+        self.query_one("#chart").border_title = "Vandaag"
         self.query_one(PostsTable).focus()
         self.kcc.redraw(self)
 
@@ -109,7 +111,7 @@ class BoardScreen(Screen[None]):
         clears_at, late = {}, set()
         for r in services:
             if r.waiting == 0 or r.clear_s is None:
-                clears_at[r.code] = "never" if r.waiting else "–"
+                clears_at[r.code] = "nooit" if r.waiting else "–"
                 if r.waiting:
                     late.add(r.code)
                 continue
@@ -122,8 +124,8 @@ class BoardScreen(Screen[None]):
             self.query_one(ServicesTable).show(services, clears_at, late)
             self.query_one(PostsTable).show(post_rows(state, office, now))
             new = self.query_one(AlertList).show(alerts)
-            self.query_one("#alerts").border_title = f"Alerts · {len(alerts)}" if alerts \
-                else "Alerts"
+            self.query_one("#alerts").border_title = f"Waarschuwingen · {len(alerts)}" \
+                if alerts else "Waarschuwingen"
             self.query_one(DayChartView).show(self._chart[1])
             self.query_one(HeaderBar).show(
                 office.name, self.kcc.coordinator_name, local(now, tz),
@@ -175,10 +177,10 @@ class BoardScreen(Screen[None]):
         if state is None or staff is None or post is None:
             return
         check = check_move(state, self.kcc.office, staff, post)
-        if await self.confirmed("Move staff", check, "Move anyway"):
+        if await self.confirmed("Medewerker verplaatsen", check, "Toch verplaatsen"):
             if await self.run(C.MoveStaff(staff, post)):
-                self.notify(f"{self.kcc.office.staff[staff].name} is now at "
-                            f"{post_name(self.kcc.office, post)}")
+                self.notify(f"{self.kcc.office.staff[staff].name} verplaatst naar "
+                            f"{post_name(self.kcc.office, post)}", markup=False)
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_close_post(self) -> None:
@@ -189,8 +191,8 @@ class BoardScreen(Screen[None]):
         check = check_close(state, self.kcc.office, post)
         if check.blocker is None and not check.effects:
             who = staff_name(self.kcc.office, state.post(post).staff)
-            check = Check(None, [f"{name} closes and {who} is logged out there"])
-        if await self.confirmed(f"Close {name}", check, "Close"):
+            check = Check(None, [f"{name} sluit en {who} wordt er afgemeld"])
+        if await self.confirmed(f"{name} sluiten", check, "Sluiten"):
             await self.run(C.ClosePost(post))
 
     @work(exclusive=True, group="action", exit_on_error=False)
@@ -202,8 +204,8 @@ class BoardScreen(Screen[None]):
         if state.post(post).pause_reason is not None:
             await self.run(C.Resume(post))
             return
-        if await self.confirmed(f"Pause {name}", check_pause(state, self.kcc.office, post),
-                                "Pause"):
+        if await self.confirmed(f"Pauze voor {name}", check_pause(state, self.kcc.office, post),
+                                "Pauzeren"):
             await self.run(C.Pause(post, "coordinator"))
 
     @work(exclusive=True, group="action", exit_on_error=False)
@@ -216,8 +218,8 @@ class BoardScreen(Screen[None]):
         if services is None or (state := self.state) is None:
             return
         check = check_profile(state, self.kcc.office, post, services)
-        if await self.confirmed(f"Services of {post_name(self.kcc.office, post)}", check,
-                                "Change anyway"):
+        if await self.confirmed(f"Diensten van {post_name(self.kcc.office, post)}", check,
+                                "Toch wijzigen"):
             await self.run(C.ChangeProfile(post, services))
 
     @work(exclusive=True, group="action", exit_on_error=False)
@@ -230,10 +232,12 @@ class BoardScreen(Screen[None]):
         if on:
             lines = issuing_lines(state, self.kcc.office, code, self.kcc.clock())
             if not await self.app.push_screen_wait(
-                    ConfirmDialog(f"Stop issuing {svc.name()}?", lines, "Stop issuing")):
+                    ConfirmDialog(f"Geen tickets meer voor {svc.name()}?", lines,
+                                  "Uitgifte stoppen")):
                 return
         if await self.run(C.SetIssuing(code, not on)):
-            self.notify(f"{svc.name()}: issuing {'stopped' if on else 'started'}")
+            self.notify(f"{svc.name()}: uitgifte {'gestopt' if on else 'gestart'}",
+                        markup=False)
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_broadcast(self) -> None:
@@ -241,7 +245,8 @@ class BoardScreen(Screen[None]):
         if choice is not None:
             text, targets = choice
             if await self.run(C.Broadcast(text, targets)):
-                self.notify(f"Sent to the {' and the '.join(targets)}")
+                to = " en ".join(TARGETS_NL.get(t, t) for t in targets)
+                self.notify(f"Verstuurd naar {to}", markup=False)
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_call(self) -> None:
@@ -251,8 +256,8 @@ class BoardScreen(Screen[None]):
             return
         number, post = choice
         check = check_call(state, self.kcc.office, number, post, self.kcc.clock())
-        if await self.confirmed(f"Call {number} to {post_name(self.kcc.office, post)}", check,
-                                "Call"):
+        if await self.confirmed(f"{number} naar {post_name(self.kcc.office, post)} oproepen",
+                                check, "Toch oproepen"):
             await self.run(C.CallTicket(post, number))
 
     def action_report(self) -> None:

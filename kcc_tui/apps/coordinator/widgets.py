@@ -13,7 +13,9 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from ...domain.alerts import SEVERITY_ORDER, Alert
+from ..dutch import short_date
 from .board import PostRow, ServiceRow
+from .texts import POST_STATE_NL
 
 DASH = "–"
 
@@ -22,7 +24,7 @@ def fmt_min(seconds: float | None) -> str:
     if seconds is None:
         return DASH
     m = round(seconds / 60)
-    return f"{m} min" if m < 100 else f"{m // 60}h{m % 60:02d}"
+    return f"{m} min" if m < 100 else f"{m // 60}u{m % 60:02d}"
 
 
 def num(text: str, style: str = "") -> Text:
@@ -70,10 +72,11 @@ class ServicesTable(DataTable[Text | str]):
     DEFAULT_CSS = """
     ServicesTable { height: auto; max-height: 18; }
     """
-    COLUMNS = (("service", "Service"), ("target", "Target"), ("waiting", "Waiting"),
-               ("longest", "Longest"), ("estimate", "New ticket"), ("served", "Served"),
-               ("mean", "Mean wait"), ("sl", "SL today"), ("issuing", "Issuing"),
-               ("clears", "Clears"))
+    # the table is titled "vandaag": every figure is today's (SL as well)
+    COLUMNS = (("service", "Dienst"), ("target", "Doel"), ("waiting", "Wachtend"),
+               ("longest", "Langste"), ("estimate", "Nieuw ticket"), ("served", "Geholpen"),
+               ("mean", "Gem. wacht"), ("sl", "SL"), ("issuing", "Uitgifte"),
+               ("clears", "Leeg om"))
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -91,14 +94,14 @@ class ServicesTable(DataTable[Text | str]):
         target_s = r.target_min * 60
         over = r.longest_s is not None and r.longest_s > target_s
         est_over = r.estimate_s is not None and r.estimate_s > target_s
-        issuing = {"on": Text("on", "green"), "off": Text("OFF", "bold yellow"),
-                   "cap": Text("limit", "yellow"), "closed": Text("closed", "dim")}[r.issuing]
+        issuing = {"on": Text("aan", "green"), "off": Text("UIT", "bold yellow"),
+                   "cap": Text("limiet", "yellow"), "closed": Text("gesloten", "dim")}[r.issuing]
         return [
             Text(r.name[:26]),
             num(f"{r.target_min:g} min"),
             num(str(r.waiting), "bold" if r.waiting else "dim"),
             num(fmt_min(r.longest_s), "bold red" if over else ""),
-            num("no post" if r.estimate_s is None and r.waiting else fmt_min(r.estimate_s),
+            num("geen loket" if r.estimate_s is None and r.waiting else fmt_min(r.estimate_s),
                 "yellow" if est_over or (r.estimate_s is None and r.waiting) else ""),
             num(str(r.served)),
             num(fmt_min(r.mean_wait_s)),
@@ -118,9 +121,9 @@ class PostsTable(DataTable[Text | str]):
     DEFAULT_CSS = """
     PostsTable { height: auto; max-height: 30; }
     """
-    COLUMNS = (("post", "Post"), ("staff", "Staff"), ("state", "State"), ("ticket", "Ticket"),
-               ("for", "For"), ("served", "Served"), ("idle", "Idle today"),
-               ("services", "Services"))
+    COLUMNS = (("post", "Loket"), ("staff", "Medewerker"), ("state", "Status"),
+               ("ticket", "Ticket"), ("for", "Duur"), ("served", "Geholpen"),
+               ("idle", "Leegloop"), ("services", "Diensten"))
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -133,7 +136,9 @@ class PostsTable(DataTable[Text | str]):
 
     @staticmethod
     def cells(r: PostRow) -> list[Text | str]:
-        state = r.state if r.state != "paused" else f"paused · {r.reason}"
+        state = POST_STATE_NL.get(r.state, r.state)
+        if r.state == "paused":
+            state = f"{state} · {r.reason}"
         return [
             Text(r.name),
             Text(r.staff or DASH),
@@ -181,7 +186,8 @@ class AlertList(Static):
     @staticmethod
     def render_alerts(alerts: list[Alert]) -> Text:
         if not alerts:
-            return Text("No alerts: queues within target, every device heard.", "dim green")
+            return Text("Geen waarschuwingen: wachtrijen binnen de doelwachttijd, elk toestel "
+                        "meldt zich.", "dim green")
         out = Text()
         for i, a in enumerate(alerts):
             icon, style = ICONS[a.severity]
@@ -205,15 +211,16 @@ class HeaderBar(Static):
              alerts: int) -> None:
         line = Text()
         line.append(office, "bold")
-        line.append(f" · {who} · {here:%a %d %b %H:%M}")
+        line.append(f" · {who} · {short_date(here)} {here:%H:%M}")
         if closes is not None:
             left = (closes - here).total_seconds()
-            line.append(f" · closes {closes:%H:%M} (in {fmt_min(left)})",
+            # short: the line has to fit 120 columns with the alert count at its end
+            line.append(f" · sluit {closes:%H:%M} (nog {fmt_min(left)})",
                         "bold yellow" if left <= 3600 else "")
         else:
-            line.append(" · closed now", "dim")
+            line.append(" · nu gesloten", "dim")
         if alerts:
-            line.append(f" · {alerts} alert{'s' if alerts > 1 else ''}", "bold red")
+            line.append(f" · {alerts} waarschuwing{'en' if alerts > 1 else ''}", "bold red")
         if line != self._line or line.spans != self._line.spans:
             self._line = line
             self.update(line, layout=False)  # one line, docked: its size never changes

@@ -1,0 +1,40 @@
+"""Dutch words for the coordinator pane, the same as the counter app uses (apps/counter/texts.py).
+
+The coordinator is a Flemish civil servant, so the pane speaks Dutch. Refusal reasons come from
+the domain as they are (English, one line each, part of the CLI's contract) and are shown
+unchanged, as at the counters.
+"""
+
+from __future__ import annotations
+
+# a post's state on the board (PostState.status: a ticket status, "idle", "paused", "closed")
+POST_STATE_NL = {
+    "called": "opgeroepen",
+    "serving": "in behandeling",
+    "idle": "vrij",
+    "paused": "pauze",
+    "closed": "gesloten",
+}
+
+# a ticket's status, as the counter app says it
+TICKET_STATUS_NL = {
+    "waiting": "wacht",
+    "called": "opgeroepen",
+    "serving": "in behandeling",
+    "parked": "geparkeerd",
+    "done": "afgerond",
+    "no_show": "niet verschenen",
+    "closed_unserved": "niet geholpen (sluiting)",
+}
+
+# where a broadcast goes (Broadcast.targets)
+TARGETS_NL = {"counters": "de loketten", "display": "het scherm in de wachtzaal"}
+
+
+def waiting_people(n: int) -> str:
+    """"1 wachtende", "3 wachtenden"."""
+    return f"{n} wachtende" if n == 1 else f"{n} wachtenden"
+
+
+def tickets(n: int) -> str:
+    return f"{n} ticket" if n == 1 else f"{n} tickets"
