@@ -72,7 +72,7 @@ def test_estimate_over_target_clears_when_a_second_post_opens() -> None:
     assert est is not None and 15 * 60 < est < 25 * 60
     a = d.alert("estimate:eid")
     assert (a.severity, a.text) == (
-        "warning", f"Eid: een nieuw ticket wacht ~{round(est / 60)} min (doel 15 min)")
+        "warning", f"Eid: nieuw ticket wacht ~{round(est / 60)} min (doel 15 min)")
     d.do(C.OpenPost("l2", "bo", True))  # two posts: each takes one, a new one waits ~10 min
     assert "estimate:eid" not in d.keys()
 
@@ -82,19 +82,28 @@ def test_tickets_for_a_service_no_open_post_serves() -> None:
     d.do(C.IssueTicket("afhalen"))
     a = d.alert("unserved:afhalen")
     assert (a.severity, a.text) == (
-        "error", "Afhalen: 1 wachtende, geen open loket voor deze dienst")
+        "error", "Afhalen: 1 wachtende, maar geen open loket")
     d.do(C.OpenPost("snel", "cas", True))
     assert "unserved:afhalen" not in d.keys()
     d.do(C.Pause("snel", "lunch"))
     a = d.alert("unserved:afhalen")
-    assert a.severity == "warning" and "in pauze (Snelbalie)" in a.text
+    assert (a.severity, a.text) == (
+        "warning", "Afhalen: 1 wachtende, maar Snelbalie is in pauze")
     d.do(C.Resume("snel"))
     assert "unserved:afhalen" not in d.keys()
     d.do(C.ChangeProfile("snel", {"eid": 1}), actor="coord")  # the profile counts, not the kind
     assert "unserved:afhalen" in d.keys()
     d.do(C.IssueTicket("afhalen"))
     assert d.alert("unserved:afhalen").text == (
-        "Afhalen: 2 wachtenden, geen open loket voor deze dienst")
+        "Afhalen: 2 wachtenden, maar geen open loket")
+
+
+def test_every_post_for_a_service_paused_names_them_all() -> None:
+    d = Day()
+    d.do(*[C.OpenPost(p, s, True) for p, s in (("l1", "an"), ("l2", "bo"), ("l3", "cas"))],
+         *[C.Pause(p, "overleg") for p in ("l1", "l2", "l3")], C.IssueTicket("rijbewijs"))
+    assert d.alert("unserved:rijbewijs").text == (
+        "Rijbewijs: 1 wachtende, maar Loket 1, Loket 2 en Loket 3 zijn in pauze")
 
 
 def test_a_ticket_sent_to_a_closed_post() -> None:
@@ -117,8 +126,10 @@ def test_idle_post_while_its_tickets_wait() -> None:
     assert "idle:l1" not in d.keys()
     d.later(seconds=1)
     a = d.alert("idle:l1")
-    assert a.text == "Loket 1 (An) staat 5 min vrij, terwijl er 1 ticket voor wacht"
+    assert a.text == "Loket 1 (An): al 5 min vrij, 1 ticket wacht erop"
     assert "idle:l3" not in d.keys()  # l3 is closed; and it does not serve eid anyway
+    d.do(C.IssueTicket("eid"))  # idle is counted from the oldest ticket
+    assert d.alert("idle:l1").text == "Loket 1 (An): al 5 min vrij, 2 tickets wachten erop"
     d.do(C.CallNext("l1"))
     assert "idle:l1" not in d.keys()
 
@@ -129,7 +140,7 @@ def test_no_shows_in_a_row_clear_when_a_citizen_comes() -> None:
     for n in range(3):
         assert "noshow:l1" not in d.keys(), n
         d.do(C.CallNext("l1"), C.NoShow("l1"))
-    assert d.alert("noshow:l1").text.startswith("Loket 1: 3 keer na elkaar niet verschenen")
+    assert d.alert("noshow:l1").text.startswith("Loket 1: 3 keer na elkaar afwezig")
     d.do(C.CallNext("l1"), C.Start("l1"))
     assert "noshow:l1" not in d.keys()
 

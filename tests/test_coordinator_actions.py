@@ -140,8 +140,8 @@ async def test_closing_the_last_post_for_waiting_citizens_asks_first(tmp_path: P
         await login(pilot)
         await pilot.press("down", "down", "down", "x")  # Loket 4
         await until(pilot, lambda: on(app, ConfirmDialog), "the question")
-        assert ("1 wachtende voor Verhuis & vreemdelingenzaken: geen open loket roept deze "
-                "dienst dan nog op") in str(app.screen.query_one(".effects").render())
+        assert ("Verhuis & vreemdelingenzaken: 1 wachtende, maar dan geen open loket meer"
+                in str(app.screen.query_one(".effects").render()))
         await pilot.click("#cancel")
         await until(pilot, lambda: on(app, BoardScreen), "the board")
     assert ("post_closed", "katrien") not in await actors(db)

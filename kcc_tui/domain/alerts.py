@@ -120,7 +120,7 @@ def _waits(state: DayState, office: Office, limits: Limits, now: datetime) -> li
         estimate = estimate_wait_s(state, office, code, now)
         if estimate is not None and estimate > limit_s:
             out.append(Alert(f"estimate:{code}", "warning",
-                             f"{svc.name()}: een nieuw ticket wacht ~{minutes(estimate)} "
+                             f"{svc.name()}: nieuw ticket wacht ~{minutes(estimate)} "
                              f"(doel {svc.target_wait_min:g} min)"))
     return out
 
@@ -135,13 +135,13 @@ def _unserved(state: DayState, office: Office) -> list[Alert]:
         posts = [p for p in state.posts.values() if p.open and code in p.services]
         if not posts:
             out.append(Alert(f"unserved:{code}", "error",
-                             f"{svc.name()}: {_waiting(len(waiting))}, geen open loket voor "
-                             "deze dienst"))
+                             f"{svc.name()}: {_waiting(len(waiting))}, maar geen open loket"))
         elif all(p.pause_reason is not None for p in posts):
-            names = ", ".join(_post_name(office, p.id) for p in posts)
+            names = [_post_name(office, p.id) for p in posts]
+            paused = (f"{names[0]} is" if len(names) == 1 else
+                      f"{', '.join(names[:-1])} en {names[-1]} zijn")
             out.append(Alert(f"unserved:{code}", "warning",
-                             f"{svc.name()}: {_waiting(len(waiting))}, elk loket voor deze "
-                             f"dienst is in pauze ({names})"))
+                             f"{svc.name()}: {_waiting(len(waiting))}, maar {paused} in pauze"))
     targeted: dict[str, int] = {}
     for t in state.waiting():
         if t.target_post is not None and not state.post(t.target_post).open:
@@ -169,17 +169,17 @@ def _idle_posts(state: DayState, office: Office, limits: Limits, now: datetime) 
         idle = (now - since).total_seconds()
         if idle >= limits.idle_with_queue_min * 60:
             who = office.staff[p.staff].name if p.staff in office.staff else p.staff
-            queue = f"{len(mine)} tickets voor wachten" if len(mine) > 1 else "1 ticket voor wacht"
+            queue = f"{len(mine)} tickets wachten" if len(mine) > 1 else "1 ticket wacht"
             out.append(Alert(f"idle:{pid}", "warning",
-                             f"{_post_name(office, pid)} ({who}) staat {minutes(idle)} vrij, "
-                             f"terwijl er {queue}"))
+                             f"{_post_name(office, pid)} ({who}): al {minutes(idle)} vrij, "
+                             f"{queue} erop"))
     return out
 
 
 def _no_shows(state: DayState, office: Office, limits: Limits) -> list[Alert]:
     return [
         Alert(f"noshow:{pid}", "warning",
-              f"{_post_name(office, pid)}: {p.no_show_streak} keer na elkaar niet verschenen "
+              f"{_post_name(office, pid)}: {p.no_show_streak} keer na elkaar afwezig "
               "(toont het scherm de oproepen?)")
         for pid, p in state.posts.items()
         if p.open and p.no_show_streak >= limits.no_shows_in_row

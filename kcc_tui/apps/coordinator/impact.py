@@ -47,8 +47,7 @@ def left_unserved(state: DayState, office: Office,
     for code, svc in office.services.items():
         waiting = len([t for t in state.waiting(code) if t.target_post is None])
         if waiting and code in before and code not in after:
-            out.append(f"{waiting_people(waiting)} voor {svc.name()}: geen open loket roept "
-                       "deze dienst dan nog op")
+            out.append(f"{svc.name()}: {waiting_people(waiting)}, maar dan geen open loket meer")
     return out
 
 
@@ -118,9 +117,8 @@ def check_pause(state: DayState, office: Office, post: str) -> Check:
     for code in p.services:
         waiting = len([t for t in state.waiting(code) if t.target_post is None])
         if waiting and not any(code in q.services for q in others.values()):
-            effects.append(f"{waiting_people(waiting)} voor {office.services[code].name()} "
-                           f"{'wacht' if waiting == 1 else 'wachten'} tot een loket voor deze "
-                           "dienst weer oproept")
+            effects.append(f"{office.services[code].name()}: {waiting_people(waiting)}, pas "
+                           "opgeroepen na de pauze")
     return Check(None, effects)
 
 
@@ -130,9 +128,9 @@ def check_call(state: DayState, office: Office, number: str, post: str,
     t = state.tickets.get(number.strip().upper())
     name = post_name(office, post)
     if t is None:
-        return Check(f"vandaag geen ticket {number.strip().upper() or '(leeg)'}")
+        return Check(f"Vandaag is er geen ticket {number.strip().upper() or '(leeg)'}")
     if t.status != "waiting":
-        return Check(f"ticket {t.number} wacht niet: het is "
+        return Check(f"Ticket {t.number} wacht niet: het is "
                      f"{TICKET_STATUS_NL.get(t.status, t.status)}")
     p = state.post(post)
     if not p.open:

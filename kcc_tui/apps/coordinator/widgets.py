@@ -48,7 +48,9 @@ def sync_rows(table: DataTable[Text | str], rows: dict[str, Sequence[Text | str]
         old = shown.get(key)
         for i, (column, value) in enumerate(zip(columns, cells, strict=True)):
             if old is None or not _same(old[i], value):
-                table.update_cell(key, column, value)
+                # a column fits its widest cell: "vrij" turning into "pauze · middagpauze"
+                # widens the column instead of being cut off
+                table.update_cell(key, column, value, update_width=True)
                 changed = True
         shown[key] = cells
     for key in [k.value for k in table.rows if k.value not in rows]:
