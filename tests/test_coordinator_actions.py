@@ -17,7 +17,7 @@ from kcc_tui.apps.coordinator.dialogs import (
     ProfileDialog,
 )
 from kcc_tui.apps.coordinator.screen import BoardScreen
-from kcc_tui.apps.coordinator.widgets import ServicesTable
+from kcc_tui.apps.coordinator.widgets import PostsTable, ServicesTable
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import system_clock
 from kcc_tui.store import Store
@@ -61,6 +61,10 @@ async def test_every_action_reaches_the_other_processes(tmp_path: Path) -> None:
         await until(pilot, lambda: on(app, BoardScreen), "the board")
         await pilot.press("z")
         await peer.until(lambda v: v["posts"]["loket2"]["paused"] == "coordinator", "the pause")
+        # the state column widens for the longer cell instead of cutting it off
+        state = app.screen.query_one(PostsTable).columns["state"]
+        await until(pilot, lambda: state.content_width >= len("pauze · coordinator"),
+                    "the state column to fit the pause")
         await pilot.press("z")
         await peer.until(lambda v: v["posts"]["loket2"]["paused"] is None, "the resume")
 
