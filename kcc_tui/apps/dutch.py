@@ -1,19 +1,17 @@
 """Dutch dates and numbers for the screens the coordinator reads (the board, the report screen).
-
-Hand-written rather than `strftime("%a %b")`, which follows the host's locale: a city hall server
-runs with `C.UTF-8` and would print English day names.
-"""
+The names come from `domain.calendar`, never from the host's locale."""
 
 from __future__ import annotations
 
 from datetime import date
 
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+from ..domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
+
+WEEKDAYS = WEEKDAY_NAMES["nl"]
 WEEKDAYS_PLURAL = ("maandagen", "dinsdagen", "woensdagen", "donderdagen", "vrijdagen",
                    "zaterdagen", "zondagen")
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
-ENGLISH_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = MONTH_NAMES["nl"]
+ENGLISH_WEEKDAYS = tuple(n.lower() for n in WEEKDAY_NAMES["en"])
 
 
 def short_date(d: date) -> str:

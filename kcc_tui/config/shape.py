@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import time
 from typing import Any
 
+from ..domain.calendar import WEEKDAY_KEYS
 from .errors import OFFICE_SECTIONS, ConfigError, key_path, show, unknown_key
 
 Keys = tuple[str | int, ...]
@@ -21,7 +22,6 @@ Fail = Callable[[Keys, str], ConfigError]
 
 SECTIONS = ("office", *OFFICE_SECTIONS, "store", "kiosks", "printers", "displays", "alerts")
 OFFICE_KEYS = ("name", "timezone", "languages", "outcomes")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # The table name becomes this field: [services.eid] -> Service(code="eid").
 ID_FIELDS = {
     "services": "code",
@@ -129,8 +129,8 @@ def _hours(hours: Any, fail: Fail) -> dict[str, list[tuple[time, time]]]:
         raise fail(("hours",), f"expected a table of weekdays, found {show(hours)}")
     days: dict[str, list[tuple[time, time]]] = {}
     for day, ranges in hours.items():
-        if day not in WEEKDAYS:
-            raise fail(("hours",), unknown_key(day, WEEKDAYS))
+        if day not in WEEKDAY_KEYS:
+            raise fail(("hours",), unknown_key(day, WEEKDAY_KEYS))
         if isinstance(ranges, str):
             ranges = (ranges,)
         if not isinstance(ranges, tuple):

@@ -152,9 +152,6 @@ def _pauses(state: DayState, now: datetime
     return by_reason, pause_s, stretch_s, worked, reopen
 
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
 def until_closing(office: Office, now: datetime) -> float:
     """Seconds from now to the end of the opening hours now (0 when closed now; unlimited when
     the office has no opening hours configured)."""
@@ -162,7 +159,7 @@ def until_closing(office: Office, now: datetime) -> float:
         return math.inf
     here = local(now, office.timezone)
     t = here.time()
-    for start, end in office.hours.days.get(_WEEKDAYS[here.weekday()], []):
+    for start, end in office.hours.on(here):
         if start <= t < end:
             close = here.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
             return (close - here).total_seconds()

@@ -6,10 +6,12 @@ config.toml; the domain never reads files.
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .calendar import WEEKDAY_KEYS
 
 Lang = Literal["nl", "fr", "en", "de"]
 LANGS: tuple[Lang, ...] = ("nl", "fr", "en", "de")
@@ -91,8 +93,12 @@ class Privacy(Frozen):
 
 
 class OpeningHours(Frozen):
-    # weekday name (mon..sun) -> list of [open, close] intervals in local time
+    # weekday key (mon..sun) -> list of [open, close] intervals in local time
     days: dict[str, list[tuple[time, time]]] = {}
+
+    def on(self, day: date) -> list[tuple[time, time]]:
+        """The intervals of that day's weekday, earliest first ([] on a closed day)."""
+        return sorted(self.days.get(WEEKDAY_KEYS[day.weekday()], []))
 
 
 class Office(Frozen):

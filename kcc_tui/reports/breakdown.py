@@ -20,7 +20,7 @@ from ..domain.kpi import CombinedKpi, Fact, ServiceKpi, kpis_by
 from ..domain.office import Office
 from ..domain.state import Interval
 from .load import History, Session
-from .period import WEEKDAY_NAMES, WEEKDAYS, Period
+from .period import ENGLISH_DAYS, WEEKDAYS, Period
 
 BREAKDOWNS = ("service", "hour", "weekday", "day", "post", "staff")
 TITLES = {"service": "By service", "hour": "By hour of the day", "weekday": "By weekday",
@@ -171,7 +171,7 @@ def breakdowns(history: History, office: Office, period: Period) -> dict[str, li
         "service": svc_rows,
         "hour": [row("hour", h, f"{h:02d}:00", f"{h:02d}:00–{(h + 1) % 24:02d}:00")
                  for h in present("hour")],
-        "weekday": [row("weekday", w, WEEKDAYS[w], WEEKDAY_NAMES[w].title())
+        "weekday": [row("weekday", w, WEEKDAYS[w], ENGLISH_DAYS[w].title())
                     for w in present("weekday")],
         "day": [row("day", d, str(d), f"{WEEKDAYS[d.weekday()].title()} {d}")
                 for d in present("day")],

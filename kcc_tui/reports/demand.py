@@ -20,7 +20,6 @@ from ..domain.clock import day_bounds, zone
 from ..domain.kpi import service_kpis
 from ..domain.office import Office
 from ..domain.state import Ticket
-from .period import WEEKDAYS
 
 MIN_SAMPLES = 10  # served tickets before a learned mean replaces the configured one
 PRIOR_CV = 0.5
@@ -78,7 +77,7 @@ def _secs(t: time) -> int:
 def slots_for(office: Office, day: date) -> tuple[Slot, ...]:
     """The opening hours of `day` ([hours] in config.toml) cut into slots of an hour."""
     out = []
-    for block, (a, b) in enumerate(sorted(office.hours.days.get(WEEKDAYS[day.weekday()], []))):
+    for block, (a, b) in enumerate(office.hours.on(day)):
         s = _secs(a)
         while s < _secs(b):
             e = min(s + 3600, _secs(b))

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from ..domain.calendar import WEEKDAY_KEYS, WEEKDAY_NAMES
 from ..domain.clock import day_bounds
 
 Kind = Literal["day", "week", "month", "year", "range"]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = WEEKDAY_KEYS
+ENGLISH_DAYS = tuple(n.lower() for n in WEEKDAY_NAMES["en"])  # "monday", as the CLI takes it
 HELP = ("today, yesterday, a date (2026-11-24), this-week, last-week, a week (2026-W48), "
         "this-month, last-month, a month (2026-11), a year (2026) or FROM..TO "
         "(2026-11-01..2026-11-30)")
@@ -42,7 +43,7 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "day":
-            return f"{WEEKDAY_NAMES[self.first.weekday()].title()} {self.first}"
+            return f"{WEEKDAY_NAMES['en'][self.first.weekday()]} {self.first}"
         if self.kind == "week":
             y, w, _ = self.first.isocalendar()
             return f"week {y}-W{w:02d} ({self.first} to {self.last})"
@@ -123,13 +124,12 @@ def parse_period(text: str, today: date) -> Period:
         raise PeriodError(f"unknown period {text!r}: use {HELP}") from None
 
 
-DUTCH = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 def next_weekday(name: str, today: date) -> date:
     """The coming day called `name` ("monday", "mon" or "maandag"), after today; or a date."""
     t = name.strip().lower()
-    for i, names in enumerate(zip(WEEKDAYS, WEEKDAY_NAMES, DUTCH, strict=True)):
+    for i, names in enumerate(zip(WEEKDAYS, ENGLISH_DAYS, WEEKDAY_NAMES["nl"], strict=True)):
         if t in names:
             return today + timedelta(days=(i - today.weekday() - 1) % 7 + 1)
     if t == "tomorrow":

@@ -26,7 +26,7 @@ from ..domain.clock import business_day, local, system_clock
 from ..domain.office import Office
 from ..reports.demand import demand_for
 from ..reports.load import load, reader
-from ..reports.period import WEEKDAY_NAMES
+from ..reports.period import ENGLISH_DAYS
 
 SESSIONS = ("SELECT day, post, session, staff, opened_at, closed_at FROM post_sessions "
             "WHERE day >= ? AND day <= ? ORDER BY day, opened_at")
@@ -51,7 +51,7 @@ async def fit(path: str | Path, office: Office, office_ref: str, day: date, week
         sessions = list(await db.execute_fetchall(SESSIONS, args))
         pauses = list(await db.execute_fetchall(PAUSES, args))
     demand = demand_for(office, day, history.tickets, window)
-    weekday = WEEKDAY_NAMES[day.weekday()]
+    weekday = ENGLISH_DAYS[day.weekday()]
     if not demand.history_days:
         raise FitError(f"no tickets on a {weekday} between {window[0]} and {window[1]} in "
                        f"{path}: nothing to fit")

@@ -22,9 +22,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from ..config.errors import ConfigError, CrossCheckError, from_validation_error, key_path, show
 from ..config.loader import _parse, _read, example_path, load_settings
 from ..config.shape import _freeze, _time_range
+from ..domain.calendar import WEEKDAY_KEYS
 from ..domain.office import Lang, Office, OpeningHours, Post, PostKind, Staff
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SIM_PIN_HASH = "scrypt$16384$8$1$c2ltdWxhdGVk$bm90LWEtcmVhbC1waW4="  # staff the scenario adds
 
 
@@ -254,7 +254,7 @@ def _office(s: Scenario, source: str, base: Path) -> Office:
     # The office is open the scenario's hours on every day simulated: kiosks, estimators and
     # reports then see the same hours as the simulated citizens.
     day = [(s.open, s.close)]
-    update: dict[str, Any] = {"hours": OpeningHours(days={d: list(day) for d in WEEKDAYS})}
+    update: dict[str, Any] = {"hours": OpeningHours(days={d: list(day) for d in WEEKDAY_KEYS})}
     if s.posts:
         update["posts"] = {pid: Post(id=pid, name=p.name or pid.replace("_", " ").title(),
                                      kind=p.kind, services=p.services)

@@ -16,8 +16,6 @@ from ...domain.kpi import ServiceKpi, idle_s, service_kpis
 from ...domain.office import Office
 from ...domain.state import DayState, PostState
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 
 @dataclass(frozen=True, slots=True)
 class ServiceRow:
@@ -148,8 +146,7 @@ def profile_text(office: Office, services: dict[str, float]) -> str:
 def closing_time(office: Office, now: datetime) -> datetime | None:
     """When the current (or, before opening, the next) opening interval of today ends."""
     here = local(now, office.timezone)
-    today = office.hours.days.get(WEEKDAYS[here.weekday()], [])
-    for _open, close in sorted(today):
+    for _open, close in office.hours.on(here):
         end = _at(here, close, office.timezone)
         if here < end:
             return end
@@ -159,7 +156,7 @@ def closing_time(office: Office, now: datetime) -> datetime | None:
 def opening_span(office: Office, now: datetime) -> tuple[int, int] | None:
     """First and last local hour of today's opening hours (None on a closed day)."""
     here = local(now, office.timezone)
-    today = office.hours.days.get(WEEKDAYS[here.weekday()], [])
+    today = office.hours.on(here)
     if not today:
         return None
     first = min(o for o, _ in today).hour

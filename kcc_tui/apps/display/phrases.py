@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from ...domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
 from ...domain.office import Post
 
 LABELS: dict[str, dict[str, str]] = {
@@ -50,21 +51,6 @@ SPEECH: dict[str, tuple[str, str]] = {
     "de": ("Nummer {number}, {post}", "Noch einmal: Nummer {number}, {post}"),
 }
 
-WEEKDAYS = {
-    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
-    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
-    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-    "de": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
-}
-MONTHS = {
-    "nl": "januari februari maart april mei juni juli augustus september oktober november "
-          "december",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
-          "décembre",
-    "en": "January February March April May June July August September October November "
-          "December",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-}
 
 _NAME = re.compile(r"^\s*(?P<word>.*?)\s*(?P<num>\d+)\s*$")
 
@@ -124,8 +110,8 @@ def capital(text: str) -> str:
 
 
 def long_date(at: datetime, lang: str) -> str:
-    day = WEEKDAYS.get(lang, WEEKDAYS["nl"]).split()[at.weekday()]
-    month = MONTHS.get(lang, MONTHS["nl"]).split()[at.month - 1]
+    day = WEEKDAY_NAMES.get(lang, WEEKDAY_NAMES["nl"])[at.weekday()]
+    month = MONTH_NAMES.get(lang, MONTH_NAMES["nl"])[at.month - 1]
     if lang == "en":
         return f"{day} {at.day} {month}"
     if lang == "de":

@@ -17,8 +17,6 @@ from ...domain.commands import issuing_now
 from ...domain.office import Office
 from ...domain.state import DayState
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 Reason = Literal["closed", "stopped", "cap", "no_priority", "out_of_order"]
 
 
@@ -34,12 +32,11 @@ class Availability:
 
 def open_now(office: Office, now: datetime) -> tuple[bool, time | None]:
     """(open, next opening later today). Without any configured hours the office is open."""
-    days = office.hours.days
-    if not days:
+    if not office.hours.days:
         return True, None
     here = local(now, office.timezone)
     clock = here.time().replace(tzinfo=None)
-    ranges = days.get(WEEKDAYS[here.weekday()], [])
+    ranges = office.hours.on(here)
     for start, end in ranges:
         if start <= clock < end:
             return True, None
