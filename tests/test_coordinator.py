@@ -18,9 +18,10 @@ from test_coordinator_kit import (
 )
 
 from kcc_tui.apps.coordinator import build_app
+from kcc_tui.apps.coordinator.board import ServiceRow
 from kcc_tui.apps.coordinator.chart import DayChartView
 from kcc_tui.apps.coordinator.screen import BoardScreen
-from kcc_tui.apps.coordinator.widgets import HeaderBar
+from kcc_tui.apps.coordinator.widgets import NAME_WIDTH, HeaderBar, ServicesTable
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.estimate import estimate_wait_s
@@ -136,3 +137,14 @@ async def test_an_unreachable_store_is_shown_not_a_crash(tmp_path: Path) -> None
         await pilot.press(*"9999", "enter")
         await pilot.pause(0.2)
         assert not isinstance(app.screen, BoardScreen)  # nothing to log in to, no traceback
+
+
+def test_a_service_name_fits_its_column_whole_or_ends_in_an_ellipsis() -> None:
+    def shown(name: str) -> str:
+        row = ServiceRow("x", name, 0, None, None, 0, None, None, 10, "on", None)
+        return ServicesTable.cells(row, "–", False)[0].plain
+
+    assert shown("Verhuis & vreemdelingenzaken") == "Verhuis & vreemdelingenzaken"
+    long = shown("Verhuis, vreemdelingenzaken en naturalisatie")
+    assert long.endswith("…") and len(long) == NAME_WIDTH
+    assert long.startswith("Verhuis, vreemdelingenzaken")

@@ -68,6 +68,9 @@ def _same(a: Text | str, b: Text | str) -> bool:
     return type(a) is type(b) and a == b
 
 
+NAME_WIDTH = 28  # "Verhuis & vreemdelingenzaken" whole; longer names end in "…" (120 columns)
+
+
 class ServicesTable(DataTable[Text | str]):
     """Per service, live: queue, waits, today's KPIs, issuing."""
 
@@ -98,8 +101,10 @@ class ServicesTable(DataTable[Text | str]):
         est_over = r.estimate_s is not None and r.estimate_s > target_s
         issuing = {"on": Text("aan", "green"), "off": Text("UIT", "bold yellow"),
                    "cap": Text("limiet", "yellow"), "closed": Text("gesloten", "dim")}[r.issuing]
+        name = Text(r.name)
+        name.truncate(NAME_WIDTH, overflow="ellipsis")
         return [
-            Text(r.name[:26]),
+            name,
             num(f"{r.target_min:g} min"),
             num(str(r.waiting), "bold" if r.waiting else "dim"),
             num(fmt_min(r.longest_s), "bold red" if over else ""),
