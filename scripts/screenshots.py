@@ -66,8 +66,8 @@ async def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "kcc.db"
         await busy_morning(db, settings)
-        # the office's own opening hours would close the kiosk on a Sunday evening, and no
-        # ticket printer is attached here
+        # the office's own opening hours would close the kiosk (and the coordinator's header
+        # would say "nu gesloten") on a Sunday evening, and no ticket printer is attached here
         open_all = settings.model_copy(update={
             "office": settings.office.model_copy(update={"hours": type(settings.office.hours)()}),
             "printers": {k: PrinterSettings(transport="dummy") for k in settings.printers}})
@@ -76,7 +76,7 @@ async def main(out: Path) -> None:
                     ["1111", "enter", 1.0])
         await shoot(display.build_app(settings, db=db, display_id="wachtzaal"),
                     out / "display.svg", [1.0])
-        await shoot(coordinator.build_app(settings, db=db), out / "coordinator.svg",
+        await shoot(coordinator.build_app(open_all, db=db), out / "coordinator.svg",
                     ["9999", "enter", 1.5])
 
 

@@ -49,6 +49,21 @@ def known_morning() -> list[tuple[float, C.Command, str]]:
     ]
 
 
+async def test_without_opening_hours_the_header_never_says_closed(tmp_path: Path) -> None:
+    # `kcc demo` runs the office without [hours]: open whenever it runs, as the kiosk treats it
+    db = tmp_path / "kcc.db"
+    clock = FixedClock(T0)
+    await seed(db, clock, [])
+    settings = example_settings()
+    office = settings.office.model_copy(update={"hours": type(settings.office.hours)()})
+    app = build_app(settings.model_copy(update={"office": office}), db=db, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "9999")
+        header = str(app.screen.query_one(HeaderBar).render())
+        assert "Katrien De Smet" in header
+        assert "gesloten" not in header and "sluit" not in header
+
+
 async def test_a_wrong_pin_is_refused_and_recorded_the_right_one_opens_the_board(
         tmp_path: Path) -> None:
     db = tmp_path / "kcc.db"

@@ -130,7 +130,8 @@ class BoardScreen(Screen[None]):
             self.query_one(HeaderBar).show(
                 office.name, self.kcc.coordinator_name, local(now, tz),
                 local(closes, tz) if closes else None,
-                len([a for a in alerts if a.severity != "info"]))
+                len([a for a in alerts if a.severity != "info"]),
+                always_open=not office.hours.days)
         if new:
             self.app.bell()  # a new alert: the coordinator may be looking elsewhere
 

@@ -215,7 +215,8 @@ class HeaderBar(Static):
     _line = Text()
 
     def show(self, office: str, who: str, here: datetime, closes: datetime | None,
-             alerts: int) -> None:
+             alerts: int, always_open: bool = False) -> None:
+        """`always_open`: no opening hours are configured (the demo), so never "gesloten"."""
         line = Text()
         line.append(office, "bold")
         line.append(f" · {who} · {short_date(here)} {here:%H:%M}")
@@ -224,7 +225,7 @@ class HeaderBar(Static):
             # short: the line has to fit 120 columns with the alert count at its end
             line.append(f" · sluit {closes:%H:%M} (nog {fmt_min(left)})",
                         "bold yellow" if left <= 3600 else "")
-        else:
+        elif not always_open:
             line.append(" · nu gesloten", "dim")
         if alerts:
             line.append(f" · {alerts} waarschuwing{'en' if alerts > 1 else ''}", "bold red")
