@@ -7,6 +7,17 @@ from datetime import date
 
 from ..domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
 
+# a ticket's status, in the words of the counter and the coordinator pane
+TICKET_STATUS_NL = {
+    "waiting": "wacht",
+    "called": "opgeroepen",
+    "serving": "in behandeling",
+    "parked": "geparkeerd",
+    "done": "afgerond",
+    "no_show": "niet verschenen",
+    "closed_unserved": "niet geholpen (sluiting)",
+}
+
 WEEKDAYS = WEEKDAY_NAMES["nl"]
 WEEKDAYS_PLURAL = ("maandagen", "dinsdagen", "woensdagen", "donderdagen", "vrijdagen",
                    "zaterdagen", "zondagen")

@@ -21,8 +21,8 @@ from textual.widgets.selection_list import Selection
 
 from ...domain.office import Office
 from ...domain.state import DayState
+from ..dutch import TICKET_STATUS_NL
 from .impact import check_move, post_name, staff_name
-from .texts import TICKET_STATUS_NL
 
 if TYPE_CHECKING:
     from .app import CoordinatorApp

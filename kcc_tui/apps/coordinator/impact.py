@@ -14,8 +14,9 @@ from ...domain.estimate import mean_service_s, serving_posts
 from ...domain.office import Office
 from ...domain.routing import eligible, rank_key
 from ...domain.state import ACTIVE_STATUSES, DayState, Ticket
+from ..dutch import TICKET_STATUS_NL
 from .board import clear_queue_s, closing_time
-from .texts import TICKET_STATUS_NL, tickets, waiting_people
+from .texts import tickets, waiting_people
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,6 @@ POST_STATE_NL = {
     "closed": "gesloten",
 }
 
-# a ticket's status, as the counter app says it
-TICKET_STATUS_NL = {
-    "waiting": "wacht",
-    "called": "opgeroepen",
-    "serving": "in behandeling",
-    "parked": "geparkeerd",
-    "done": "afgerond",
-    "no_show": "niet verschenen",
-    "closed_unserved": "niet geholpen (sluiting)",
-}
-
 # where a broadcast goes (Broadcast.targets)
 TARGETS_NL = {"counters": "de loketten", "display": "het scherm in de wachtzaal"}
 

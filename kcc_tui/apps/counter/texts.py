@@ -12,16 +12,6 @@ from ...domain.clock import local
 from ...domain.office import Office
 from ...domain.state import DayState, PostState, Ticket
 
-STATUS_NL = {
-    "waiting": "wacht",
-    "called": "opgeroepen",
-    "serving": "in behandeling",
-    "parked": "geparkeerd",
-    "done": "afgerond",
-    "no_show": "niet verschenen",
-    "closed_unserved": "niet geholpen (sluiting)",
-}
-
 # Configured outcome codes get a Dutch label when we know them; others show as written.
 OUTCOME_NL = {
     "done": "Afgehandeld",

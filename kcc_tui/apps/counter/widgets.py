@@ -15,7 +15,8 @@ from textual.widgets import Button, DataTable, Static
 from ...domain.office import Office
 from ...domain.routing import choose_next, eligible, rank_key
 from ...domain.state import DayState, Ticket
-from .texts import STATUS_NL, clock_time, duration, post_name, service_name, waited_s
+from ..dutch import TICKET_STATUS_NL
+from .texts import clock_time, duration, post_name, service_name, waited_s
 
 
 class Steady(Static):
@@ -90,7 +91,7 @@ class CurrentTicket(Vertical):
             head.append("   VOORRANG", style="bold")
         number.update(head)
         iv = t.current
-        lines = [f"Status: {STATUS_NL.get(t.status, t.status)}"
+        lines = [f"Status: {TICKET_STATUS_NL.get(t.status, t.status)}"
                  + (f" · {t.recalls}× opnieuw opgeroepen" if t.recalls else "")]
         wait = waited_s(t)
         lines.append(f"Gewacht: {duration(wait) if wait is not None else '—'}"
