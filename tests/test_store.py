@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ from kcc_tui.store import (
     StoreReadOnly,
     StoreTooNew,
 )
+from kcc_tui.store.connection import in_thread
 from kcc_tui.store.eventstore import EVENT_COLS, row_to_event
 
 WORKERS = str(Path(__file__).parent / "workers.py")
@@ -161,6 +163,34 @@ async def test_events_caught_up_inside_a_command_still_reach_the_change_feed(db:
         assert [e.type for e in seen] == ["ticket_called"]
         assert seen[0].seq < beat.seq
         assert await display.poll() == []
+
+
+async def test_a_command_cancelled_mid_transaction_does_not_block_the_next(db: Path) -> None:
+    # A task cancelled while its BEGIN ran on the connection's thread (an app quitting, a
+    # timeout) leaves that transaction open; the next command must not trip over it.
+    async with Store(db, make_office(), create=True) as store:
+        await store.db.execute("BEGIN IMMEDIATE")  # what the cancelled command left behind
+        (e,) = await store.execute(C.IssueTicket("eid"))
+        assert e.data["number"] == "A001"
+    assert await count(db) == 1
+
+
+async def test_cancelling_a_command_frees_the_database_for_other_processes(db: Path) -> None:
+    async with Store(db, make_office(), create=True) as store:
+        gate = threading.Event()
+        busy = asyncio.ensure_future(in_thread(store.db, lambda conn: gate.wait(5)))
+        task = asyncio.create_task(store.execute(C.IssueTicket("eid")))
+        for _ in range(3):
+            await asyncio.sleep(0)  # the command's BEGIN is queued behind `busy`
+        task.cancel()  # cancelled before its BEGIN has run…
+        gate.set()  # …which then runs anyway
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await busy
+        other = sqlite3.connect(db, timeout=0, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # "database is locked" if that BEGIN were left open
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def test_many_kiosks_and_counters_never_double_call_or_lose_a_ticket(tmp_path: Path) -> None:

@@ -269,6 +269,10 @@ class Store:
             rows = await in_thread(db, _begin_and_catch_up, self.state.seq)
         except sqlite3.Error as e:
             raise translate(e, str(self.path)) from None
+        except BaseException:  # cancelled while BEGIN ran on the thread: free the write lock
+            with contextlib.suppress(Exception):
+                await db.execute("ROLLBACK")
+            raise
         refusal: Refused | None = None
         try:
             self._unseen += self._fold(row_to_event(r) for r in rows)
@@ -429,6 +433,8 @@ async def create_store(path: str | Path, office: Office) -> None:
 
 def _begin_and_catch_up(conn: sqlite3.Connection, since: int) -> list[Any]:
     """Start the write transaction and read what other processes appended since `since`."""
+    if conn.in_transaction:  # left open by a command cancelled during this hop: drop it
+        conn.execute("ROLLBACK")
     conn.execute("BEGIN IMMEDIATE")
     try:
         return conn.execute(f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
