@@ -16,14 +16,26 @@ from .state import ACTIVE_STATUSES, OPEN_STATUSES, DayState, Ticket
 
 
 class Refused(Exception):
-    """The command is not valid in the current state; `str()` is the reason, one line."""
+    """The command is not valid in the current state; `str()` is the reason, one line.
+
+    The reason is English and stays as it is: the CLI prints it (`{"error": ...}`). `code` and
+    `params` say the same for a translation (the Dutch apps: `apps/refusals.py`); params are
+    plain values as a user reads them (a post's name, a staff member's name, a ticket number,
+    minutes, a ticket status code). A refusal no app shows may have no code.
+    """
+
+    def __init__(self, reason: str, code: str | None = None, **params: object) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.params = params
 
 
 class RefusedWithEvents(Refused):
     """Refused, but the attempt itself is a fact to record (a wrong PIN, a lockout)."""
 
-    def __init__(self, reason: str, events: list[Event]) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str, events: list[Event], code: str | None = None,
+                 **params: object) -> None:
+        super().__init__(reason, code, **params)
         self.events = events
 
 
@@ -59,47 +71,60 @@ class Command:
     def check_service(c: Ctx, code: str) -> None:
         if code not in c.office.services:
             known = ", ".join(c.office.services)
-            raise Refused(f"unknown service {code!r} (known: {known})")
+            raise Refused(f"unknown service {code!r} (known: {known})", code="unknown_service",
+                          service=code)
 
     @staticmethod
     def check_post(c: Ctx, post: str) -> None:
         if post not in c.office.posts:
-            raise Refused(f"unknown post {post!r} (known: {', '.join(c.office.posts)})")
+            raise Refused(f"unknown post {post!r} (known: {', '.join(c.office.posts)})",
+                          code="unknown_post", post=post)
 
     @staticmethod
     def check_open_post(c: Ctx, post: str) -> None:
         Command.check_post(c, post)
-        p = c.state.post(post)
+        p, name = c.state.post(post), c.office.posts[post].name
         if not p.open:
-            raise Refused(f"{c.office.posts[post].name} is closed")
+            raise Refused(f"{name} is closed", code="post_closed", post=name)
         if c.actor not in (p.staff, SYSTEM) and not is_coordinator(c, c.actor):
-            raise Refused(f"{c.actor} is not logged in at {c.office.posts[post].name}")
+            raise Refused(f"{c.actor} is not logged in at {name}", code="not_logged_in",
+                          staff=staff_name(c, c.actor), post=name)
 
     @staticmethod
     def current_ticket(c: Ctx, post: str, *statuses: str) -> Ticket:
         Command.check_open_post(c, post)
         number = c.state.post(post).current
         if number is None:
-            raise Refused(f"{c.office.posts[post].name} has no current ticket")
+            name = c.office.posts[post].name
+            raise Refused(f"{name} has no current ticket", code="no_current_ticket", post=name)
         t = c.state.tickets[number]
         if t.status not in statuses:
-            raise Refused(f"ticket {number} is {t.status}, not {' or '.join(statuses)}")
+            raise Refused(f"ticket {number} is {t.status}, not {' or '.join(statuses)}",
+                          code="wrong_status", number=number, status=t.status,
+                          expected=statuses)
         return t
 
     @staticmethod
     def check_coordinator(c: Ctx, what: str) -> None:
         if c.actor != SYSTEM and not is_coordinator(c, c.actor):
-            raise Refused(f"only a coordinator may {what}")
+            raise Refused(f"only a coordinator may {what}", code="coordinator_only")
 
     @staticmethod
     def check_day_open(c: Ctx) -> None:
         if c.state.ended:
-            raise Refused(f"the business day {c.state.day} has been closed")
+            raise Refused(f"the business day {c.state.day} has been closed", code="day_closed",
+                          day=c.state.day)
 
 
 def is_coordinator(c: Ctx, staff: str) -> bool:
     s = c.office.staff.get(staff)
     return s is not None and s.role == "coordinator"
+
+
+def staff_name(c: Ctx, staff: str | None) -> str:
+    """A staff member's name as the screens show it (a refusal's parameter); else the id."""
+    s = c.office.staff.get(staff or "")
+    return s.name if s else (staff or "")
 
 
 def issuing_now(state: DayState, office: Office, service: str) -> str | None:
@@ -154,12 +179,14 @@ def _call(c: Ctx, post: str, t: Ticket, specific: bool) -> list[Event]:
 
 def _free_post(c: Ctx, post: str) -> None:
     Command.check_open_post(c, post)
-    p = c.state.post(post)
+    p, name = c.state.post(post), c.office.posts[post].name
     if p.pause_reason is not None:
-        raise Refused(f"{c.office.posts[post].name} is paused ({p.pause_reason})")
+        raise Refused(f"{name} is paused ({p.pause_reason})", code="post_paused", post=name,
+                      pause_reason=p.pause_reason)
     if p.current is not None:
-        raise Refused(f"{c.office.posts[post].name} still has ticket {p.current}: "
-                      "finish, no-show, requeue, park or transfer it first")
+        raise Refused(f"{name} still has ticket {p.current}: "
+                      "finish, no-show, requeue, park or transfer it first",
+                      code="post_busy", post=name, number=p.current)
 
 
 @dataclass(frozen=True)
@@ -170,7 +197,8 @@ class CallNext(Command):
         _free_post(c, self.post)
         t = choose_next(c.state, c.office, self.post, c.now)
         if t is None:
-            raise Refused(f"no tickets waiting for {c.office.posts[self.post].name}")
+            name = c.office.posts[self.post].name
+            raise Refused(f"no tickets waiting for {name}", code="no_tickets_waiting", post=name)
         return _call(c, self.post, t, specific=False)
 
 
@@ -183,20 +211,25 @@ class CallTicket(Command):
         _free_post(c, self.post)
         t = find_ticket(c, self.number)
         if t.status != "waiting":
-            where = f" at {c.office.posts[t.post].name}" if t.post in c.office.posts else ""
-            raise Refused(f"ticket {t.number} is {t.status}{where}, not waiting")
+            if t.post in c.office.posts:
+                at = c.office.posts[t.post].name
+                raise Refused(f"ticket {t.number} is {t.status} at {at}, not waiting",
+                              code="not_waiting_at", number=t.number, status=t.status, post=at)
+            raise Refused(f"ticket {t.number} is {t.status}, not waiting", code="not_waiting",
+                          number=t.number, status=t.status)
         return _call(c, self.post, t, specific=True)
 
 
 def check_note(c: Ctx, note: str | None) -> None:
     if note and not c.office.privacy.allow_notes:
-        raise Refused("free-text notes are switched off here ([privacy] allow_notes)")
+        raise Refused("free-text notes are switched off here ([privacy] allow_notes)",
+                      code="notes_off")
 
 
 def find_ticket(c: Ctx, number: str) -> Ticket:
     t = c.state.tickets.get(number.upper())
     if t is None:
-        raise Refused(f"no ticket {number} today")
+        raise Refused(f"no ticket {number} today", code="no_such_ticket", number=number)
     return t
 
 
@@ -247,12 +280,14 @@ class Finish(Command):
         t = self.current_ticket(c, self.post, "called", "serving")
         if self.outcome not in c.office.outcomes:
             raise Refused(f"unknown outcome {self.outcome!r} "
-                          f"(known: {', '.join(c.office.outcomes)})")
+                          f"(known: {', '.join(c.office.outcomes)})",
+                          code="unknown_outcome", outcome=self.outcome)
         for topic in self.topics:
             if topic not in c.office.topics:
-                raise Refused(f"unknown topic {topic!r} (known: {', '.join(c.office.topics)})")
+                raise Refused(f"unknown topic {topic!r} (known: {', '.join(c.office.topics)})",
+                              code="unknown_topic", topic=topic)
         if c.office.routing.require_topic and not self.topics:
-            raise Refused("a topic is required to finish a ticket")
+            raise Refused("a topic is required to finish a ticket", code="topic_required")
         check_note(c, self.note)
         data: dict[str, Any] = dict(post=self.post, outcome=self.outcome, topics=list(self.topics))
         if self.note:
@@ -270,13 +305,15 @@ class Transfer(Command):
     def decide(self, c: Ctx) -> list[Event]:
         t = self.current_ticket(c, self.post, "called", "serving")
         if self.to_service is None and self.to_post is None:
-            raise Refused("transfer needs a service or a post to send the ticket to")
+            raise Refused("transfer needs a service or a post to send the ticket to",
+                          code="transfer_no_target")
         service = self.to_service or t.service
         self.check_service(c, service)
         if self.to_post is not None:
             self.check_post(c, self.to_post)
             if self.to_post == self.post:
-                raise Refused("cannot transfer a ticket to the post it is at")
+                raise Refused("cannot transfer a ticket to the post it is at",
+                              code="transfer_same_post")
         data: dict[str, Any] = dict(post=self.post, service=service,
                                     position=c.office.routing.transfer_position,
                                     reason=self.reason)
@@ -305,9 +342,11 @@ class ResumeParked(Command):
         t = find_ticket(c, self.number)
         staff = c.state.post(self.post).staff
         if t.status != "parked":
-            raise Refused(f"ticket {t.number} is {t.status}, not parked")
+            raise Refused(f"ticket {t.number} is {t.status}, not parked", code="wrong_status",
+                          number=t.number, status=t.status, expected=("parked",))
         if t.staff != staff:
-            raise Refused(f"ticket {t.number} is parked by {t.staff}, not {staff}")
+            raise Refused(f"ticket {t.number} is parked by {t.staff}, not {staff}",
+                          code="parked_by_other", number=t.number, by=staff_name(c, t.staff))
         return [c.ticket_event("ticket_resumed", t.number, post=self.post, staff=staff)]
 
 
@@ -315,11 +354,12 @@ class ResumeParked(Command):
 def _login_checks(c: Ctx, staff: str, pin_ok: bool) -> None:
     """Refuse a locked id; record a wrong PIN (and lock after too many)."""
     if staff not in c.office.staff:
-        raise Refused(f"unknown staff id {staff!r}")
+        raise Refused(f"unknown staff id {staff!r}", code="unknown_staff", staff=staff)
     st = c.state.staff_state(staff)
     if st.locked_until is not None and c.now < st.locked_until:
         mins = max(1, round((st.locked_until - c.now).total_seconds() / 60))
-        raise Refused(f"{staff} is locked after too many wrong PINs; try again in {mins} min")
+        raise Refused(f"{staff} is locked after too many wrong PINs; try again in {mins} min",
+                      code="locked", staff=staff_name(c, staff), minutes=mins)
     if not pin_ok:
         stream = f"staff:{staff}:{c.day}"
         events = [c.event("staff_login_failed", stream, staff=staff)]
@@ -328,9 +368,11 @@ def _login_checks(c: Ctx, staff: str, pin_ok: bool) -> None:
             until = c.now + timedelta(minutes=r.lockout_minutes)
             events.append(c.event("staff_locked", stream, staff=staff, until=iso(until)))
             raise RefusedWithEvents(
-                f"wrong PIN; {staff} is now locked for {r.lockout_minutes:g} min", events)
+                f"wrong PIN; {staff} is now locked for {r.lockout_minutes:g} min", events,
+                code="wrong_pin_locked", staff=staff_name(c, staff), minutes=r.lockout_minutes)
         left = r.lockout_failures - st.failures - 1
-        raise RefusedWithEvents(f"wrong PIN ({left} tries left)", events)
+        raise RefusedWithEvents(f"wrong PIN ({left} tries left)", events, code="wrong_pin",
+                                left=left)
 
 
 @dataclass(frozen=True)
@@ -353,7 +395,8 @@ class RecordPinChange(Command):
 
     def decide(self, c: Ctx) -> list[Event]:
         if self.staff not in c.office.staff:
-            raise Refused(f"unknown staff id {self.staff!r}")
+            raise Refused(f"unknown staff id {self.staff!r}", code="unknown_staff",
+                          staff=self.staff)
         return [c.event("staff_pin_changed", f"staff:{self.staff}:{c.day}", staff=self.staff)]
 
 
@@ -368,10 +411,14 @@ class Logout(Command):
 def _open_events(c: Ctx, post: str, staff: str) -> list[Event]:
     p = c.state.post(post)
     if p.open:
-        raise Refused(f"{c.office.posts[post].name} is already open ({p.staff})")
+        name = c.office.posts[post].name
+        raise Refused(f"{name} is already open ({p.staff})", code="post_already_open",
+                      post=name, staff=staff_name(c, p.staff))
     at = c.state.staff_state(staff).post
     if at is not None and c.state.post(at).open:
-        raise Refused(f"{staff} is already at {c.office.posts[at].name}")
+        name = c.office.posts[at].name
+        raise Refused(f"{staff} is already at {name}", code="already_at_post",
+                      staff=staff_name(c, staff), post=name)
     services = dict(p.services) if p.services else dict(c.office.posts[post].services)
     return [c.post_event("post_opened", post, staff=staff, services=services)]
 
@@ -406,15 +453,17 @@ class Resume(Command):
     def decide(self, c: Ctx) -> list[Event]:
         self.check_open_post(c, self.post)
         if c.state.post(self.post).pause_reason is None:
-            raise Refused(f"{c.office.posts[self.post].name} is not paused")
+            name = c.office.posts[self.post].name
+            raise Refused(f"{name} is not paused", code="not_paused", post=name)
         return [c.post_event("post_resumed", self.post)]
 
 
 def _close_events(c: Ctx, post: str) -> list[Event]:
     p = c.state.post(post)
     if p.current is not None:
-        raise Refused(f"{c.office.posts[post].name} still has ticket {p.current}: "
-                      "finish or hand it on first")
+        name = c.office.posts[post].name
+        raise Refused(f"{name} still has ticket {p.current}: finish or hand it on first",
+                      code="close_busy", post=name, number=p.current)
     return [c.post_event("post_closed", post)]
 
 
@@ -441,21 +490,28 @@ class MoveStaff(Command):
     def decide(self, c: Ctx) -> list[Event]:
         self.check_coordinator(c, "move staff")
         if self.staff not in c.office.staff:
-            raise Refused(f"unknown staff id {self.staff!r}")
+            raise Refused(f"unknown staff id {self.staff!r}", code="unknown_staff",
+                          staff=self.staff)
         self.check_post(c, self.to_post)
         events: list[Event] = []
         at = c.state.staff_state(self.staff).post
         if at == self.to_post:
-            raise Refused(f"{self.staff} is already at {c.office.posts[at].name}")
+            name = c.office.posts[at].name
+            raise Refused(f"{self.staff} is already at {name}", code="already_at_post",
+                          staff=staff_name(c, self.staff), post=name)
         if at is not None and c.state.post(at).open:
-            p = c.state.post(at)
+            p, name = c.state.post(at), c.office.posts[at].name
             if p.current is not None and c.state.tickets[p.current].status in ACTIVE_STATUSES:
                 raise Refused(f"{self.staff} is serving {p.current} at "
-                              f"{c.office.posts[at].name}; move after that ticket is finished")
+                              f"{name}; move after that ticket is finished",
+                              code="serving_while_moved", staff=staff_name(c, self.staff),
+                              number=p.current, post=name)
             events += _close_events(c, at)
         target = c.state.post(self.to_post)
         if target.open:
-            raise Refused(f"{c.office.posts[self.to_post].name} is already open ({target.staff})")
+            name = c.office.posts[self.to_post].name
+            raise Refused(f"{name} is already open ({target.staff})", code="post_already_open",
+                          post=name, staff=staff_name(c, target.staff))
         services = dict(target.services or c.office.posts[self.to_post].services)
         events.append(c.post_event("post_opened", self.to_post, staff=self.staff,
                                    services=services))
@@ -487,7 +543,8 @@ class RegisterCall(Command):
     def decide(self, c: Ctx) -> list[Event]:
         self.check_open_post(c, self.post)
         if self.topic not in c.office.topics:
-            raise Refused(f"unknown topic {self.topic!r} (known: {', '.join(c.office.topics)})")
+            raise Refused(f"unknown topic {self.topic!r} (known: {', '.join(c.office.topics)})",
+                          code="unknown_topic", topic=self.topic)
         staff = c.state.post(self.post).staff or c.actor
         return [c.post_event("phone_call_registered", self.post, staff=staff, topic=self.topic)]
 
@@ -531,10 +588,10 @@ class Broadcast(Command):
         self.check_coordinator(c, "broadcast messages")
         text = " ".join(self.text.split())
         if not text:
-            raise Refused("the message is empty")
+            raise Refused("the message is empty", code="empty_message")
         bad = set(self.targets) - {"counters", "display"}
         if bad or not self.targets:
-            raise Refused("targets must be counters and/or display")
+            raise Refused("targets must be counters and/or display", code="bad_targets")
         return [c.event("message_broadcast", f"office:{c.day}", text=text,
                         targets=list(self.targets))]
 
