@@ -4,11 +4,13 @@ counter or the coordinator can meet carries a code and the params of its Dutch s
 from __future__ import annotations
 
 import ast
+import string
 from pathlib import Path
 
 import pytest
 from factories import T0, make_office
 
+from kcc_tui.apps.refusals import REFUSALS_NL, refusal_nl
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.ledger import Ledger
@@ -175,3 +177,50 @@ def test_only_the_kiosks_and_the_clis_own_refusals_have_no_code() -> None:
         "f'unknown language {self.lang!r} (known: {known})'",
         "f'{c.office.services[self.service].name()}: {reason}'",
         "'retention must be at least 1 day'"}
+
+
+def sites() -> list[tuple[int, str | None, set[str]]]:
+    """Every `Refused(...)` / `RefusedWithEvents(...)` in commands.py: line, code, params."""
+    out = []
+    for node in ast.walk(ast.parse(COMMANDS.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("Refused", "RefusedWithEvents"):
+            kw = {k.arg: k.value for k in node.keywords if k.arg}
+            code = kw.pop("code", None)
+            out.append((node.lineno, code.value if isinstance(code, ast.Constant) else None,
+                        set(kw)))
+    return out
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_code_in_the_domain_has_a_dutch_sentence_with_the_params_it_is_given() -> None:
+    coded = [(line, code, params) for line, code, params in sites() if code is not None]
+    assert len(coded) > 30
+    missing = sorted({code for _, code, _ in coded if code not in REFUSALS_NL})
+    assert missing == []
+    # a template never asks for a param that one of the sites of its code does not give
+    short = [(line, code, sorted(fields(REFUSALS_NL[code]) - params))
+             for line, code, params in coded if fields(REFUSALS_NL[code]) - params]
+    assert short == []
+    assert set(REFUSALS_NL) == {code for _, code, _ in coded}  # and no sentence left unused
+
+
+def test_real_refusals_in_dutch() -> None:
+    got = [(r.code, refusal_nl(r)) for r in real_refusals()]
+    assert got == [(code, dutch) for code, _, dutch in EXPECTED]
+
+
+def test_without_a_dutch_sentence_the_english_reason_is_shown() -> None:
+    assert refusal_nl(C.Refused("kiosk offline")) == "kiosk offline"
+    assert refusal_nl(C.Refused("something new", code="not_in_the_table")) == "something new"
+    # a template out of step with its params loses nothing either
+    assert refusal_nl(C.Refused("Loket 1 is closed", code="post_closed")) == "Loket 1 is closed"
+
+
+def test_minutes_with_a_decimal_comma() -> None:
+    r = C.Refused("wrong PIN; an is now locked for 2.5 min", code="wrong_pin_locked",
+                  staff="An Peeters", minutes=2.5)
+    assert refusal_nl(r) == "Verkeerde PIN: An Peeters is nu 2,5 min vergrendeld."

@@ -1,0 +1,84 @@
+"""A refusal of the domain in Dutch, for the counter app and the coordinator pane.
+
+The domain refuses in English (`str(Refused)`: one line, also the CLI's JSON error) and names
+the refusal with a code and plain parameters. The Dutch apps show `refusal_nl(r)`: the sentence
+below for its code, in the counter's words. A refusal without a code, or with one not in the
+table, is shown in English as it is, so a reason is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.commands import Refused
+from .dutch import TICKET_STATUS_NL, day_month, decimal
+
+# {code: template}; the fields are the refusal's params (see `_param` for how they are written)
+REFUSALS_NL: dict[str, str] = {
+    # the office as configured
+    "unknown_service": "Onbekende dienst '{service}'.",
+    "unknown_post": "Onbekend loket '{post}'.",
+    "unknown_staff": "Onbekend personeelsnummer '{staff}'.",
+    "unknown_topic": "Onbekend onderwerp '{topic}'.",
+    "unknown_outcome": "Onbekend resultaat '{outcome}'.",
+    # aanmelden
+    "wrong_pin": "Verkeerde PIN: u kunt nog {left} keer proberen.",
+    "wrong_pin_locked": "Verkeerde PIN: {staff} is nu {minutes} min vergrendeld.",
+    "locked": "{staff} is vergrendeld na te veel verkeerde PIN's: probeer over {minutes} min "
+              "opnieuw.",
+    "not_logged_in": "{staff} is niet aangemeld aan {post}.",
+    "coordinator_only": "Alleen een coördinator mag dat.",
+    "day_closed": "De werkdag van {day} is al afgesloten.",
+    # the post
+    "post_closed": "{post} is gesloten.",
+    "post_already_open": "{post} is al open voor {staff}.",
+    "already_at_post": "{staff} werkt al aan {post}.",
+    "post_paused": "{post} is in pauze ({pause_reason}).",
+    "not_paused": "{post} is niet in pauze.",
+    "post_busy": "{post} heeft nog ticket {number}: eerst afronden, afwezig melden, terugzetten, "
+                 "parkeren of doorsturen.",
+    "close_busy": "{post} heeft nog ticket {number}: sluiten kan zodra dat ticket afgerond of "
+                  "doorgestuurd is.",
+    "serving_while_moved": "{staff} is bezig met {number} aan {post}: verplaatsen kan zodra dat "
+                           "ticket afgerond is.",
+    # tickets
+    "no_tickets_waiting": "Geen wachtenden voor {post}.",
+    "no_current_ticket": "Er is geen ticket aan {post}.",
+    "no_such_ticket": "Vandaag is er geen ticket {number}.",
+    "not_waiting": "Ticket {number} wacht niet (nu: {status}).",
+    "not_waiting_at": "Ticket {number} wacht niet (nu: {status} aan {post}).",
+    "wrong_status": "Ticket {number} is niet {expected} (nu: {status}).",
+    "parked_by_other": "Ticket {number} is geparkeerd door {by}.",
+    "topic_required": "Kies minstens één onderwerp om af te ronden.",
+    "notes_off": "Vrije notities zijn hier uitgeschakeld.",
+    "transfer_no_target": "Kies een dienst of een loket om naar door te sturen.",
+    "transfer_same_post": "Doorsturen naar het eigen loket kan niet.",
+    # berichten van de coördinator
+    "empty_message": "Het bericht is leeg.",
+    "bad_targets": "Een bericht gaat naar de loketten en/of het scherm in de wachtzaal.",
+}
+
+
+def _param(key: str, value: object) -> object:
+    """A parameter as the Dutch sentence writes it: ticket statuses in the counter's words,
+    a day as "dinsdag 24 november", a decimal comma; names and numbers as they are."""
+    if key == "status" and isinstance(value, str):
+        return TICKET_STATUS_NL.get(value, value)
+    if key == "expected" and isinstance(value, tuple | list):
+        return " of ".join(TICKET_STATUS_NL.get(s, s) for s in value)
+    if isinstance(value, date):
+        return day_month(value)
+    if isinstance(value, float):
+        return decimal(f"{value:g}")
+    return value
+
+
+def refusal_nl(r: Refused) -> str:
+    """The refusal in Dutch; its English reason when there is no Dutch sentence for it."""
+    template = REFUSALS_NL.get(r.code or "")
+    if template is None:
+        return str(r)
+    try:
+        return template.format(**{k: _param(k, v) for k, v in r.params.items()})
+    except (KeyError, IndexError, ValueError):  # a template out of step with its refusal
+        return str(r)
