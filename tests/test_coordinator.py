@@ -73,7 +73,7 @@ async def test_a_wrong_pin_is_refused_and_recorded_the_right_one_opens_the_board
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "1234")
         await until(pilot, lambda: app.notices, "the refusal")
-        assert app.notices == ["wrong PIN (4 tries left)"]
+        assert app.notices == ["Verkeerde PIN: u kunt nog 4 keer proberen."]
         assert not isinstance(app.screen, BoardScreen)
         await login(pilot, "9999")
         assert app.coordinator == "katrien"

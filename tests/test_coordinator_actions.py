@@ -164,8 +164,8 @@ async def test_moving_someone_who_serves_a_citizen_waits_for_the_ticket(tmp_path
         await login(pilot)
         # the domain itself refuses, whoever asks (a stale dialog, the CLI)
         assert await app.execute(C.MoveStaff("an", "loket3"), "katrien") is None
-        assert app.notices == ["an is serving A001 at Loket 1; move after that ticket is "
-                               "finished"]
+        assert app.notices == ["An Peeters is bezig met A001 aan Loket 1: verplaatsen kan "
+                               "zodra dat ticket afgerond is."]
 
         await pilot.press("m")  # cursor on Loket 1: An is preselected
         await until(pilot, lambda: on(app, MoveDialog), "the move dialog")

@@ -44,8 +44,8 @@ async def test_wrong_pin_is_refused_and_recorded_then_the_right_pin_opens_the_po
     app = counter(settings, db, "loket1", clock)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "an", "9876")
-        await until(pilot, lambda: "wrong PIN" in login_error(app), "the wrong-PIN message")
-        assert "4 tries left" in login_error(app)
+        await until(pilot, lambda: "Verkeerde PIN" in login_error(app), "the wrong-PIN message")
+        assert login_error(app) == "Verkeerde PIN: u kunt nog 4 keer proberen."
         assert isinstance(app.screen, LoginScreen) and app.staff_id is None
         await login(pilot, "an", "1111")
         await until(pilot, lambda: isinstance(app.screen, WorkScreen), "the working screen")
@@ -63,12 +63,15 @@ async def test_five_wrong_pins_lock_the_staff_id_for_a_while(tmp_path: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         for i in range(5):
             await login(pilot, "an", f"000{i}")
-            await until(pilot, lambda: "wrong PIN" in login_error(app), "a wrong-PIN message")
+            await until(pilot, lambda: "Verkeerde PIN" in login_error(app), "a wrong-PIN message")
             if i < 4:
                 app.screen.query_one("#login-error").update("")  # see the next one arrive
-        assert "locked" in login_error(app)
+        assert login_error(app) == "Verkeerde PIN: An Peeters is nu 5 min vergrendeld."
         await login(pilot, "an", "1111")  # even the right PIN, while locked
-        await until(pilot, lambda: "try again in 5 min" in login_error(app), "the lock message")
+        await until(pilot, lambda: "probeer over 5 min opnieuw" in login_error(app),
+                    "the lock message")
+        assert login_error(app) == ("An Peeters is vergrendeld na te veel verkeerde PIN's: "
+                                    "probeer over 5 min opnieuw.")
         assert isinstance(app.screen, LoginScreen)
         clock.advance(minutes=6)
         await login(pilot, "an", "1111")

@@ -45,13 +45,16 @@ async def test_two_counters_racing_for_the_last_ticket_one_wins_the_other_is_tol
 
         def settled() -> bool:
             return any(a.current_ticket() for a in (one, two)) and any(
-                "no tickets waiting" in n for a in (one, two) for n in a.notices)
+                "Geen wachtenden" in n for a in (one, two) for n in a.notices)
 
         await until(p1, settled, "a winner and a loser")
         winner, loser = (one, two) if one.current_ticket() else (two, one)
         assert "A001" in current_text(winner)
         assert "Geen ticket" in current_text(loser)
-        assert any("no tickets waiting" in n for n in loser.notices)
+        # the store refused the loser's call, and the loser's screen says so in Dutch
+        where = "Loket 1" if loser is one else "Loket 2"
+        assert f"Geen wachtenden voor {where}." in loser.notices
+        assert not any("Geen wachtenden" in n for n in winner.notices)
         await until(p1, lambda: queue_numbers(loser) == [], "the loser's queue refreshed")
         assert one.is_running and two.is_running
     called = types(await log(db, settings, system_clock), "ticket_called")
@@ -72,7 +75,7 @@ async def test_a_ticket_called_elsewhere_is_refused_with_the_reason_and_the_queu
         assert queue_numbers(app) == ["A001", "A002"]  # not seen yet
         await pilot.press("enter")  # Enter on the highlighted row: call A001 specifically
         await until(pilot, lambda: app.notices and "A001" in app.notices[-1], "the refusal")
-        assert "ticket A001 is called at Loket 2, not waiting" in app.notices[-1]
+        assert app.notices[-1] == "Ticket A001 wacht niet (nu: opgeroepen aan Loket 2)."
         assert queue_numbers(app) == ["A002"]  # redrawn from the state the store caught up on
         assert "Geen ticket" in current_text(app) and app.is_running
         # Finished elsewhere: a command on it is refused in the same way.

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 from factories import T0, make_office
+from test_counter_kit import example_settings
 
+from kcc_tui.apps.base import KccApp
+from kcc_tui.apps.coordinator import build_app as coordinator
+from kcc_tui.apps.counter import build_app as counter
+from kcc_tui.apps.display.app import DisplayApp
+from kcc_tui.apps.kiosk.app import KioskApp
 from kcc_tui.apps.refusals import REFUSALS_NL, refusal_nl
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
@@ -224,3 +230,15 @@ def test_minutes_with_a_decimal_comma() -> None:
     r = C.Refused("wrong PIN; an is now locked for 2.5 min", code="wrong_pin_locked",
                   staff="An Peeters", minutes=2.5)
     assert refusal_nl(r) == "Verkeerde PIN: An Peeters is nu 2,5 min vergrendeld."
+
+
+def test_the_counter_and_the_coordinator_say_it_in_dutch_the_kiosk_keeps_its_own(
+        tmp_path: Path) -> None:
+    r = C.Refused("no tickets waiting for Loket 1", code="no_tickets_waiting", post="Loket 1")
+    settings, db = example_settings(), tmp_path / "kcc.db"
+    assert counter(settings, db=db, post_id="loket1").refusal_text(r) == \
+        "Geen wachtenden voor Loket 1."
+    assert coordinator(settings, db=db).refusal_text(r) == "Geen wachtenden voor Loket 1."
+    # the kiosk speaks the citizen's language with its own texts; the display refuses nothing
+    assert KioskApp.refusal_text is KccApp.refusal_text
+    assert DisplayApp.refusal_text is KccApp.refusal_text

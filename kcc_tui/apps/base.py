@@ -129,7 +129,7 @@ class KccApp(App[None]):
         try:
             events = await self.store.execute(command, actor)
         except Refused as r:
-            self.notify(str(r), severity="warning")
+            self.notify(self.refusal_text(r), severity="warning", markup=False)
             self.refresh_view()  # another process got there first: show the state as it is
             return None
         except StoreError as e:
@@ -140,6 +140,11 @@ class KccApp(App[None]):
         return events
 
     # -- hooks -------------------------------------------------------------------------------
+    def refusal_text(self, r: Refused) -> str:
+        """A refusal as this app's users read it: the domain's English reason. The Dutch apps
+        (counter, coordinator) say it in Dutch; the kiosk has its own texts per language."""
+        return str(r)
+
     def on_events(self, events: Sequence[Event]) -> None:
         """New events, this process's or another's (after they are folded into the state)."""
 

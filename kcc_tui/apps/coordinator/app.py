@@ -10,8 +10,9 @@ from textual.css.query import NoMatches
 from ...config.settings import Settings
 from ...domain.alerts import Watched
 from ...domain.clock import Clock, system_clock
-from ...domain.commands import Logout
+from ...domain.commands import Logout, Refused
 from ..base import POLL_S, KccApp
+from ..refusals import refusal_nl
 from .login import LoginScreen
 from .screen import BoardScreen
 
@@ -59,6 +60,9 @@ class CoordinatorApp(KccApp):
             update(self.store.state, self.clock())
         except NoMatches:
             pass  # still composing: the next refresh draws it
+
+    def refusal_text(self, r: Refused) -> str:
+        return refusal_nl(r)
 
     def logged_in(self, staff: str) -> None:
         # not awaited: this runs in a worker of the login screen, which the switch removes

@@ -1,8 +1,8 @@
 """Dutch words for the coordinator pane, the same as the counter app uses (apps/counter/texts.py).
 
-The coordinator is a Flemish civil servant, so the pane speaks Dutch. Refusal reasons come from
-the domain as they are (English, one line each, part of the CLI's contract) and are shown
-unchanged, as at the counters.
+The coordinator is a Flemish civil servant, so the pane speaks Dutch. A refusal of the domain is
+shown in Dutch from its code (apps/refusals.py), as at the counters; its English reason is the
+CLI's.
 """
 
 from __future__ import annotations

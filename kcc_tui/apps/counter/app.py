@@ -31,6 +31,7 @@ from ...domain.routing import choose_next
 from ...domain.state import Ticket
 from ...store import StoreError
 from ..base import POLL_S, KccApp
+from ..refusals import refusal_nl
 from .dialogs import ConfirmDialog, PauseDialog
 from .login import LoginScreen
 from .phone import PhoneScreen
@@ -95,7 +96,7 @@ class CounterApp(KccApp):
             events = await self.store.execute(command, actor)
         except C.Refused as r:
             self.refresh_view()
-            return False, str(r)
+            return False, self.refusal_text(r)
         except StoreError as e:
             return False, str(e)
         self.on_events(events)
@@ -207,6 +208,9 @@ class CounterApp(KccApp):
         return f"kcc · {post_name(self.office, self.post_id)}", who
 
     # -- KccApp hooks ----------------------------------------------------------------------------
+    def refusal_text(self, r: C.Refused) -> str:
+        return refusal_nl(r)
+
     def on_events(self, events: Sequence[Event]) -> None:
         me = self.staff_id
         moved: str | None = None

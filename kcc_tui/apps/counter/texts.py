@@ -1,7 +1,7 @@
 """Dutch labels and time formatting for the counter screens.
 
-Staff at a Flemish counter work in Dutch, so the counter speaks Dutch. Refusal reasons come from
-the domain as they are (one line each) and are shown unchanged.
+Staff at a Flemish counter work in Dutch, so the counter speaks Dutch. A refusal of the domain
+is shown in Dutch from its code (apps/refusals.py); the English reason is the CLI's.
 """
 
 from __future__ import annotations
