@@ -65,7 +65,7 @@ def _param(key: str, value: object) -> object:
     if key == "status" and isinstance(value, str):
         return TICKET_STATUS_NL.get(value, value)
     if key == "expected" and isinstance(value, tuple | list):
-        return " of ".join(TICKET_STATUS_NL.get(s, s) for s in value)
+        return " of ".join(TICKET_STATUS_NL.get(str(s), str(s)) for s in value)
     if isinstance(value, date):
         return day_month(value)
     if isinstance(value, float):
