@@ -16,12 +16,14 @@ from test_coordinator_kit import (
     seed,
     until,
 )
+from textual.app import App
+from textual.widgets import DataTable
 
 from kcc_tui.apps.coordinator import build_app
 from kcc_tui.apps.coordinator.board import ServiceRow
 from kcc_tui.apps.coordinator.chart import DayChartView
 from kcc_tui.apps.coordinator.screen import BoardScreen
-from kcc_tui.apps.coordinator.widgets import NAME_WIDTH, HeaderBar, ServicesTable
+from kcc_tui.apps.coordinator.widgets import NAME_WIDTH, HeaderBar, ServicesTable, sync_rows
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.estimate import estimate_wait_s
@@ -163,3 +165,16 @@ def test_a_service_name_fits_its_column_whole_or_ends_in_an_ellipsis() -> None:
     long = shown("Verhuis, vreemdelingenzaken en naturalisatie")
     assert long.endswith("…") and len(long) == NAME_WIDTH
     assert long.startswith("Verhuis, vreemdelingenzaken")
+
+
+async def test_a_refresh_before_a_table_has_its_columns_waits_for_the_next() -> None:
+    # The once-a-second refresh can reach a new board before its tables' on_mount added the
+    # columns: that refresh draws nothing (it used to crash with "More values … than columns").
+    app: App[None] = App()
+    async with app.run_test():
+        table: DataTable[str] = DataTable()
+        await app.mount(table)
+        assert sync_rows(table, {"eid": ["Identiteitskaart", "3"]}) is False
+        table.add_columns("Dienst", "Wachtend")
+        assert sync_rows(table, {"eid": ["Identiteitskaart", "3"]}) is True
+        assert table.get_row("eid") == ["Identiteitskaart", "3"]

@@ -36,9 +36,11 @@ def sync_rows(table: DataTable[Text | str], rows: dict[str, Sequence[Text | str]
     """Make `table` show `rows` (key -> cells, in order): add, update cells, remove. True when
     anything changed. Compares with what was last written (kept beside the table), so a
     refresh where nothing changed touches no cell."""
+    columns = list(table.columns)
+    if not columns:  # its on_mount has not added them yet: the next refresh draws it
+        return False
     shown: dict[str, Sequence[Text | str]] = table.__dict__.setdefault("_kcc_shown", {})
     changed = False
-    columns = list(table.columns)
     for key, cells in rows.items():
         if key not in table.rows:
             table.add_row(*cells, key=key)
