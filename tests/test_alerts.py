@@ -7,7 +7,7 @@ from datetime import datetime
 from factories import T0, make_office
 
 from kcc_tui.domain import commands as C
-from kcc_tui.domain.alerts import Alert, Thresholds, Watched, evaluate
+from kcc_tui.domain.alerts import Alert, Thresholds, Watched, evaluate, minutes
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.estimate import estimate_wait_s
 from kcc_tui.domain.ledger import Ledger
@@ -205,3 +205,10 @@ def test_errors_come_first_and_a_closed_day_has_no_queue_alerts() -> None:
     d.do(C.EndDay(), actor="coord")
     assert "unserved:afhalen" not in d.keys()
     assert "printer:p1" in d.keys()  # devices still matter after closing
+
+
+def test_long_waits_read_as_hours_and_minutes_like_the_board() -> None:
+    assert minutes(59 * 60) == "59 min"
+    assert minutes(99 * 60) == "99 min"
+    assert minutes(361 * 60) == "6u01"  # the board's "Nieuw ticket" column writes it so too
+    assert minutes(-30) == "0 min"

@@ -103,7 +103,9 @@ def evaluate(state: DayState, office: Office, limits: Limits, now: datetime,
 
 
 def minutes(seconds: float) -> str:
-    return f"{max(0, round(seconds / 60))} min"
+    """"12 min"; from 100 minutes on "1u40" (the board writes its figures the same way)."""
+    m = max(0, round(seconds / 60))
+    return f"{m} min" if m < 100 else f"{m // 60}u{m % 60:02d}"
 
 
 def _waits(state: DayState, office: Office, limits: Limits, now: datetime) -> list[Alert]:

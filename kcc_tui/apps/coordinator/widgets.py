@@ -12,7 +12,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from ...domain.alerts import SEVERITY_ORDER, Alert
+from ...domain.alerts import SEVERITY_ORDER, Alert, minutes
 from ..dutch import short_date
 from .board import PostRow, ServiceRow
 from .texts import POST_STATE_NL
@@ -21,10 +21,7 @@ DASH = "–"
 
 
 def fmt_min(seconds: float | None) -> str:
-    if seconds is None:
-        return DASH
-    m = round(seconds / 60)
-    return f"{m} min" if m < 100 else f"{m // 60}u{m % 60:02d}"
+    return DASH if seconds is None else minutes(seconds)  # as the alerts write it
 
 
 def num(text: str, style: str = "") -> Text:
