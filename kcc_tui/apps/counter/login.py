@@ -6,23 +6,18 @@ out for a moment) the staff id is filled in and the PIN resumes that session and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label
 
 from ..base import StoreBanner
+from .screen import CounterScreen
 from .texts import last_message, post_name, staff_name
 from .widgets import TitleBar
 
-if TYPE_CHECKING:
-    from .app import CounterApp
 
-
-class LoginScreen(Screen[None]):
+class LoginScreen(CounterScreen):
     DEFAULT_CSS = """
     LoginScreen #login-area { height: 1fr; align: center middle; }
     LoginScreen #login { width: 60; height: auto; border: thick $primary; padding: 1 2;
@@ -39,10 +34,6 @@ class LoginScreen(Screen[None]):
         self._busy = False
         self._filled_for: str | None = None  # the staff id we filled in (post still open)
         self._suggestion: str | None = None  # whose home post this is
-
-    @property
-    def kcc(self) -> CounterApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()

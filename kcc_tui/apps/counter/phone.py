@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from ...domain import commands as C
 from ..base import StoreBanner
+from .screen import CounterScreen
 from .texts import clock_time, last_message, post_line
 from .widgets import ActionBar, Steady, TitleBar
-
-if TYPE_CHECKING:
-    from .app import CounterApp
 
 PHONE_ACTIONS: list[tuple[str, str, str]] = [
     ("register", "g", "Gesprek registreren"),
@@ -28,7 +23,7 @@ PHONE_ACTIONS: list[tuple[str, str, str]] = [
 RECENT = 12  # calls shown in the list of this session's calls
 
 
-class PhoneScreen(Screen[None]):
+class PhoneScreen(CounterScreen):
     DEFAULT_CSS = """
     PhoneScreen #panes { height: 1fr; }
     PhoneScreen #topics { width: 1fr; height: 100%; border: round $primary; }
@@ -36,14 +31,6 @@ class PhoneScreen(Screen[None]):
     PhoneScreen ActionBar { grid-size: 4; }
     """
     BINDINGS = [Binding(key, action, label) for action, key, label in PHONE_ACTIONS]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._allowed: dict[str, bool] = {}
-
-    @property
-    def kcc(self) -> CounterApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         office = self.kcc.office
@@ -70,8 +57,7 @@ class PhoneScreen(Screen[None]):
         self.query_one(TitleBar).show(*self.kcc.titles())
         app = self.kcc
         if app.store is None:
-            self._allowed = {"logout": True}
-            self._apply()
+            self.set_allowed({"logout": True})
             return
         state, office = app.store.state, app.office
         p = state.post(app.post_id)
@@ -91,19 +77,10 @@ class PhoneScreen(Screen[None]):
         free = p.open and p.pause_reason is None
         allowed = {"register": free, "pause": p.open, "close_post": p.open, "logout": True}
         self.query_one(ActionBar).relabel("pause", "Hervat pauze" if p.pause_reason else "Pauze")
-        if allowed != self._allowed:
-            self._allowed = allowed
-            self._apply()
-
-    def _apply(self) -> None:
-        self.query_one(ActionBar).enable(self._allowed)
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self._allowed.get(action, True)
+        self.set_allowed(allowed)
 
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if self._allowed.get("register"):
+        if self.allowed("register"):
             await self.action_register()
 
     async def action_register(self) -> None:

@@ -3,12 +3,9 @@ parked tickets, and every action on a key (footer) and a button."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
 from ...domain import commands as C
@@ -22,6 +19,7 @@ from .dialogs import (
     TransferAnswer,
     TransferDialog,
 )
+from .screen import CounterScreen
 from .texts import last_message, post_line, post_name
 from .widgets import (
     ActionBar,
@@ -33,9 +31,6 @@ from .widgets import (
     TitleBar,
     queue_rows,
 )
-
-if TYPE_CHECKING:
-    from .app import CounterApp
 
 # (action, key, label): one list drives the footer, the buttons and the guide.
 ACTIONS: list[tuple[str, str, str]] = [
@@ -55,16 +50,8 @@ ACTIONS: list[tuple[str, str, str]] = [
 ]
 
 
-class WorkScreen(Screen[None]):
+class WorkScreen(CounterScreen):
     BINDINGS = [Binding(key, action, label) for action, key, label in ACTIONS]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._allowed: dict[str, bool] = {}
-
-    @property
-    def kcc(self) -> CounterApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -92,8 +79,7 @@ class WorkScreen(Screen[None]):
         app = self.kcc
         store = app.store
         if store is None:
-            self._allowed = {"logout": True}
-            self._apply_allowed()
+            self.set_allowed({"logout": True})
             return
         state, office, now = store.state, app.office, app.clock()
         p = state.post(app.post_id)
@@ -121,13 +107,7 @@ class WorkScreen(Screen[None]):
             "close_post": p.open and p.current is None, "logout": True,
         }
         self.query_one(ActionBar).relabel("pause", "Hervat pauze" if p.pause_reason else "Pauze")
-        if allowed != self._allowed:  # the footer is rebuilt only when what is possible changed
-            self._allowed = allowed
-            self._apply_allowed()
-
-    def _apply_allowed(self) -> None:
-        self.query_one(ActionBar).enable(self._allowed)
-        self.refresh_bindings()
+        self.set_allowed(allowed)
 
     def tick(self) -> None:
         app = self.kcc
@@ -136,13 +116,6 @@ class WorkScreen(Screen[None]):
         now = app.clock()
         self.query_one(QueueTable).tick(now)
         self.query_one(CurrentTicket).show(app.current_ticket(), app.office, now)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Only what can be done now is shown in the footer (and only that reacts to its key);
-        # the buttons show everything, greyed out when not possible.
-        if action in self._allowed:
-            return self._allowed[action]
-        return True
 
     # -- actions -------------------------------------------------------------------------------
     async def action_call_next(self) -> None:
@@ -157,7 +130,7 @@ class WorkScreen(Screen[None]):
 
     async def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # Enter on a queue row calls that ticket: "call a specific ticket", recorded as such.
-        if event.row_key.value and self._allowed.get("call_number"):
+        if event.row_key.value and self.allowed("call_number"):
             await self.kcc.act(C.CallTicket(self.kcc.post_id, event.row_key.value))
         elif event.row_key.value:
             self.notify("Rond eerst het huidige ticket af of hervat na de pauze.",
