@@ -36,7 +36,7 @@ from kcc_tui.apps.display.announce import CommandSpeaker  # noqa: E402
 from kcc_tui.config import load_settings  # noqa: E402
 from kcc_tui.domain import commands as C  # noqa: E402
 from kcc_tui.domain.clock import FixedClock  # noqa: E402
-from kcc_tui.store import Store  # noqa: E402
+from kcc_tui.store import Store, create_store  # noqa: E402
 
 STAFF = {"loket1": "an", "loket2": "bart", "loket3": "els", "loket4": "youssef",
          "snelbalie": "lotte"}
@@ -94,8 +94,7 @@ async def main(days: int, hours: float, trace: bool) -> None:
         tracemalloc.start()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "kcc.db"
-        async with Store(db, settings.office, clock=clock, create=True):
-            pass
+        await create_store(db, settings.office)
         app = build_app(settings, db=db, display_id="wachtzaal", clock=clock,
                         speaker=CommandSpeaker("none", "true"))
         writer = Store(db, settings.office, clock=clock)

@@ -35,7 +35,7 @@ from kcc_tui.apps.kiosk.confirm import ConfirmScreen  # noqa: E402
 from kcc_tui.config import example_path, load_settings  # noqa: E402
 from kcc_tui.config.settings import Settings  # noqa: E402
 from kcc_tui.domain.office import OpeningHours  # noqa: E402
-from kcc_tui.store import Store  # noqa: E402
+from kcc_tui.store import create_store  # noqa: E402
 from printers.settings import PrinterSettings  # noqa: E402
 
 KIOSK = "onthaal"
@@ -59,8 +59,7 @@ def settings_for(printer: PrinterSettings) -> Settings:
 
 
 async def measure(settings: Settings, db: Path, tickets: int) -> list[dict[str, Any]]:
-    async with Store(db, settings.office, create=True):
-        pass
+    await create_store(db, settings.office)
     app = build_app(settings, db=db, kiosk_id=KIOSK, debounce_s=0.0, heartbeat_s=3600)
     rows: list[dict[str, Any]] = []
     async with app.run_test(size=(120, 35)) as pilot:

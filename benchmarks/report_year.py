@@ -35,7 +35,7 @@ from kcc_tui.reports import build_report, parse_period  # noqa: E402
 from kcc_tui.reports.export import write_csv, write_xlsx  # noqa: E402
 from kcc_tui.sim.model import DaySim  # noqa: E402
 from kcc_tui.sim.scenario import scenario_from_document  # noqa: E402
-from kcc_tui.store import Store, readmodels  # noqa: E402
+from kcc_tui.store import create_store, readmodels  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "typical_tuesday.toml"
 CONFIG = ROOT / "config.toml"
@@ -109,8 +109,7 @@ def _heartbeats(log: list[Event]) -> list[Event]:
 
 
 async def _create(path: Path) -> None:
-    async with Store(path, load_settings(CONFIG).office, create=True):
-        pass
+    await create_store(path, load_settings(CONFIG).office)
 
 
 def timed(fn, n: int = 3) -> tuple[float, object]:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from test_kiosk_kit import DUMMY, SIZE, kiosk_settings  # noqa: E402
 from kcc_tui.config import example_path  # noqa: E402
 from kcc_tui.config.settings import Settings  # noqa: E402
 from kcc_tui.domain.office import OpeningHours  # noqa: E402
-from kcc_tui.store import Store  # noqa: E402
+from kcc_tui.store import Store, create_store  # noqa: E402
 
 KCC = str(Path(sys.executable).with_name("kcc"))
 # Services without a daily cap, and the kiosk key (its place on the start screen) of each.
@@ -82,8 +82,7 @@ def test_two_kiosks_and_the_cli_issue_gap_free_numbers(tmp_path: Path) -> None:
     settings = always_open(("k1", "k2"))
 
     async def create() -> None:
-        async with Store(db, settings.office, create=True):
-            pass
+        await create_store(db, settings.office)
 
     asyncio.run(create())
     env = os.environ | {"KCC_CONFIG": str(example_path())}

@@ -12,7 +12,7 @@ from pathlib import Path
 from factories import make_big_office
 
 from kcc_tui.reports import summary
-from kcc_tui.store import Store
+from kcc_tui.store import create_store
 
 WORKERS = str(Path(__file__).parent / "workers.py")
 
@@ -20,8 +20,7 @@ WORKERS = str(Path(__file__).parent / "workers.py")
 async def test_reports_while_kiosks_and_a_counter_write(tmp_path: Path) -> None:
     db = tmp_path / "kcc.db"
     office = make_big_office()
-    async with Store(db, office, create=True):
-        pass
+    await create_store(db, office)
     done = tmp_path / "kiosks-done"
     kiosks = [subprocess.Popen([sys.executable, WORKERS, "kiosk", str(db), "120", str(seed)])
               for seed in (1, 2)]
