@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import string
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,11 @@ def real_refusals() -> list[C.Refused]:
     out += [refused(lg, C.CallNext("l2"), "bo"),
             refused(lg, C.RegisterCall("tel", "zzz"), "coord"),
             refused(lg, C.Broadcast("  "), "coord"),
-            refused(lg, C.Broadcast("koffie", ("kiosk",)), "coord")]
+            refused(lg, C.Broadcast("koffie", ("kiosk",)), "coord"),
+            refused(lg, C.Broadcast("x" * 281), "coord"),
+            refused(lg, C.Broadcast("koffie", until=T0 - timedelta(minutes=1)), "coord"),
+            refused(lg, C.WithdrawBroadcast(), "coord"),
+            refused(lg, C.Pause("l3", "r" * 101), "coord")]
     out += [refused(lg, C.OpenPost("l3", "cas", False), "cas") for _ in range(5)]
     lg.execute(C.EndDay(), "coord")
     out.append(refused(lg, C.OpenPost("l3", "dirk", True), "dirk"))
@@ -135,6 +140,12 @@ EXPECTED = [
     ("empty_message", "the message is empty", "Het bericht is leeg."),
     ("bad_targets", "targets must be counters and/or display",
      "Een bericht gaat naar de loketten en/of het scherm in de wachtzaal."),
+    ("too_long", "the message is 281 characters long; at most 280 are allowed",
+     "Te lang: een bericht mag hoogstens 280 tekens tellen (nu 281)."),
+    ("until_not_today", "the message must end later today (not 08:59)",
+     "Een bericht moet later vandaag aflopen (niet om 08:59)."),
+    ("no_message", "no message is shown now", "Er staat nu geen bericht op de schermen."),
+    ("post_closed", "Loket 3 is closed", "Loket 3 is gesloten."),
     *[("wrong_pin", f"wrong PIN ({n} tries left)", f"Verkeerde PIN: u kunt nog {n} keer proberen.")
       for n in (4, 3, 2, 1)],
     ("wrong_pin_locked", "wrong PIN; cas is now locked for 5 min",

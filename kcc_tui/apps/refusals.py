@@ -12,6 +12,7 @@ from datetime import date
 
 from ..domain.commands import Refused
 from .dutch import TICKET_STATUS_NL, day_month, decimal
+from .literal import shown
 
 # {code: template}; the fields are the refusal's params (see `_param` for how they are written)
 REFUSALS_NL: dict[str, str] = {
@@ -56,20 +57,32 @@ REFUSALS_NL: dict[str, str] = {
     # berichten van de coördinator
     "empty_message": "Het bericht is leeg.",
     "bad_targets": "Een bericht gaat naar de loketten en/of het scherm in de wachtzaal.",
+    "until_not_today": "Een bericht moet later vandaag aflopen (niet om {until}).",
+    "no_message": "Er staat nu geen bericht op de schermen.",
+    # vrije tekst
+    "too_long": "Te lang: {what} mag hoogstens {limit} tekens tellen (nu {length}).",
 }
+
+# what a "too_long" refusal is about (the domain names it in English)
+TEXT_KIND_NL = {"message": "een bericht", "note": "een notitie", "reason": "een reden"}
 
 
 def _param(key: str, value: object) -> object:
     """A parameter as the Dutch sentence writes it: ticket statuses in the counter's words,
-    a day as "dinsdag 24 november", a decimal comma; names and numbers as they are."""
+    a day as "dinsdag 24 november", a decimal comma; names and numbers as they are (control
+    characters made visible)."""
     if key == "status" and isinstance(value, str):
         return TICKET_STATUS_NL.get(value, value)
+    if key == "what" and isinstance(value, str):
+        return TEXT_KIND_NL.get(value, shown(value))
     if key == "expected" and isinstance(value, tuple | list):
         return " of ".join(TICKET_STATUS_NL.get(str(s), str(s)) for s in value)
     if isinstance(value, date):
         return day_month(value)
     if isinstance(value, float):
         return decimal(f"{value:g}")
+    if isinstance(value, str):  # a name or a reason someone typed: never control characters
+        return shown(value)
     return value
 
 
@@ -77,8 +90,8 @@ def refusal_nl(r: Refused) -> str:
     """The refusal in Dutch; its English reason when there is no Dutch sentence for it."""
     template = REFUSALS_NL.get(r.code or "")
     if template is None:
-        return str(r)
+        return shown(r)
     try:
         return template.format(**{k: _param(k, v) for k, v in r.params.items()})
     except (KeyError, IndexError, ValueError):  # a template out of step with its refusal
-        return str(r)
+        return shown(r)

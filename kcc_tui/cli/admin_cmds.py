@@ -69,7 +69,8 @@ def audit(env: Env, staff_id: str | None, day: datetime | None, limit: int) -> N
 
 
 def _summary(data: dict[str, object]) -> str:
-    keys = ("number", "post", "staff", "service", "to_post", "reason", "outcome", "topic")
+    keys = ("number", "post", "staff", "service", "to_post", "reason", "outcome", "topic",
+            "text")
     return " ".join(f"{k}={data[k]}" for k in keys if data.get(k) not in (None, ""))
 
 

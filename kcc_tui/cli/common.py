@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ..config import ConfigError, load_settings
 from ..config.settings import Settings
 from ..domain.commands import Refused
 from ..domain.events import BadEvent
+from ..domain.text import visible
 from ..store import Store, StoreError
 
 
@@ -42,8 +44,10 @@ class Env:
     def known(self, kind: str, value: str) -> str:
         """Validate an identifier against the config: an unknown one is bad usage (exit 2)."""
         office = self.settings.office
-        table: dict[str, object] = {"service": office.services, "post": office.posts,
-                                    "staff": office.staff, "topic": office.topics}[kind]
+        table: dict[str, object] = {
+            "service": office.services, "post": office.posts, "staff": office.staff,
+            "topic": office.topics, "outcome": dict.fromkeys(office.outcomes),
+            "kiosk": self.settings.kiosks, "display": self.settings.displays}[kind]
         if value not in table:
             raise click.BadParameter(f"unknown {kind} {value!r} (known: {', '.join(table)})")
         return value
@@ -61,20 +65,38 @@ class Env:
 pass_env = click.make_pass_decorator(Env)
 
 
+# the control characters (Unicode Cc) that json.dumps leaves as they are: DEL and C1
+_LEFT_BY_JSON = re.compile("[\x7f-\x9f]")
+
+
+# -- output: text from people and files is shown, never passed on as terminal control ----------
+def echo(text: str, *, err: bool = False) -> None:
+    """Print human text: control characters (an ESC in a stored broadcast, a name, a note)
+    become visible stand-ins (␛); the line feeds that separate our lines stay."""
+    click.echo(visible(text, newlines=True), err=err)
+
+
+def json_line(obj: object) -> str:
+    """One JSON object on one line. JSON already writes C0 controls as \\u001b; DEL and C1
+    (which some terminals act on) are written that way too, so the data stays exact."""
+    text = json.dumps(obj, ensure_ascii=False, default=str)
+    return _LEFT_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def fail(message: str, *, code: int = 1, as_json: bool = False) -> NoReturn:
     if as_json:
-        click.echo(json.dumps({"error": message}, ensure_ascii=False))
+        click.echo(json_line({"error": message}))
     else:
-        click.echo(f"kcc: {message}", err=True)
+        echo(f"kcc: {message}", err=True)
     sys.exit(code)
 
 
 def emit(env: Env, obj: dict[str, Any], text: str | None = None) -> None:
     """Print the result: the JSON object with --json, else the human text."""
     if env.json:
-        click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+        click.echo(json_line(obj))
     elif text is not None:
-        click.echo(text)
+        echo(text)
 
 
 def run(env: Env, body: Callable[[Store], Awaitable[None]], *, create: bool = False) -> None:

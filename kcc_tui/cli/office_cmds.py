@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
+from datetime import UTC, date, datetime
 
 import click
 
 from ..domain import commands as C
+from ..domain.clock import local, parse_iso, zone
 from ..domain.pins import verify_pin
 from ..domain.state import Ticket
 from ..store import Store
-from .common import Env, emit, fail, pass_env, run
+from .common import Env, echo, emit, fail, json_line, pass_env, run
 from .views import event_json, event_line, state_json, state_text, ticket_json, ticket_line
 
 STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved")
@@ -40,6 +41,8 @@ def ticket() -> None:
 def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str | None) -> None:
     """Take a ticket for SERVICE, as the kiosk does."""
     env.known("service", service)
+    if kiosk is not None:
+        env.known("kiosk", kiosk)
 
     async def body(store: Store) -> None:
         (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk), kiosk or "cli")
@@ -150,7 +153,8 @@ for _name, _cls, _verb, _doc in [
 @pass_env
 def post_finish(env: Env, post_id: str, outcome: str, topics: tuple[str, ...],
                 note: str | None) -> None:
-    """Finish the current ticket with an outcome and topics."""
+    """Finish the current ticket with an outcome, topics and a note (at most 1000 characters)."""
+    env.known("outcome", outcome)
     for t in topics:
         env.known("topic", t)
     _post_action(env, post_id, C.Finish(post_id, outcome, topics, note), "finished")
@@ -164,7 +168,12 @@ def post_finish(env: Env, post_id: str, outcome: str, topics: tuple[str, ...],
 @pass_env
 def post_transfer(env: Env, post_id: str, service: str | None, to_post: str | None,
                   reason: str) -> None:
-    """Transfer the current ticket to another service or post; it keeps its number."""
+    """Transfer the current ticket to another service or post; it keeps its number. The
+    reason takes at most 100 characters."""
+    if service is not None:
+        env.known("service", service)
+    if to_post is not None:
+        env.known("post", to_post)
     _post_action(env, post_id, C.Transfer(post_id, service, to_post, reason), "transferred")
 
 
@@ -173,7 +182,7 @@ def post_transfer(env: Env, post_id: str, service: str | None, to_post: str | No
 @click.option("--reason", default="pauze", show_default=True)
 @pass_env
 def post_pause(env: Env, post_id: str, reason: str) -> None:
-    """Pause the post with a reason."""
+    """Pause the post with a reason (at most 100 characters)."""
     _post_action(env, post_id, C.Pause(post_id, reason), "paused")
 
 
@@ -232,18 +241,47 @@ def service_issuing(env: Env, code: str, onoff: str) -> None:
     run(env, body)
 
 
+def _until(env: Env, hhmm: str | None, today: date) -> datetime | None:
+    """--until HH:MM: that local time today, in UTC (None: the end of the business day)."""
+    if hhmm is None:
+        return None
+    try:
+        t = datetime.strptime(hhmm, "%H:%M").time()
+    except ValueError:
+        raise click.BadParameter(f"--until takes a time as HH:MM, not {hhmm!r}") from None
+    tz = zone(env.settings.office.timezone)
+    return datetime.combine(today, t, tz).astimezone(UTC)
+
+
 @click.command()
-@click.argument("text")
+@click.argument("text", required=False)
 @click.option("--to", "targets", multiple=True, type=click.Choice(["counters", "display"]),
               help="default: both")
+@click.option("--until", "until", metavar="HH:MM", default=None,
+              help="take the message down at this time today (default: end of the day)")
+@click.option("--clear", is_flag=True, help="withdraw the messages shown now")
 @pass_env
-def broadcast(env: Env, text: str, targets: tuple[str, ...]) -> None:
-    """Send a message to the counters and/or the display ticker."""
+def broadcast(env: Env, text: str | None, targets: tuple[str, ...], until: str | None,
+              clear: bool) -> None:
+    """Send a message (at most 280 characters) to the counters and/or the display ticker;
+    with --clear, take down the messages shown now."""
+    if clear == (text is not None):
+        raise click.UsageError("give a message TEXT, or --clear (not both)")
+    if clear and (until or targets):
+        raise click.UsageError("--clear takes no --until or --to")
 
     async def body(store: Store) -> None:
-        await store.execute(C.Broadcast(text, targets or ("counters", "display")))
-        emit(env, {"text": text, "targets": list(targets or ("counters", "display"))},
-             "message sent")
+        if clear:
+            await store.execute(C.WithdrawBroadcast())
+            emit(env, {"withdrawn": True}, "messages withdrawn")
+            return
+        assert text is not None
+        to = targets or ("counters", "display")
+        (e,) = await store.execute(C.Broadcast(text, to, _until(env, until, store.today())))
+        end = local(parse_iso(e.data["until"]), store.office.timezone)
+        emit(env, {"text": e.data["text"], "targets": list(to), "until": e.data["until"]},
+             f"message sent (shown until {end:%H:%M})" if until
+             else "message sent (shown until the end of the day)")
 
     run(env, body)
 
@@ -293,8 +331,7 @@ def events(env: Env, since: int, follow: bool) -> None:
         while True:
             batch = await store.events(last, 1000)
             for e in batch:
-                click.echo(json.dumps(event_json(e), ensure_ascii=False) if env.json
-                           else event_line(e))
+                echo(json_line(event_json(e)) if env.json else event_line(e))
                 last = e.seq
             if len(batch) == 1000:
                 continue

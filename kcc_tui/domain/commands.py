@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import business_day, iso
+from .clock import business_day, day_bounds, iso, local
 from .events import Event
 from .office import Office
 from .routing import choose_next
@@ -40,6 +40,19 @@ class RefusedWithEvents(Refused):
 
 
 SYSTEM = "system"
+
+# The longest free text a command takes (characters), so that no screen, export or event has
+# to cope with a novel. docs/cli.md lists them.
+BROADCAST_MAX = 280
+NOTE_MAX = 1000
+REASON_MAX = 100
+
+
+def check_length(what: str, text: str, limit: int) -> None:
+    """Refuse free text longer than `limit` characters (code "too_long")."""
+    if len(text) > limit:
+        raise Refused(f"the {what} is {len(text)} characters long; at most {limit} are allowed",
+                      code="too_long", what=what, length=len(text), limit=limit)
 
 
 class Ctx:
@@ -224,6 +237,7 @@ def check_note(c: Ctx, note: str | None) -> None:
     if note and not c.office.privacy.allow_notes:
         raise Refused("free-text notes are switched off here ([privacy] allow_notes)",
                       code="notes_off")
+    check_length("note", note or "", NOTE_MAX)
 
 
 def find_ticket(c: Ctx, number: str) -> Ticket:
@@ -304,6 +318,7 @@ class Transfer(Command):
 
     def decide(self, c: Ctx) -> list[Event]:
         t = self.current_ticket(c, self.post, "called", "serving")
+        check_length("reason", self.reason, REASON_MAX)
         if self.to_service is None and self.to_post is None:
             raise Refused("transfer needs a service or a post to send the ticket to",
                           code="transfer_no_target")
@@ -443,6 +458,7 @@ class Pause(Command):
 
     def decide(self, c: Ctx) -> list[Event]:
         _free_post(c, self.post)
+        check_length("reason", self.reason, REASON_MAX)
         return [c.post_event("post_paused", self.post, reason=self.reason or "pauze")]
 
 
@@ -581,19 +597,42 @@ class SetIssuing(Command):
 
 @dataclass(frozen=True)
 class Broadcast(Command):
+    """A message on the counters and/or the display ticker, shown until `until` (aware; None:
+    the end of the business day) or until it is withdrawn. Runs of white space become one
+    space: a message is one line."""
+
     text: str
     targets: tuple[str, ...] = ("counters", "display")
+    until: datetime | None = None
 
     def decide(self, c: Ctx) -> list[Event]:
         self.check_coordinator(c, "broadcast messages")
         text = " ".join(self.text.split())
         if not text:
             raise Refused("the message is empty", code="empty_message")
+        check_length("message", text, BROADCAST_MAX)
         bad = set(self.targets) - {"counters", "display"}
         if bad or not self.targets:
             raise Refused("targets must be counters and/or display", code="bad_targets")
+        end = day_bounds(c.day, c.office.timezone)[1]
+        until = end if self.until is None else self.until
+        if until <= c.now or until > end:
+            at = f"{local(until, c.office.timezone):%H:%M}"
+            raise Refused(f"the message must end later today (not {at})",
+                          code="until_not_today", until=at)
         return [c.event("message_broadcast", f"office:{c.day}", text=text,
-                        targets=list(self.targets))]
+                        targets=list(self.targets), until=iso(until))]
+
+
+@dataclass(frozen=True)
+class WithdrawBroadcast(Command):
+    """Take down every message shown now (on the counters and the display)."""
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "withdraw messages")
+        if not any(m.shown_at(c.now) for m in c.state.messages):
+            raise Refused("no message is shown now", code="no_message")
+        return [c.event("message_withdrawn", f"office:{c.day}")]
 
 
 @dataclass(frozen=True)

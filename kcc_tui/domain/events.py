@@ -54,7 +54,8 @@ SCHEMA: dict[str, frozenset[str]] = {
         "staff_moved": "staff to_post",
         "staff_pin_changed": "staff",
         "service_issuing_changed": "service issuing",
-        "message_broadcast": "text targets",
+        "message_broadcast": "text targets",  # optional: until (UTC ISO; else end of day)
+        "message_withdrawn": "",  # every message shown now is taken down
         "phone_call_registered": "post staff topic",
         "print_failed": "number kiosk reason",
         "ticket_printed": "number kiosk",
@@ -82,5 +83,8 @@ def check_event(type_: str, data: Any) -> None:
     for key in required & STRING_KEYS:
         if not isinstance(data[key], str):
             raise BadEvent(f"event {type_!r}: {key} must be a string, found {data[key]!r}")
+    if type_ == "message_broadcast" and not isinstance(data.get("until", ""), str):
+        raise BadEvent(f"event 'message_broadcast': until must be a string, "
+                       f"found {data['until']!r}")
     if type_ == "ticket_issued" and not isinstance(data["n"], int):
         raise BadEvent(f"event 'ticket_issued': n must be an integer, found {data['n']!r}")

@@ -140,10 +140,18 @@ class StaffState:
 
 @dataclass(slots=True)
 class Message:
+    """A coordinator's broadcast. Shown from `at` until `until` (None: the end of the business
+    day, when today's state is left behind) unless withdrawn before."""
+
     at: datetime
     actor: str
     text: str
     targets: tuple[str, ...]
+    until: datetime | None = None
+    withdrawn: bool = False
+
+    def shown_at(self, now: datetime) -> bool:
+        return not self.withdrawn and (self.until is None or now < self.until)
 
 
 @dataclass(slots=True)
@@ -202,6 +210,11 @@ class DayState:
 
     def waiting(self, service: str | None = None) -> list[Ticket]:
         return [t for t in self.queue.values() if service is None or t.service == service]
+
+    def current_messages(self, target: str, now: datetime) -> list[Message]:
+        """The broadcasts for `target` ("counters" or "display") to show at `now`, oldest
+        first: not withdrawn, not expired. Screens ask again on every refresh."""
+        return [m for m in self.messages if target in m.targets and m.shown_at(now)]
 
     def issued_count(self, service: str) -> int:
         return sum(1 for t in self.tickets.values() if t.intervals[0].service == service)
@@ -418,7 +431,16 @@ def _service_issuing_changed(s: DayState, e: Event) -> None:
 
 
 def _message_broadcast(s: DayState, e: Event) -> None:
-    s.messages.append(Message(e.at, e.actor, e.data["text"], tuple(e.data["targets"])))
+    from .clock import parse_iso
+
+    until = e.data.get("until")
+    s.messages.append(Message(e.at, e.actor, e.data["text"], tuple(e.data["targets"]),
+                              parse_iso(until) if isinstance(until, str) else None))
+
+
+def _message_withdrawn(s: DayState, e: Event) -> None:
+    for m in s.messages:
+        m.withdrawn = True
 
 
 def _phone_call_registered(s: DayState, e: Event) -> None:

@@ -31,6 +31,7 @@ from ...domain.routing import choose_next
 from ...domain.state import Ticket
 from ...store import StoreError
 from ..base import POLL_S, KccApp
+from ..literal import shown
 from ..refusals import refusal_nl
 from .dialogs import ConfirmDialog, PauseDialog
 from .login import LoginScreen
@@ -52,12 +53,32 @@ class CounterApp(KccApp):
         self.staff_id: str | None = None
         self._last_current: str | None = None  # to notice when someone else ends our ticket
         self._closing_post = False  # this terminal asked to close the post
+        self._messages: set[int] = set()  # id() of the coordinator messages on screen now
         self.title = "kcc"
 
     async def on_mount(self) -> None:
         # KccApp.on_mount runs after this one (Textual calls the handler of every class in the
         # MRO) and opens the store, so the login screen is there to show the state.
         await self.push_screen(LoginScreen())
+        # A message expires by the clock, not by an event: look every second.
+        self.set_interval(1.0, self._expire_messages)
+
+    def _expire_messages(self) -> None:
+        if self.store is not None and self._messages_changed():
+            self.refresh_view()
+
+    def _messages_changed(self) -> bool:
+        """Note which coordinator messages are shown now; one that went (withdrawn, expired)
+        also takes its notice off the screen. True when the set changed."""
+        if self.store is None:
+            return False
+        now = {id(m) for m in self.store.state.current_messages("counters", self.clock())}
+        if now == self._messages:
+            return False
+        if self._messages - now:
+            self.clear_notifications()
+        self._messages = now
+        return True
 
     # -- what the screens read -----------------------------------------------------------------
     def current_ticket(self) -> Ticket | None:
@@ -218,7 +239,7 @@ class CounterApp(KccApp):
         for e in events:
             d = e.data
             if e.type == "message_broadcast" and "counters" in d.get("targets", ()):
-                self.notify(d["text"], title="Bericht van de coördinator", timeout=30,
+                self.notify(shown(d["text"]), title="Bericht van de coördinator", timeout=30,
                             markup=False)
             if me is None:
                 continue
@@ -253,6 +274,7 @@ class CounterApp(KccApp):
     def refresh_view(self) -> None:
         if self.store is not None:
             self._last_current = self.store.state.post(self.post_id).current
+            self._messages_changed()
         for screen in reversed(self.screen_stack):
             if isinstance(screen, LoginScreen | WorkScreen | PhoneScreen):
                 if screen.is_mounted:

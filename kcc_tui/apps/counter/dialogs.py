@@ -24,8 +24,10 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from ...domain.commands import NOTE_MAX, REASON_MAX
 from ...domain.office import Office
 from ...domain.state import Ticket
+from ..literal import literal
 from .texts import PAUSE_REASONS, outcome_label, service_name
 
 NUMBER_RE = re.compile(r"^[A-Za-z]{1,2}\d{1,4}$")
@@ -52,7 +54,7 @@ class Dialog(ModalScreen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.TITLE_TEXT, classes="title")
+            yield Label(literal(self.TITLE_TEXT), classes="title")
             yield from self.body()
             yield Label("", classes="error", id="error")
             with Horizontal(classes="buttons"):
@@ -64,7 +66,7 @@ class Dialog(ModalScreen[object]):
         yield from ()
 
     def error(self, text: str) -> None:
-        self.query_one("#error", Label).update(text)
+        self.query_one("#error", Label).update(literal(text))
 
     def answer(self) -> object | None:
         """The result, or None after showing why it cannot be given yet."""
@@ -113,13 +115,14 @@ class FinishDialog(Dialog):
         yield Label("Resultaat")
         with RadioSet(id="outcome", compact=True):
             for i, code in enumerate(self.office.outcomes):
-                yield RadioButton(outcome_label(code), value=i == 0, name=code)
+                yield RadioButton(literal(outcome_label(code)), value=i == 0, name=code)
         need = " (verplicht)" if self.office.routing.require_topic else ""
         yield Label(f"Onderwerpen{need} — spatie om aan te vinken")
-        yield SelectionList[str](*[(t.label, code) for code, t in self.office.topics.items()],
+        yield SelectionList[str](*[(literal(t.label), code)
+                                   for code, t in self.office.topics.items()],
                                  id="topics", compact=True)
         yield Label("Notitie (optioneel)")
-        yield Input(placeholder="bv. komt terug met attest", id="note", max_length=500,
+        yield Input(placeholder="bv. komt terug met attest", id="note", max_length=NOTE_MAX,
                     compact=True)
 
     def on_mount(self) -> None:
@@ -161,14 +164,16 @@ class TransferDialog(Dialog):
     def body(self) -> ComposeResult:
         options: list[Option] = []
         for code, svc in self.office.services.items():
-            options.append(Option(f"Dienst: {svc.name('nl')} ({svc.prefix})", id=f"service:{code}"))
+            options.append(Option(literal(f"Dienst: {svc.name('nl')} ({svc.prefix})"),
+                                  id=f"service:{code}"))
         for pid, post in self.office.posts.items():
             if pid != self.post_id and post.kind != "phone":
-                options.append(Option(f"Loket: {post.name}", id=f"post:{pid}"))
+                options.append(Option(literal(f"Loket: {post.name}"), id=f"post:{pid}"))
         yield Label("Naar")
         yield OptionList(*options, id="target")
         yield Label("Reden")
-        yield Input(placeholder="bv. dossier vreemdelingenzaken", id="reason", max_length=200)
+        yield Input(placeholder="bv. dossier vreemdelingenzaken", id="reason",
+                    max_length=REASON_MAX)
 
     def on_mount(self) -> None:
         self.query_one("#target", OptionList).focus()
@@ -222,7 +227,7 @@ class PauseDialog(Dialog):
 
     def body(self) -> ComposeResult:
         yield Label("Reden: " + ", ".join(PAUSE_REASONS))
-        yield Input(placeholder="pauze", id="reason", max_length=100,
+        yield Input(placeholder="pauze", id="reason", max_length=REASON_MAX,
                     suggester=SuggestFromList(PAUSE_REASONS, case_sensitive=False))
 
     def on_mount(self) -> None:
@@ -244,7 +249,7 @@ class ParkedDialog(Dialog):
         self.office = office
 
     def body(self) -> ComposeResult:
-        yield OptionList(*[Option(f"{t.number}  {service_name(self.office, t.service)}",
+        yield OptionList(*[Option(literal(f"{t.number}  {service_name(self.office, t.service)}"),
                                   id=t.number) for t in self.parked], id="parked")
 
     def on_mount(self) -> None:

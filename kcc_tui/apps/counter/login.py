@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Input, Label
 
 from ..base import StoreBanner
+from ..literal import literal
 from .screen import CounterScreen
 from .texts import last_message, post_name, staff_name
 from .widgets import TitleBar
@@ -60,14 +61,14 @@ class LoginScreen(CounterScreen):
         app = self.kcc
         office = app.office
         self.query_one("#login-title", Label).update(
-            f"{post_name(office, app.post_id)} — aanmelden")
+            literal(f"{post_name(office, app.post_id)} — aanmelden"))
         info = self.query_one("#login-info", Label)
         staff_input = self.query_one("#staff", Input)
         state = app.store.state if app.store else None
         p = state.posts.get(app.post_id) if state else None
         if p is not None and p.open and p.staff:
-            info.update(f"Dit loket is open voor {staff_name(office, p.staff)}: "
-                        "geef de PIN om verder te werken.")
+            info.update(literal(f"Dit loket is open voor {staff_name(office, p.staff)}: "
+                                "geef de PIN om verder te werken."))
             # Only that person can resume the session: fill in their id unless someone typed.
             if p.staff != self._filled_for and staff_input.value in ("", self._filled_for):
                 staff_input.value = self._filled_for = p.staff
@@ -81,8 +82,8 @@ class LoginScreen(CounterScreen):
         self._suggestion = homes[0] if len(homes) == 1 else None
         staff_input.placeholder = (f"{self._suggestion} (Enter)" if self._suggestion
                                    else "bv. an")
-        self.query_one("#login-message", Label).update(last_message(state, office)
-                                                       if state else "")
+        self.query_one("#login-message", Label).update(
+            literal(last_message(state, office, app.clock()) if state else ""))
 
     @on(Input.Submitted, "#staff")
     def _staff_entered(self) -> None:
@@ -117,4 +118,4 @@ class LoginScreen(CounterScreen):
             self.error(reason)
 
     def error(self, text: str) -> None:
-        self.query_one("#login-error", Label).update(text)
+        self.query_one("#login-error", Label).update(literal(text))

@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from ...domain import commands as C
 from ..base import StoreBanner
+from ..literal import literal, shown
 from .screen import CounterScreen
 from .texts import clock_time, last_message, post_line
 from .widgets import ActionBar, Steady, TitleBar
@@ -37,8 +38,8 @@ class PhoneScreen(CounterScreen):
         yield TitleBar()
         yield StoreBanner()
         with Horizontal(id="panes"):
-            yield OptionList(*[Option(t.label, id=code) for code, t in office.topics.items()],
-                             id="topics")
+            yield OptionList(*[Option(literal(t.label), id=code)
+                               for code, t in office.topics.items()], id="topics")
             yield Steady(id="calls")
         yield ActionBar(PHONE_ACTIONS)
         yield Steady(id="post-line")
@@ -67,13 +68,15 @@ class PhoneScreen(CounterScreen):
         lines = []
         for at, _post, _staff, topic in reversed(mine[-RECENT:]):
             label = office.topics[topic].label if topic in office.topics else topic
-            lines.append(f"{clock_time(at, office)}  {label}")
+            lines.append(f"{clock_time(at, office)}  {shown(label)}")
         calls = self.query_one("#calls", Steady)
-        calls.update("\n".join(lines) or "Nog geen gesprekken geregistreerd.")
+        calls.update(literal("\n".join(lines) or "Nog geen gesprekken geregistreerd.",
+                             newlines=True))
         calls.border_subtitle = f"{len(mine)} deze sessie"
         line = post_line(state, office, p)
-        message = last_message(state, office)
-        self.query_one("#post-line", Steady).update(line + (f"\n{message}" if message else ""))
+        message = last_message(state, office, app.clock())
+        self.query_one("#post-line", Steady).update(
+            literal(line + (f"\n{message}" if message else ""), newlines=True))
         free = p.open and p.pause_reason is None
         allowed = {"register": free, "pause": p.open, "close_post": p.open, "logout": True}
         self.query_one(ActionBar).relabel("pause", "Hervat pauze" if p.pause_reason else "Pauze")
@@ -91,7 +94,7 @@ class PhoneScreen(CounterScreen):
         topic = topics.get_option_at_index(topics.highlighted).id or ""
         if await self.kcc.act(C.RegisterCall(self.kcc.post_id, topic)):
             label = self.kcc.office.topics[topic].label
-            self.notify(f"Gesprek geregistreerd: {label}", markup=False)
+            self.notify(f"Gesprek geregistreerd: {shown(label)}", markup=False)
 
     async def action_pause(self) -> None:
         await self.kcc.toggle_pause()

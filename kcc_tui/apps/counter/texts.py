@@ -11,6 +11,7 @@ from datetime import datetime
 from ...domain.clock import local
 from ...domain.office import Office
 from ...domain.state import DayState, PostState, Ticket
+from ..literal import shown
 
 # Configured outcome codes get a Dutch label when we know them; others show as written.
 OUTCOME_NL = {
@@ -50,31 +51,31 @@ def clock_time(at: datetime | None, office: Office) -> str:
 
 def service_name(office: Office, code: str) -> str:
     svc = office.services.get(code)
-    return svc.name("nl") if svc else code
+    return shown(svc.name("nl") if svc else code)
 
 
 def post_name(office: Office, post_id: str | None) -> str:
     if post_id is None:
         return "—"
     post = office.posts.get(post_id)
-    return post.name if post else post_id
+    return shown(post.name if post else post_id)
 
 
 def staff_name(office: Office, staff_id: str | None) -> str:
     if staff_id is None:
         return "—"
     member = office.staff.get(staff_id)
-    return member.name if member else staff_id
+    return shown(member.name if member else staff_id)
 
 
 def actor_name(office: Office, actor: str) -> str:
     """Who did it, for a notice: a staff member's name, else the system (CLI, scheduler)."""
     member = office.staff.get(actor)
-    return member.name if member else "het systeem"
+    return shown(member.name) if member else "het systeem"
 
 
 def outcome_label(code: str) -> str:
-    return OUTCOME_NL.get(code, code)
+    return OUTCOME_NL.get(code, shown(code))
 
 
 def waited_s(t: Ticket) -> float | None:
@@ -94,12 +95,14 @@ def post_line(state: DayState, office: Office, p: PostState) -> str:
     kind = office.posts[p.id].kind if p.id in office.posts else "desk"
     parts.append(f"{p.calls} gesprekken" if kind == "phone" else f"{p.served} geholpen")
     if p.pause_reason is not None:
-        parts.append(f"PAUZE: {p.pause_reason} (sinds {clock_time(p.paused_at, office)})")
+        parts.append(f"PAUZE: {shown(p.pause_reason)} (sinds {clock_time(p.paused_at, office)})")
     return " · ".join(parts)
 
 
-def last_message(state: DayState, office: Office) -> str:
-    for m in reversed(state.messages):
-        if "counters" in m.targets:
-            return f"Bericht {clock_time(m.at, office)}: {m.text}"
-    return ""
+def last_message(state: DayState, office: Office, now: datetime) -> str:
+    """The newest coordinator message shown now (not withdrawn, not expired), or ""."""
+    messages = state.current_messages("counters", now)
+    if not messages:
+        return ""
+    m = messages[-1]
+    return f"Bericht {clock_time(m.at, office)}: {shown(m.text)}"

@@ -16,6 +16,7 @@ from ...domain.office import Office
 from ...domain.routing import choose_next, eligible, rank_key
 from ...domain.state import DayState, Ticket
 from ..dutch import TICKET_STATUS_NL
+from ..literal import literal, shown
 from .texts import clock_time, duration, post_name, service_name, waited_s
 
 
@@ -49,7 +50,7 @@ class TitleBar(Steady):
     """
 
     def show(self, title: str, subtitle: str) -> None:
-        self.update(f"{title} — {subtitle}")
+        self.update(literal(f"{title} — {subtitle}"))
 
 
 class CurrentTicket(Vertical):
@@ -102,7 +103,7 @@ class CurrentTicket(Vertical):
         if t.transfers:
             lines.append(f"Doorgestuurd: {t.transfers}×")
         if t.note:  # one line here; the full note is in the ticket's history
-            note = " ".join(t.note.split())
+            note = shown(" ".join(t.note.split()))
             lines.append(f"Notitie: {note if len(note) <= 80 else note[:79] + '…'}")
         details.update(Text("\n".join(lines)))
 
@@ -123,17 +124,17 @@ class ServiceInfo(Steady):
             self.update("Nog geen ticket: hier komt de info over de dienst.")
             return
         text = Text()
-        text.append(svc.name("nl"), style="bold")
+        text.append(shown(svc.name("nl")), style="bold")
         text.append("\n")
         if svc.staff_info:
-            text.append(svc.staff_info.strip() + "\n")
+            text.append(shown(svc.staff_info.strip(), newlines=True) + "\n")
         bring = svc.citizen_info.get("nl")
         if bring:
             text.append("\nMeebrengen: ", style="bold")
-            text.append(bring + "\n")
+            text.append(shown(bring, newlines=True) + "\n")
         if svc.fee:
             text.append("\nTarief: ", style="bold")
-            text.append(svc.fee)
+            text.append(shown(svc.fee))
         self.update(text)
 
 
@@ -248,8 +249,8 @@ class QueueTable(DataTable[str | Text]):
     def _cells(self, r: QueueRow, is_next: bool, office: Office, now: datetime) -> list[str | Text]:
         cell = self._waited_cell(r, now)
         self._waited[r.number] = cell
-        return ["▶" if is_next else " ", r.number, service_name(office, r.service), cell,
-                r.flags]
+        return ["▶" if is_next else " ", r.number, literal(service_name(office, r.service)),
+                cell, r.flags]
 
     @staticmethod
     def _waited_cell(r: QueueRow, now: datetime) -> Text:
@@ -283,7 +284,7 @@ class ParkedList(Steady):
             lines.append(f"{t.number}  {service_name(office, t.service)}"
                          f"  (sinds {clock_time(since, office)}"
                          f", laatst aan {post_name(office, t.current.post)})")
-        self.update("\n".join(lines))
+        self.update(literal("\n".join(lines), newlines=True))
 
 
 class ActionBar(Static):

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer
 from ...domain import commands as C
 from ...domain.state import Ticket
 from ..base import StoreBanner
+from ..literal import literal
 from .dialogs import (
     CallNumberDialog,
     FinishAnswer,
@@ -89,13 +90,14 @@ class WorkScreen(CounterScreen):
         rows = queue_rows(state, office, app.post_id, now)
         queue = self.query_one(QueueTable)
         queue.sync(rows, app.next_number(), office, now)
-        queue.border_title = f"Wachtrij {post_name(office, app.post_id)} ({len(rows)})"
+        queue.border_title = literal(f"Wachtrij {post_name(office, app.post_id)} ({len(rows)})")
         queue.border_subtitle = "Enter = dit ticket oproepen"
         parked = app.parked()
         self.query_one(ParkedList).show(parked, office)
         line = post_line(state, office, p)
-        message = last_message(state, office)
-        self.query_one("#post-line", Steady).update(line + (f"\n{message}" if message else ""))
+        message = last_message(state, office, app.clock())
+        self.query_one("#post-line", Steady).update(
+            literal(line + (f"\n{message}" if message else ""), newlines=True))
         called = t is not None and t.status == "called"
         active = t is not None and t.status in ("called", "serving")
         free = p.open and p.current is None and p.pause_reason is None
