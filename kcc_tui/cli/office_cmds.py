@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import click
 
 from ..domain import commands as C
-from ..domain.clock import local, parse_iso, zone
+from ..domain.clock import local, parse_iso
 from ..domain.pins import verify_pin
 from ..domain.state import Ticket
 from ..store import Store
@@ -246,11 +246,9 @@ def _until(env: Env, hhmm: str | None, today: date) -> datetime | None:
     if hhmm is None:
         return None
     try:
-        t = datetime.strptime(hhmm, "%H:%M").time()
-    except ValueError:
-        raise click.BadParameter(f"--until takes a time as HH:MM, not {hhmm!r}") from None
-    tz = zone(env.settings.office.timezone)
-    return datetime.combine(today, t, tz).astimezone(UTC)
+        return C.local_time_today(today, hhmm, env.settings.office.timezone)
+    except ValueError as e:
+        raise click.BadParameter(f"--until: {e}") from None
 
 
 @click.command()

@@ -5,10 +5,10 @@ events it causes, or refuses it with a one-line reason (and then nothing is appe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from .clock import business_day, day_bounds, iso, local
+from .clock import business_day, day_bounds, iso, local, zone
 from .events import Event
 from .office import Office
 from .routing import choose_next
@@ -622,6 +622,16 @@ class Broadcast(Command):
                           code="until_not_today", until=at)
         return [c.event("message_broadcast", f"office:{c.day}", text=text,
                         targets=list(self.targets), until=iso(until))]
+
+
+def local_time_today(day: date, hhmm: str, tz: str) -> datetime:
+    """"HH:MM" on the business day `day` in the office's zone, as an aware UTC time (for a
+    broadcast's end). ValueError with a one-line reason when it is not a time."""
+    try:
+        t = datetime.strptime(hhmm.strip(), "%H:%M").time()
+    except ValueError:
+        raise ValueError(f"a time is written HH:MM, not {hhmm!r}") from None
+    return datetime.combine(day, t, zone(tz)).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from textual.worker import Worker
 
 from ..apps.base import StoreBanner
 from ..apps.dutch import WEEKDAYS, WEEKDAYS_PLURAL, day_month, decimal, long_date, weekday_name
+from ..apps.literal import literal, shown
 from ..domain.clock import Clock, system_clock
 from ..domain.office import Office
 from ..store import StoreError
@@ -84,10 +85,11 @@ def period_label(period: Period) -> str:
 
 
 def cells(columns: tuple[tuple[str, str], ...], row: dict[str, Any]) -> list[Text | str]:
-    """Plain text (a name may hold "[", which markup would eat), as on the coordinator board."""
+    """Literal text (a name may hold "[", which markup would eat), as on the coordinator
+    board."""
     name = "Totaal" if row.get("key") == TOTAL else str(row[columns[0][0]])
-    out: list[Text | str] = [Text(name[:NAME_WIDTH])]
-    return out + [Text(nl_cell(k, row.get(k))) for k, _ in columns[1:]]
+    out: list[Text | str] = [literal(name[:NAME_WIDTH])]
+    return out + [literal(nl_cell(k, row.get(k))) for k, _ in columns[1:]]
 
 
 class ReportTable(DataTable[Text | str]):
@@ -214,14 +216,14 @@ class ReportScreen(Screen[None]):
             advice = await advice_for(self.db, self.advice_day, office=self.office,
                                       clock=self.clock, office_source=self.office_source)
         except (StoreError, PeriodError, StaffingError) as e:
-            note.update(str(e))
+            note.update(literal(e))
             return
         self.advice = advice
         self.show_advice(advice)
 
     # -- drawing -----------------------------------------------------------------------------
     def _say(self, text: str) -> None:
-        self.query_one("#message", Static).update(text)
+        self.query_one("#message", Static).update(literal(text))
 
     def show_report(self, r: Report) -> None:
         total = r.total
@@ -237,9 +239,10 @@ class ReportScreen(Screen[None]):
             for t in top(r.topics, kind, 5):
                 trend = t.trend.split(" (")[0]  # "▲ +3" without the percentage: it is narrow
                 trend = TRENDS_NL.get(trend, trend)
-                lines.append(f"{mark} {t.label[:32]:<32} {t.total:>4}  {trend}")
-        self.query_one("#topics", Static).update("\n".join(lines)
-                                                 or "geen onderwerpen geregistreerd")
+                lines.append(f"{mark} {shown(t.label[:32]):<32} {t.total:>4}  {trend}")
+        self.query_one("#topics", Static).update(literal("\n".join(lines)
+                                                         or "geen onderwerpen geregistreerd",
+                                                         newlines=True))
 
     def show_advice(self, a: Advice) -> None:
         self.query_one("#advice-title", Static).update(
@@ -247,7 +250,7 @@ class ReportScreen(Screen[None]):
         how = ("nagerekend met de simulator" if a.checked else "Erlang C")
         n = len(a.history_days)
         days = (WEEKDAYS if n == 1 else WEEKDAYS_PLURAL)[a.day.weekday()]
-        self.query_one("#advice-note", Static).update(Text(
+        self.query_one("#advice-note", Static).update(literal(
             "; ".join([f"{how}, geleerd uit {n} {days}",
                        *(note_nl(note) for note in a.notes)])))
         self.query_one("#advice", ReportTable).show([s.values() for s in a.slots], key="slot")

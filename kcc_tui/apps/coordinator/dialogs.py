@@ -19,9 +19,12 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Selectio
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from ...domain.clock import local
+from ...domain.commands import BROADCAST_MAX, local_time_today
 from ...domain.office import Office
 from ...domain.state import DayState
 from ..dutch import TICKET_STATUS_NL
+from ..literal import literal, shown
 from .impact import check_move, post_name, staff_name
 
 if TYPE_CHECKING:
@@ -67,8 +70,9 @@ class ConfirmDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static("\n".join(f"• {line}" for line in self.lines), classes="effects")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Static(literal("\n".join(f"• {shown(line)}" for line in self.lines),
+                                 newlines=True), classes="effects")
             yield self.buttons(f"{self.ok} (j)", variant="warning")
 
     def on_mount(self) -> None:
@@ -94,10 +98,11 @@ class MoveDialog(Dialog):
             yield Label("Een medewerker naar een loket verplaatsen (dat loket gaat open)",
                         classes="dialog-title")
             with Horizontal(classes="lists"):
-                yield OptionList(*[Option(s.name, id=sid) for sid, s in office.staff.items()
-                                   if s.role == "staff"], id="staff")
-                yield OptionList(*[Option(p.name, id=pid) for pid, p in office.posts.items()],
-                                 id="post")
+                yield OptionList(*[Option(literal(s.name), id=sid)
+                                   for sid, s in office.staff.items() if s.role == "staff"],
+                                 id="staff")
+                yield OptionList(*[Option(literal(p.name), id=pid)
+                                   for pid, p in office.posts.items()], id="post")
             yield Static("", id="check", classes="check")
             yield self.buttons("Verplaatsen")
 
@@ -149,15 +154,15 @@ class MoveDialog(Dialog):
         result = check_move(state, office, staff, post)
         ok.disabled = result.blocker is not None
         if result.blocker:
-            check.update(Text(f"⚠ {result.blocker}", "bold yellow"))
+            check.update(literal(f"⚠ {result.blocker}", "bold yellow"))
         else:
             where = state.staff.get(staff)
             src = where.post if where and where.post and state.post(where.post).open else None
-            line = Text(f"{staff_name(office, staff)}: "
+            line = literal(f"{staff_name(office, staff)}: "
                         f"{post_name(office, src) + ' sluit, ' if src else ''}"
                         f"{post_name(office, post)} gaat open.")
             for effect in result.effects:
-                line.append(f"\n⚠ {effect}", "yellow")
+                line.append(f"\n⚠ {shown(effect)}", "yellow")
             check.update(line)
 
     def submit(self) -> None:
@@ -168,7 +173,7 @@ class MoveDialog(Dialog):
 
 def staff_prompt(state: DayState, office: Office, sid: str) -> Text:
     st = state.staff.get(sid)
-    text = Text(office.staff[sid].name)
+    text = literal(office.staff[sid].name)
     if st is None or st.post is None or not state.post(st.post).open:
         return text.append(" · niet aan een loket", "dim")
     p = state.post(st.post)
@@ -181,7 +186,7 @@ def staff_prompt(state: DayState, office: Office, sid: str) -> Text:
 
 def post_prompt(state: DayState, office: Office, pid: str) -> Text:
     p = state.post(pid)
-    text = Text(office.posts[pid].name)
+    text = literal(office.posts[pid].name)
     if not p.open:
         return text.append(" · gesloten", "dim")
     return text.append(f" · open · {staff_name(office, p.staff)}", "dim")
@@ -197,12 +202,12 @@ class ProfileDialog(Dialog):
     def compose(self) -> ComposeResult:
         office = self.kcc.office
         with Vertical(classes="dialog profile"):
-            yield Label(f"Diensten die {post_name(office, self.post)} oproept (spatie: aan/uit)",
-                        classes="dialog-title")
+            yield Label(literal(f"Diensten die {post_name(office, self.post)} oproept "
+                                "(spatie: aan/uit)"), classes="dialog-title")
             yield SelectionList[str](*[
-                Selection(f"{svc.prefix}  {svc.name()}"
-                          + (f"  (gewicht {self.services[code]:g})"
-                             if self.services.get(code, 1) != 1 else ""),
+                Selection(literal(f"{svc.prefix}  {svc.name()}"
+                                  + (f"  (gewicht {self.services[code]:g})"
+                                     if self.services.get(code, 1) != 1 else "")),
                           code, code in self.services)
                 for code, svc in office.services.items()], id="services")
             yield self.buttons("Wijzigen")
@@ -216,35 +221,74 @@ class ProfileDialog(Dialog):
                       if code in chosen})
 
 
+WITHDRAW = "withdraw"  # the broadcast dialog's answer: take down the messages shown now
+
+
 class BroadcastDialog(Dialog):
-    """A message to the counters and/or the display ticker."""
+    """A message to the counters and/or the display ticker, shown until a time today (empty:
+    the end of the day). Lists the messages shown now, which "Intrekken" takes down."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog broadcast"):
             yield Label("Een bericht versturen", classes="dialog-title")
-            yield Input(placeholder="bv. Loket 4 sluit om 12 u", id="text")
+            yield Input(placeholder=f"bv. Loket 4 sluit om 12 u (hoogstens {BROADCAST_MAX} "
+                        "tekens)", id="text", max_length=BROADCAST_MAX)
             with Horizontal(classes="targets"):
                 yield Checkbox("Loketten", True, id="counters")
                 yield Checkbox("Scherm in de wachtzaal (lichtkrant)", True, id="display")
+            yield Input(placeholder="tot (uu:mm; leeg = tot het einde van de dag)", id="until",
+                        max_length=5, restrict=r"[0-9:]*")
             yield Static("", id="check", classes="check")
-            yield self.buttons("Versturen")
+            yield Static("", id="current", classes="current")
+            yield Horizontal(Button("Versturen", id="ok", variant="primary"),
+                             Button("Alle berichten intrekken", id="withdraw",
+                                    variant="warning"),
+                             Button("Annuleren (Esc)", id="cancel"), classes="buttons")
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
+        self.kcc.redraw(self)
 
     def on_input_submitted(self) -> None:
         self.submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "withdraw":
+            self.dismiss(WITHDRAW)
+        else:
+            super().on_button_pressed(event)
+
+    def update_from(self, state: DayState, now: datetime) -> None:
+        """The messages shown now (the list shrinks as they expire or are withdrawn)."""
+        tz = self.kcc.office.timezone
+        current = "\n".join(
+            f"• {local(m.at, tz):%H:%M}–{local(m.until, tz):%H:%M} {shown(m.text)}"
+            if m.until else f"• {local(m.at, tz):%H:%M} {shown(m.text)}"
+            for m in state.messages if m.shown_at(now))
+        self.query_one("#current", Static).update(literal(
+            f"Nu op de schermen:\n{current}" if current else "Er staat nu geen bericht op de "
+            "schermen.", "dim", newlines=True))
+        self.query_one("#withdraw", Button).disabled = not current
 
     def submit(self) -> None:
         text = " ".join(self.query_one("#text", Input).value.split())
         targets = tuple(t for t in ("counters", "display")
                         if self.query_one(f"#{t}", Checkbox).value)
+        until_text = self.query_one("#until", Input).value.strip()
         problem = ("Typ een bericht." if not text else
                    "Kies de loketten, het scherm of beide." if not targets else None)
+        until = None
+        if problem is None and until_text:
+            day = self.kcc.store.state.day if self.kcc.store else None
+            try:
+                until = local_time_today(day, until_text, self.kcc.office.timezone) \
+                    if day else None
+            except ValueError:
+                problem = "Schrijf het einde als uu:mm, bv. 12:30."
         if problem:
             self.query_one("#check", Static).update(Text(problem, "yellow"))
             return
-        self.dismiss((text, targets))
+        self.dismiss((text, targets, until))
 
 
 class CallDialog(Dialog):
@@ -259,7 +303,7 @@ class CallDialog(Dialog):
         with Vertical(classes="dialog call"):
             yield Label("Een bepaald ticket oproepen", classes="dialog-title")
             yield Input(placeholder="Ticketnummer, bv. A012", id="number")
-            yield OptionList(*[Option(p.name, id=pid) for pid, p in office.posts.items()
+            yield OptionList(*[Option(literal(p.name), id=pid) for pid, p in office.posts.items()
                                if p.kind != "phone"], id="post")
             yield Static("", id="check", classes="check")
             yield self.buttons("Oproepen")

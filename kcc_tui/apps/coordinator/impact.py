@@ -15,6 +15,7 @@ from ...domain.office import Office
 from ...domain.routing import eligible, rank_key
 from ...domain.state import ACTIVE_STATUSES, DayState, Ticket
 from ..dutch import TICKET_STATUS_NL
+from ..literal import shown
 from .board import clear_queue_s, closing_time
 from .texts import tickets, waiting_people
 
@@ -54,12 +55,12 @@ def left_unserved(state: DayState, office: Office,
 
 def staff_name(office: Office, staff: str | None) -> str:
     s = office.staff.get(staff or "")
-    return s.name if s else (staff or "")
+    return shown(s.name if s else (staff or ""))
 
 
 def post_name(office: Office, post: str | None) -> str:
     p = office.posts.get(post or "")
-    return p.name if p else (post or "")
+    return shown(p.name if p else (post or ""))
 
 
 def check_move(state: DayState, office: Office, staff: str, to_post: str) -> Check:

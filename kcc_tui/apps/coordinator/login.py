@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from ...domain.commands import Login
 from ...domain.pins import verify_pin
 from ..base import StoreBanner
+from ..literal import literal
 
 if TYPE_CHECKING:
     from .app import CoordinatorApp
@@ -38,14 +39,14 @@ class LoginScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StoreBanner()
         with Center(), Vertical(classes="login"):
-            yield Label(self.kcc.office.name, classes="office")
+            yield Label(literal(self.kcc.office.name), classes="office")
             yield Label("Coördinator — aanmelden", classes="dialog-title")
             people = self.coordinators()
-            who = OptionList(*[Option(name, id=sid) for sid, name in people], id="who")
+            who = OptionList(*[Option(literal(name), id=sid) for sid, name in people], id="who")
             who.display = len(people) > 1  # one coordinator: nothing to choose
             yield who
             if len(people) == 1:
-                yield Label(people[0][1], classes="who")
+                yield Label(literal(people[0][1]), classes="who")
             yield Input(placeholder="PIN", password=True, id="pin", restrict=r"[0-9]*",
                         max_length=12)
             yield Static("", id="message", classes="check")

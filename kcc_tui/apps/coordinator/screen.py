@@ -23,9 +23,17 @@ from ...domain.clock import local
 from ...domain.kpi import ServiceKpi
 from ...domain.state import DayState
 from ..base import StoreBanner
+from ..literal import shown
 from .board import DayChart, closing_time, day_chart, post_rows, service_rows, today_kpis
 from .chart import DayChartView
-from .dialogs import BroadcastDialog, CallDialog, ConfirmDialog, MoveDialog, ProfileDialog
+from .dialogs import (
+    WITHDRAW,
+    BroadcastDialog,
+    CallDialog,
+    ConfirmDialog,
+    MoveDialog,
+    ProfileDialog,
+)
 from .impact import (
     Check,
     check_call,
@@ -149,7 +157,8 @@ class BoardScreen(Screen[None]):
     async def confirmed(self, title: str, check: Check, ok: str) -> bool:
         """Explain a blocker, or ask to confirm the effects on waiting citizens (if any)."""
         if check.blocker:
-            self.notify(check.blocker, title=title, severity="warning", timeout=8)
+            self.notify(shown(check.blocker), title=shown(title), severity="warning", timeout=8,
+                        markup=False)
             return False
         if not check.effects:
             return True
@@ -180,7 +189,7 @@ class BoardScreen(Screen[None]):
         check = check_move(state, self.kcc.office, staff, post)
         if await self.confirmed("Medewerker verplaatsen", check, "Toch verplaatsen"):
             if await self.run(C.MoveStaff(staff, post)):
-                self.notify(f"{self.kcc.office.staff[staff].name} verplaatst naar "
+                self.notify(f"{staff_name(self.kcc.office, staff)} verplaatst naar "
                             f"{post_name(self.kcc.office, post)}", markup=False)
 
     @work(exclusive=True, group="action", exit_on_error=False)
@@ -237,15 +246,18 @@ class BoardScreen(Screen[None]):
                                   "Uitgifte stoppen")):
                 return
         if await self.run(C.SetIssuing(code, not on)):
-            self.notify(f"{svc.name()}: uitgifte {'gestopt' if on else 'gestart'}",
+            self.notify(f"{shown(svc.name())}: uitgifte {'gestopt' if on else 'gestart'}",
                         markup=False)
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_broadcast(self) -> None:
         choice = await self.app.push_screen_wait(BroadcastDialog())
-        if choice is not None:
-            text, targets = choice
-            if await self.run(C.Broadcast(text, targets)):
+        if choice == WITHDRAW:
+            if await self.run(C.WithdrawBroadcast()):
+                self.notify("Berichten ingetrokken", markup=False)
+        elif choice is not None:
+            text, targets, until = choice
+            if await self.run(C.Broadcast(text, targets, until)):
                 to = " en ".join(TARGETS_NL.get(t, t) for t in targets)
                 self.notify(f"Verstuurd naar {to}", markup=False)
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from ...domain.alerts import SEVERITY_ORDER, Alert, minutes
 from ..dutch import short_date
+from ..literal import literal, shown
 from .board import PostRow, ServiceRow
 from .texts import POST_STATE_NL
 
@@ -100,7 +101,7 @@ class ServicesTable(DataTable[Text | str]):
         est_over = r.estimate_s is not None and r.estimate_s > target_s
         issuing = {"on": Text("aan", "green"), "off": Text("UIT", "bold yellow"),
                    "cap": Text("limiet", "yellow"), "closed": Text("gesloten", "dim")}[r.issuing]
-        name = Text(r.name)
+        name = literal(r.name)
         name.truncate(NAME_WIDTH, overflow="ellipsis")
         return [
             name,
@@ -146,9 +147,9 @@ class PostsTable(DataTable[Text | str]):
         if r.state == "paused":
             state = f"{state} · {r.reason}"
         return [
-            Text(r.name),
-            Text(r.staff or DASH),
-            Text(state[:22], STATE_STYLE.get(r.state, "")),
+            literal(r.name),
+            literal(r.staff or DASH),
+            literal(state[:22], STATE_STYLE.get(r.state, "")),
             Text(r.ticket or DASH, "bold" if r.ticket else "dim"),
             num(DASH if r.state == "closed" else fmt_min(r.for_s)),
             num(str(r.served)),
@@ -198,7 +199,7 @@ class AlertList(Static):
         for i, a in enumerate(alerts):
             icon, style = ICONS[a.severity]
             out.append(f"{icon} ", style)
-            out.append(a.text, "dim" if a.severity == "info" else "")
+            out.append(shown(a.text), "dim" if a.severity == "info" else "")
             if i < len(alerts) - 1:
                 out.append("\n")
         return out
@@ -217,8 +218,8 @@ class HeaderBar(Static):
              alerts: int, always_open: bool = False) -> None:
         """`always_open`: no opening hours are configured (the demo), so never "gesloten"."""
         line = Text()
-        line.append(office, "bold")
-        line.append(f" · {who} · {short_date(here)} {here:%H:%M}")
+        line.append(shown(office), "bold")
+        line.append(f" · {shown(who)} · {short_date(here)} {here:%H:%M}")
         if closes is not None:
             left = (closes - here).total_seconds()
             # short: the line has to fit 120 columns with the alert count at its end

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from rich.markup import escape
+from rich.text import Text
 from textual.css.query import NoMatches
 
 from ...config.settings import DisplaySettings, Settings
@@ -22,6 +22,7 @@ from ...domain.events import Event
 from ...domain.state import DayState
 from ...store import StoreError
 from ..base import KccApp
+from ..literal import literal, shown
 from .announce import STALE_AFTER_S, Announcer, Speaker, speaker_for
 from .board import Call, CallBoard, queues, services_for
 from .phrases import capital, label, long_date, minutes, post_name, post_short
@@ -145,9 +146,9 @@ class DisplayApp(KccApp):
             if newest.recall:
                 detail += " · " + label("recall", lang)
             now_panel.show(label("now", lang), label("columns", lang), self.row(newest, now),
-                           escape(detail))
+                           literal(detail))
         else:
-            now_panel.show(label("now", lang), "", None, label("none", lang))
+            now_panel.show(label("now", lang), "", None, Text(label("none", lang)))
         now_panel.set_class(self.store_error is not None, "-offline")
         self.query_one(HistoryBoard).show(label("history", lang),
                                           [self.row(c, now) for c in calls[1:]])
@@ -162,19 +163,21 @@ class DisplayApp(KccApp):
         state = self.store.state
         cells = {}
         for q in queues(state, self.office, self.services, now):
-            name = escape(self.office.services[q.service].name(lang))
+            name = shown(self.office.services[q.service].name(lang))
+            prefix = (f" {shown(q.prefix)} ", "b reverse")
             estimate = minutes(q.estimate_s) if q.estimate_s is not None else label("closed", lang)
-            full = (f"[b reverse] {q.prefix} [/] [b]{name}[/b]\n"
-                    f"    {q.waiting} {label('waiting1' if q.waiting == 1 else 'waiting', lang)}"
-                    f" · {estimate}")
-            cells[q.service] = (full, f"[b reverse] {q.prefix} [/] {q.waiting} · {estimate}")
+            waiting = label("waiting1" if q.waiting == 1 else "waiting", lang)
+            full = Text.assemble(prefix, " ", (name, "b"),
+                                 f"\n    {q.waiting} {waiting} · {estimate}")
+            cells[q.service] = (full, Text.assemble(prefix, f" {q.waiting} · {estimate}"))
         board.show(label("queues", lang), cells)
 
     def _draw_ticker(self, now: datetime) -> None:
         ticker = self.query_one(Ticker)
         messages = []
-        if self.store is not None:
-            messages = [m.text for m in self.store.state.messages if "display" in m.targets]
+        if self.store is not None:  # withdrawn and expired ones go at the next tick
+            messages = [shown(m.text)
+                        for m in self.store.state.current_messages("display", now)]
         ticker.text = SEPARATOR.join(messages[-MESSAGES_SHOWN:])
         ticker.tick(now)
 
@@ -197,4 +200,5 @@ class DisplayApp(KccApp):
         # Once per distinct problem: a missing espeak-ng must not flash on every call.
         if message not in self._errors_shown and len(self._errors_shown) < 20:
             self._errors_shown.add(message)
-            self.notify(message, title="sound", severity="warning", timeout=10)
+            self.notify(shown(message), title="sound", severity="warning", timeout=10,
+                        markup=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
@@ -10,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..base import StoreBanner
+from ..literal import literal
 from .widgets import ClockFace, HistoryBoard, NowCalled, QueueBoard, Ticker
 
 NARROW = 100  # columns below which the history goes under the call instead of beside it
@@ -28,7 +28,7 @@ class DisplayScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StoreBanner()
         with Horizontal(id="top"):
-            yield Static(escape(self.office_name), id="office-name")
+            yield Static(literal(self.office_name), id="office-name")
             yield ClockFace(id="clock")
         with Horizontal(id="main"):
             yield NowCalled(id="now")

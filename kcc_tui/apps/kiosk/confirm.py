@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from printers.layout import format_wait
 
 from ..base import StoreBanner
+from ..literal import literal
 from .printing import IssuedTicket
 from .start import SMALL_HEIGHT
 from .texts import t
@@ -52,14 +53,15 @@ class ConfirmScreen(Screen[None]):
         with Vertical(id="ticket"):
             yield Static(t(lang, "your_number"), id="c-title")
             yield BigNumber(tk.number, id="c-number")
-            yield Static(service.name(lang), id="c-service")
+            yield Static(literal(service.name(lang)), id="c-service")
             facts = f"{t(lang, 'people_ahead')}: {tk.people_ahead}"
             if tk.wait_min is not None:
                 facts += f"   ·   {t(lang, 'estimated_wait')}: {format_wait(tk.wait_min, lang)}"
             yield Static(facts, id="c-facts")
             yield Static("", id="c-status")
             info = dict(service.citizen_info)  # "what to bring", in the ticket's language
-            yield Static(info.get(lang) or info.get("nl") or "", id="c-info")
+            yield Static(literal(info.get(lang) or info.get("nl") or "", newlines=True),
+                         id="c-info")
             with Center():
                 yield KioskButton(t(lang, "ok"), id="c-ok")
             yield Static(t(lang, "closes"), id="c-closes")

@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 
 from ...domain.clock import local
 from ..base import StoreBanner
+from ..literal import literal
 from .availability import availability
 from .texts import LANG_LABELS, t
 from .widgets import KioskButton, LangButton, Notice, ServiceButton
@@ -50,7 +51,7 @@ class StartScreen(Screen[None]):
         app = self.kiosk
         yield StoreBanner()
         with Horizontal(id="top"):
-            yield Static(app.office.name, id="office")
+            yield Static(literal(app.office.name), id="office")
             yield Static("", id="clock")
             if len(app.languages) > 1:
                 for lang in app.languages:

@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from ..literal import literal
 from . import bigfont
 
 
@@ -60,7 +61,7 @@ class ServiceButton(KioskButton):
         self.service = service
 
     def show(self, name: str, reason: str | None) -> None:
-        label = Text(name, style="bold", justify="center")
+        label = literal(name, "bold", justify="center")
         if reason:
             label.append(f"\n{reason}", style="not bold italic")
         self.label = label

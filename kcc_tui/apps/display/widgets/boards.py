@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.events import Resize
@@ -50,7 +51,7 @@ class NowCalled(Vertical):
         yield BigText(id="now-call")
         yield Static(id="now-detail")
 
-    def show(self, title: str, columns: str, row: Row | None, detail: str) -> None:
+    def show(self, title: str, columns: str, row: Row | None, detail: Text) -> None:
         # Called every second: only what changed is redrawn.
         shown = (title, columns, row, detail)
         if shown == self._shown:
@@ -152,7 +153,7 @@ class QueueBoard(Vertical):
     def __init__(self, services: list[str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.services = services
-        self._cells: dict[str, tuple[str, str]] = {}
+        self._cells: dict[str, tuple[Text, Text]] = {}
 
     def compose(self) -> ComposeResult:
         with Grid():
@@ -174,8 +175,9 @@ class QueueBoard(Vertical):
         if grid.styles.grid_size_columns != columns:
             grid.styles.grid_size_columns = columns
 
-    def show(self, title: str, cells: dict[str, tuple[str, str]]) -> None:
-        """cells: service code → (full text, compact text), both Rich markup."""
+    def show(self, title: str, cells: dict[str, tuple[Text, Text]]) -> None:
+        """cells: service code → (full text, compact text), never markup (names come from
+        config)."""
         if title == self.border_title and cells == self._cells:
             return  # called every second: redraw only what changed
         self.border_title = title
