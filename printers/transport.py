@@ -48,6 +48,7 @@ class TimedFile(File):  # type: ignore[misc]  # python-escpos is untyped
         self.timeout_s = timeout_s
         self.cancelled = threading.Event()  # set by abort(): stop writing now
         self._fd: int | None = None
+        self._device: object = False  # python-escpos: False closed, anything else open
 
     def open(self, raise_not_found: bool = True) -> None:
         self.close()

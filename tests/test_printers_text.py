@@ -3,13 +3,12 @@ currency at any width, and the QR code carries error-correction level M."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_printers_layout import ticket
 
-from printers.layout import TicketContent, render_bytes
+from printers.layout import render_bytes
 from printers.text import keep_amounts, printable, wrap
 
 ESC, GS, LF = 0x1B, 0x1D, 0x0A
@@ -52,21 +51,6 @@ def commands(data: bytes) -> tuple[list[bytes], list[bytes]]:
         assert byte == LF or byte >= 0x20, f"stray control byte {byte:#04x} at {i}: {data!r}"
         i += 1
     return cmds, payloads
-
-
-def ticket(**overrides: object) -> TicketContent:
-    values: dict[str, object] = {
-        "office": "Stad Gent",
-        "number": "A012",
-        "service": "Attesten",
-        "lang": "nl",
-        "issued_at": datetime(2026, 11, 24, 8, 5, tzinfo=UTC),
-        "people_ahead": 3,
-        "estimated_wait_min": 12,
-        "qr_text": "https://kcc.example/t/A012",
-        "footer": "Tot straks",
-    }
-    return TicketContent(**(values | overrides))  # type: ignore[arg-type]
 
 
 # Text as people and files make it: markup, escape and OSC sequences, NUL, C1, RTL marks,
