@@ -103,3 +103,19 @@ def test_print_test_failure_has_no_logging_line(tmp_path: Path) -> None:
     assert done.returncode == 1 and done.stderr == ""
     report = json.loads(done.stdout)
     assert report["ok"] is False and report["printed"] is False
+
+
+def test_print_test_with_profile_tm_t20iii_prints_on_emupos(
+        emupos: Emulator, tmp_path: Path) -> None:
+    # emupos emulates a TM-T20III, a model python-escpos 3.1 does not list: it prints as
+    # TM-T20II (docs/configuration.md, "Profiles").
+    cfg = config(tmp_path, emupos.printer_port)
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        'profile = "TM-T20II"', 'profile = "TM-T20III"'), encoding="utf-8")
+    before = emupos.receipt_ids()
+    done = kcc(cfg, "print-test", "--json")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    report = json.loads(done.stdout)
+    assert report["profile"] == "TM-T20III" and report["printed"] is True
+    [receipt] = emupos.wait_new_receipts(before, 1)
+    assert receipt["boundary"] == "cut" and "Uw nummer" in emupos.receipt_text(receipt["id"])
