@@ -16,17 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from escpos.escpos import Escpos
-from escpos.exceptions import DeviceNotFoundError
-from escpos.printer import Network
-
-from printers.transport import PrinterError, supports_status
+from printers.escpos_lib import DeviceNotFoundError, Escpos, Network
+from printers.transport import PrinterError, TimedFile, probe_file, supports_status
 
 DLE_EOT = b"\x10\x04"
 _FIXED_MASK, _FIXED_BITS = 0x93, 0x12
 _OFFLINE = 0x08
 _CAUSE_COVER_OPEN, _CAUSE_PAPER_END = 0x04, 0x20
 _PAPER_NEAR_END, _PAPER_NOT_PRESENT = 0x0C, 0x60
+FILE_PROBE_S = 0.2  # a device that takes no data for this long is not taking tickets
 
 
 class PrinterStatus(StrEnum):
@@ -75,6 +73,9 @@ class _NoAnswer(Exception):
 
 def read_status(printer: Escpos) -> StatusReading:
     """Query the printer's status. Never raises: failures become a reading with a reason."""
+    if isinstance(printer, TimedFile):  # no status bytes, but whether it takes data at all
+        status, reason = probe_file(printer.devfile, FILE_PROBE_S)
+        return StatusReading(PrinterStatus(status), reason or "this transport cannot report status")
     if not supports_status(printer):
         return StatusReading(PrinterStatus.UNKNOWN, "this transport cannot report status")
     try:
@@ -117,7 +118,7 @@ def _query(printer: Escpos, n: int) -> int | None:
 def classify_error(exc: BaseException, printer: Escpos | None = None) -> StatusReading:
     """The status a failure stands for, with a one-line reason that names the cause."""
     if isinstance(exc, PrinterError):
-        return StatusReading(PrinterStatus.MISSING, one_line(exc.reason))
+        return StatusReading(PrinterStatus(exc.status), one_line(exc.reason))
     if isinstance(exc, DeviceNotFoundError):
         if isinstance(printer, Network):
             # python-escpos wraps the socket error; its context says refused or silent.
@@ -132,8 +133,11 @@ def classify_error(exc: BaseException, printer: Escpos | None = None) -> StatusR
     name = type(exc).__name__  # usb and serial may not be installed: compare by name
     if name == "NoBackendError":
         return StatusReading(PrinterStatus.MISSING, "no libusb backend: install libusb-1.0-0")
-    if isinstance(exc, TimeoutError) or name == "USBTimeoutError":
-        return StatusReading(PrinterStatus.TIMEOUT, "printer did not answer in time")
+    if isinstance(exc, TimeoutError) or name in ("USBTimeoutError", "SerialTimeoutException"):
+        detail = f": {exc}" if isinstance(exc, TimeoutError) and str(exc) else ""
+        return StatusReading(
+            PrinterStatus.TIMEOUT, one_line(f"printer did not answer in time{detail}")
+        )
     if isinstance(exc, ConnectionError):
         return StatusReading(PrinterStatus.OFFLINE, one_line(f"connection lost: {exc}"))
     return StatusReading(PrinterStatus.ERROR, one_line(f"{name}: {exc}"))

@@ -3,20 +3,33 @@
 `render` draws a `TicketContent` onto any python-escpos printer object; `render_bytes` does the
 same onto `escpos.printer.Dummy` and returns the ESC/POS bytes. The service sends those bytes
 in one go, so a ticket is rendered (and can fail) before any printer is touched.
+
+Every text field goes through `printers.text.wrap`: no control byte from content reaches the
+printer, lines break at spaces (the printer itself breaks mid-word) and never between an
+amount and its currency. Line width comes from the profile's Font A columns: 80 mm paper has
+48 (576-dot heads such as TM-T20II) or 42 (512-dot heads such as TM-T88V); 58 mm paper has 32
+(Font B fits 42 there, 64 on 80 mm). A profile that does not say gets 32, which fits any roll.
 """
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from escpos.escpos import Escpos
-from escpos.printer import Dummy
-
+from printers.escpos_lib import (
+    QR_ECLEVEL_H,
+    QR_ECLEVEL_L,
+    QR_ECLEVEL_M,
+    QR_ECLEVEL_Q,
+    Dummy,
+    Escpos,
+    NotSupported,
+)
+from printers.profiles import escpos_profile
 from printers.settings import PrinterSettings
+from printers.text import fill, printable, wrap
 
 # Each label set is short enough for one line of Font A on 80 mm paper (48 columns).
 LABELS: Final[dict[str, dict[str, str]]] = {
@@ -55,6 +68,11 @@ _DEFAULT_DATE_FORMAT: Final = "%d/%m/%Y %H:%M"
 CODE_PAGE: Final = "CP1252"
 NUMBER_SIZE: Final = 4  # the queue number in 4x4 characters: readable from arm's length
 QR_MODULE_DOTS: Final = 6  # about 0.75 mm per module at 203 dpi: phone cameras read it easily
+# Level M restores 15 % of the code (L: 7 %): a creased or smudged ticket still scans, and the
+# short URL still fits a small code at this module size.
+QR_EC_LEVEL: Final = "M"
+QR_PLACEHOLDERS: Final = ("number", "service", "day")  # what `qr_text` may use
+FALLBACK_COLUMNS: Final = 32  # 58 mm paper in Font A: the narrowest roll, so it fits any
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +114,9 @@ def format_issued_at(content: TicketContent) -> str:
 
 
 def fill_qr_template(template: str, *, number: str, service: str, day: str) -> str:
-    """Fill `{number}`, `{service}` and `{day}` in a QR text template from the settings."""
-    return template.format(number=number, service=service, day=day)
+    """Fill `{number}`, `{service}` and `{day}` in a QR text template from the settings
+    (checked at config load by `printers.text.template_problem` with `QR_PLACEHOLDERS`)."""
+    return fill(template, {"number": number, "service": service, "day": day})
 
 
 def content_for(
@@ -145,51 +164,56 @@ def render(printer: Escpos, content: TicketContent) -> None:
     printer.charcode(CODE_PAGE)
 
     columns = _columns(printer)
+
+    def say(line: str) -> None:
+        for part in wrap(line, columns):
+            printer.textln(part)
+
     printer.set(align="center", bold=True)
-    _lines(printer, content.office, columns)
+    say(content.office)
     printer.set(bold=False)
     printer.ln()
-    printer.textln(text["your_number"])
+    say(text["your_number"])
     printer.set(custom_size=True, width=NUMBER_SIZE, height=NUMBER_SIZE, bold=True)
-    printer.textln(content.number)
+    for part in wrap(content.number, columns // NUMBER_SIZE):
+        printer.textln(part)
     # GS ! 0 explicitly: ESC ! 0 (python-escpos's "normal size") leaves GS ! alone on some models.
     printer.set(custom_size=True, width=1, height=1)
-    _lines(printer, content.service, columns)
+    say(content.service)
     printer.set(bold=False)
-    printer.textln(format_issued_at(content))
+    say(format_issued_at(content))
     printer.ln()
-    printer.textln(f"{text['people_ahead']}: {content.people_ahead}")
+    say(f"{text['people_ahead']}: {content.people_ahead}")
     if content.estimated_wait_min is not None:
         wait = format_wait(content.estimated_wait_min, content.lang)
-        printer.textln(f"{text['estimated_wait']}: {wait}")
+        say(f"{text['estimated_wait']}: {wait}")
     if content.qr_text:
         printer.ln()
         # native: the printer draws the code from its text, ~50x fewer bytes than an image
-        printer.qr(content.qr_text, native=True, size=QR_MODULE_DOTS)
+        printer.qr(
+            printable(content.qr_text), native=True, size=QR_MODULE_DOTS, ec=_QR_LEVELS[QR_EC_LEVEL]
+        )
     if content.footer:
         printer.ln()
-        _lines(printer, content.footer, columns)
+        say(content.footer)
     printer.set(align="left")
     printer.cut()
 
 
+_QR_LEVELS: Final = {"L": QR_ECLEVEL_L, "M": QR_ECLEVEL_M, "Q": QR_ECLEVEL_Q, "H": QR_ECLEVEL_H}
+
+
 def _columns(printer: Escpos) -> int:
-    """Characters per line in the normal font; 42 (58 mm paper) when the profile does not say."""
+    """Characters per line in Font A, from the printer's profile (32 when it does not say)."""
     try:
-        return int(printer.profile.get_columns("a")) or 42
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return 42
-
-
-def _lines(printer: Escpos, text: str, columns: int) -> None:
-    """Wrap at word boundaries: the printer itself breaks a long line mid-word."""
-    for line in textwrap.wrap(text, columns) or [""]:
-        printer.textln(line)
+        return int(printer.profile.get_columns("a")) or FALLBACK_COLUMNS
+    except (AttributeError, KeyError, TypeError, ValueError, NotSupported):
+        return FALLBACK_COLUMNS
 
 
 def render_bytes(content: TicketContent, profile: str = "TM-T20II") -> bytes:
-    """The ESC/POS bytes of one ticket for a printer `profile` (python-escpos model name)."""
-    dummy = Dummy(profile=profile)
+    """The ESC/POS bytes of one ticket for a printer `profile` (a model name from config)."""
+    dummy = Dummy(profile=escpos_profile(profile))
     render(dummy, content)
     data: bytes = dummy.output
     return data

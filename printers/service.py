@@ -3,26 +3,28 @@
 python-escpos is blocking and not thread-safe, so each `TicketPrinter` owns one lock and does
 its I/O in a worker thread, on a fresh printer object that is closed after every ticket. The
 caller waits at most `settings.timeout_s`; a worker still busy then is abandoned: its
-connection is shut down so it fails fast and frees the lock, and it never starts printing
-after the caller has been told the ticket failed.
+connection is shut down (a `file` device stops writing) so it fails fast and frees the lock,
+and it never starts printing after the caller has been told the ticket failed. When bytes had
+already been handed over, the failure's reason says so.
+
+Everything from building the ticket's content to the last byte runs inside one guard: any
+exception becomes a failed `PrintResult` with a one-line reason, never a raise or a hang.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from escpos.escpos import Escpos
-from escpos.printer import Network
-
+from printers.escpos_lib import Escpos
 from printers.health import PrinterStatus, StatusReading, classify_error, one_line, read_status
 from printers.layout import TicketContent, render_bytes
 from printers.settings import PrinterSettings
-from printers.transport import PrinterError, open_printer
+from printers.transport import abort, open_printer, send
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,8 @@ class _Job:
         self.deadline = time.monotonic() + timeout_s
         self.abandoned = threading.Event()
         self.status_before: PrinterStatus | None = None  # None: no answer yet
-        self.bytes_sent = 0
+        self.size = 0  # bytes of the ticket, once the worker starts sending
+        self.bytes_sent = 0  # bytes the device has taken
         self._printer: Escpos | None = None
         self._guard = threading.Lock()
 
@@ -57,19 +60,27 @@ class _Job:
         with self._guard:
             self._printer = printer
 
+    def sent(self, count: int) -> None:
+        self.bytes_sent = count
+
     def abandon(self) -> None:
         """Called once the caller stopped waiting: make the worker's I/O fail at once."""
         self.abandoned.set()
         with self._guard:
             printer = self._printer
-        # Shut the socket down without python-escpos's close(): close() resets the object,
-        # and its next use would silently reconnect and go on printing.
-        sock = getattr(printer, "_device", None) if isinstance(printer, Network) else None
-        if isinstance(sock, socket.socket):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        abort(printer)
+
+    def late_reason(self, timeout_s: float) -> str:
+        """Why the caller gave up, and whether paper may still come out."""
+        reason = f"printer did not finish within {timeout_s:g} s"
+        if self.size and self.bytes_sent >= self.size:
+            return f"{reason}; the ticket had been sent and may still come out"
+        if self.bytes_sent:
+            return (
+                f"{reason}; {self.bytes_sent} of {self.size} bytes had been sent: "
+                "part of the ticket may come out"
+            )
+        return f"{reason}; nothing was sent"
 
 
 class TicketPrinter:
@@ -80,35 +91,44 @@ class TicketPrinter:
         self._lock = threading.Lock()  # one ticket or status query at a time on this printer
         self.last_status = StatusReading(PrinterStatus.UNKNOWN, "not asked yet")
 
-    async def print_ticket(self, content: TicketContent) -> PrintResult:
-        """Print one ticket: status before, the ticket, status after."""
+    async def print_ticket(
+        self, content: TicketContent | Callable[[], TicketContent]
+    ) -> PrintResult:
+        """Print one ticket: status before, the ticket, status after. `content` may be a
+        function that builds it, so that building fails inside the same guard."""
         started = time.monotonic()
+        number = "?"
         try:
-            data = render_bytes(content, self.settings.profile)
-        except Exception as exc:  # noqa: BLE001 - a bad ticket must not crash the kiosk
-            reason = one_line(f"ticket layout failed: {type(exc).__name__}: {exc}")
-            log.error("printer %s: %s", self._name, reason)
-            unknown = PrinterStatus.UNKNOWN
-            return PrintResult(False, unknown, unknown, reason, 0, time.monotonic() - started)
+            ticket = content() if callable(content) else content
+            number = ticket.number
+            data = render_bytes(ticket, self.settings.profile)
+            result = await self._send(data, started)
+        except Exception as exc:  # noqa: BLE001 - a bad ticket must not stop the kiosk
+            reason = one_line(f"ticket not printed: {type(exc).__name__}: {exc}")
+            error = PrinterStatus.ERROR
+            result = PrintResult(False, error, error, reason, 0, time.monotonic() - started)
+        if not result.ok:
+            log.warning("printer %s: ticket %s: %s", self._name, number, result.reason)
+        return result
+
+    async def _send(self, data: bytes, started: float) -> PrintResult:
         job = _Job(self.settings.timeout_s)
         try:
-            result = await asyncio.wait_for(
+            return await asyncio.wait_for(
                 asyncio.to_thread(self._print_blocking, data, job, started),
                 timeout=self.settings.timeout_s,
             )
         except TimeoutError:
             job.abandon()
-            reason = f"printer did not finish within {self.settings.timeout_s:g} s"
-            elapsed = time.monotonic() - started
-            after = PrinterStatus.TIMEOUT
             before = job.status_before or PrinterStatus.TIMEOUT
-            result = PrintResult(False, before, after, reason, job.bytes_sent, elapsed)
+            reason = job.late_reason(self.settings.timeout_s)
+            elapsed = time.monotonic() - started
+            return PrintResult(
+                False, before, PrinterStatus.TIMEOUT, reason, job.bytes_sent, elapsed
+            )
         except BaseException:  # cancelled: the worker must not print for a caller that left
             job.abandon()
             raise
-        if not result.ok:
-            log.warning("printer %s: ticket %s: %s", self._name, content.number, result.reason)
-        return result
 
     async def status(self) -> StatusReading:
         """The printer's status now, for heartbeats and `kcc print-test`."""
@@ -148,12 +168,12 @@ class TicketPrinter:
                     return result(False, before.status, before.reason)
                 if job.abandoned.is_set():
                     return result(False, before.status, "abandoned before printing")
-                try:
-                    printer._raw(data)  # the whole ticket in one write, rendered beforehand
+                job.size = len(data)
+                try:  # the whole ticket in one write, rendered beforehand
+                    send(printer, data, job.deadline, job.sent)
                 except Exception as exc:  # noqa: BLE001
                     failed = self._remember(classify_error(exc, printer))
                     return result(False, failed.status, f"sending failed: {failed.reason}")
-                job.bytes_sent = len(data)
                 after = self._remember(read_status(printer))
                 return result(after.status.prints, after.status, _after_reason(after))
             finally:
@@ -177,13 +197,15 @@ class TicketPrinter:
                 return self._remember(read_status(printer))
             finally:
                 _close(printer)
+        except Exception as exc:  # noqa: BLE001 - heartbeats must keep going
+            return self._remember(classify_error(exc))
         finally:
             self._lock.release()
 
     def _open(self, job: _Job) -> Escpos | StatusReading:
         try:
             printer = open_printer(self.settings)
-        except PrinterError as exc:
+        except Exception as exc:  # noqa: BLE001 - PrinterError, or a profile python-escpos lacks
             return self._remember(classify_error(exc))
         job.attach(printer)
         return printer

@@ -72,3 +72,50 @@ def test_print_test_bad_usage_is_one_line(tmp_path: Path) -> None:
     done = kcc(config(tmp_path, 9100, printer_line=False), "print-test")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "kiosk onthaal has no printer" in done.stderr
+
+
+def test_print_test_json_after_the_command_on_emupos(emupos: Emulator, tmp_path: Path) -> None:
+    before = emupos.receipt_ids()
+    done = kcc(config(tmp_path, emupos.printer_port), "print-test", "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no logging line, no warning
+    report = json.loads(done.stdout)  # exactly one JSON object
+    assert report["ok"] is True and report["printed"] is True
+    assert report["status_before"] == report["status_after"] == "ok"
+    assert len(emupos.wait_new_receipts(before, 1)) == 1
+
+
+def test_print_test_on_dummy_says_nothing_was_printed(tmp_path: Path) -> None:
+    cfg = config(tmp_path, 9100)
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        'transport = "network"', 'transport = "dummy"'), encoding="utf-8")
+    done = kcc(cfg, "print-test", "--json")
+    assert done.returncode == 0 and done.stderr == ""
+    report = json.loads(done.stdout)
+    assert report["transport"] == "dummy" and report["printed"] is False
+    assert "nothing was printed" in report["note"] and report["bytes"] > 0
+    done = kcc(cfg, "print-test")
+    assert "nothing was printed" in done.stdout and "printed sample" not in done.stdout
+
+
+def test_print_test_failure_has_no_logging_line(tmp_path: Path) -> None:
+    done = kcc(config(tmp_path, free_port()), "print-test", "--json")
+    assert done.returncode == 1 and done.stderr == ""
+    report = json.loads(done.stdout)
+    assert report["ok"] is False and report["printed"] is False
+
+
+def test_print_test_with_profile_tm_t20iii_prints_on_emupos(
+        emupos: Emulator, tmp_path: Path) -> None:
+    # emupos emulates a TM-T20III, a model python-escpos 3.1 does not list: it prints as
+    # TM-T20II (docs/configuration.md, "Profiles").
+    cfg = config(tmp_path, emupos.printer_port)
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        'profile = "TM-T20II"', 'profile = "TM-T20III"'), encoding="utf-8")
+    before = emupos.receipt_ids()
+    done = kcc(cfg, "print-test", "--json")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    report = json.loads(done.stdout)
+    assert report["profile"] == "TM-T20III" and report["printed"] is True
+    [receipt] = emupos.wait_new_receipts(before, 1)
+    assert receipt["boundary"] == "cut" and "Uw nummer" in emupos.receipt_text(receipt["id"])

@@ -2,7 +2,9 @@
 
 For whoever installs a kiosk or changes the paper roll: it uses the same layout, transport,
 lock and timeout as the kiosk app, and touches no store (nothing is issued or recorded).
-Exit codes: 0 printed · 1 the printer did not print · 2 bad usage or config.
+On the `dummy` transport the ticket is rendered but nothing is printed, and it says so.
+Exit codes: 0 printed (or rendered, on dummy) · 1 the printer did not print · 2 bad usage or
+config.
 """
 
 from __future__ import annotations
@@ -12,22 +14,25 @@ from datetime import UTC, datetime
 
 import click
 
-from printers.layout import content_for
+from printers.layout import TicketContent, content_for
 from printers.service import PrintResult, TicketPrinter
 from printers.settings import PrinterSettings
 
 from .common import Env, emit, fail, pass_env
 
 LANGS = ("nl", "fr", "en", "de")
+NOTHING_PRINTED = "nothing was printed: the dummy transport prints nothing"
 
 
 @click.command("print-test")
 @click.option("--kiosk", "kiosk_id", default=None, help="kiosk id from config (default: first)")
 @click.option("--lang", type=click.Choice(LANGS), default="nl", show_default=True,
               help="language of the sample ticket")
+@click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
 @pass_env
-def print_test(env: Env, kiosk_id: str | None, lang: str) -> None:
+def print_test(env: Env, kiosk_id: str | None, lang: str, as_json: bool) -> None:
     """Print a sample ticket on a kiosk's printer and report the printer's status."""
+    env.json = env.json or as_json
     settings = env.settings
     kiosks = settings.kiosks
     if kiosk_id is None:
@@ -45,20 +50,28 @@ def print_test(env: Env, kiosk_id: str | None, lang: str) -> None:
     office = settings.office
     code = kiosk.services[0] if kiosk.services else next(iter(office.services))
     service = office.services[code]
-    content = content_for(psettings, office=office.name, number=f"{service.prefix}000",
-                          service_code=code, service_name=service.name(lang), lang=lang,
-                          issued_at=datetime.now(UTC), people_ahead=0, estimated_wait_min=0,
-                          tz=office.timezone)
+    number = f"{service.prefix}000"
+
+    def content() -> TicketContent:  # built inside the printer's guard, as at the kiosk
+        return content_for(psettings, office=office.name, number=number, service_code=code,
+                           service_name=service.name(lang), lang=lang,
+                           issued_at=datetime.now(UTC), people_ahead=0, estimated_wait_min=0,
+                           tz=office.timezone)
+
     try:
         result = asyncio.run(TicketPrinter(psettings).print_ticket(content))
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     where = _where(psettings)
+    printed = result.ok and psettings.transport != "dummy"
     obj = {"kiosk": kiosk_id, "printer": printer_id, "transport": psettings.transport,
-           "where": where, "ok": result.ok, "status_before": result.status_before.value,
+           "where": where, "profile": psettings.profile, "ok": result.ok, "printed": printed,
+           "status_before": result.status_before.value,
            "status_after": result.status_after.value, "reason": result.reason,
            "bytes": result.bytes_sent, "elapsed_s": round(result.elapsed_s, 3)}
-    emit(env, obj, _text(printer_id, where, content.number, result))
+    if result.ok and not printed:
+        obj["note"] = NOTHING_PRINTED
+    emit(env, obj, _text(printer_id, where, number, result, printed))
     if not result.ok:
         raise SystemExit(1)
 
@@ -75,10 +88,12 @@ def _where(s: PrinterSettings) -> str:
     return s.transport
 
 
-def _text(printer_id: str, where: str, number: str, r: PrintResult) -> str:
+def _text(printer_id: str, where: str, number: str, r: PrintResult, printed: bool) -> str:
     lines = [f"printer {printer_id} ({where})",
              f"status before: {r.status_before.value}"]
-    if r.ok:
+    if r.ok and not printed:
+        lines.append(f"sample ticket {number}: {r.bytes_sent} bytes rendered; {NOTHING_PRINTED}")
+    elif r.ok:
         lines.append(f"printed sample ticket {number}: {r.bytes_sent} bytes in "
                      f"{r.elapsed_s:.2f} s")
     else:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kcc_tui.domain.pins import is_pin_hash
+from printers.profiles import profile_problem
+from printers.text import template_problem
 
 from .errors import CrossCheckError, Loc, show
 
@@ -19,6 +21,11 @@ if TYPE_CHECKING:
     from kcc_tui.domain.office import Office
 
     from .settings import Settings
+
+# Must match printers.layout (not imported: it loads python-escpos); a test keeps them equal.
+TICKET_CODE_PAGE = "CP1252"
+# Every text in config.toml that is filled in like a template -> the placeholders it may use.
+TEMPLATES: dict[str, tuple[str, ...]] = {"qr_text": ("number", "service", "day")}
 
 # Codes end up in event streams ("numbering:eid:2025-03-01"), actor fields and command lines.
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -50,6 +57,13 @@ def check_settings(settings: Settings) -> None:
                     raise CrossCheckError(
                         (*loc, field), f"expected a USB id such as 0x04b8, found {found}"
                     )
+        problem = profile_problem(printer.profile, TICKET_CODE_PAGE)
+        if problem:
+            raise CrossCheckError((*loc, "profile"), problem)
+        for field, placeholders in TEMPLATES.items():
+            problem = template_problem(getattr(printer, field), placeholders)
+            if problem:
+                raise CrossCheckError((*loc, field), problem)
         if printer.transport in ("serial", "file") and not printer.device.strip():
             raise CrossCheckError(
                 (*loc, "device"),

@@ -15,6 +15,7 @@ from datetime import time
 from typing import Any
 
 from ..domain.calendar import WEEKDAY_KEYS
+from ..domain.text import control_chars
 from .errors import OFFICE_SECTIONS, ConfigError, key_path, show, unknown_key
 
 Keys = tuple[str | int, ...]
@@ -33,6 +34,8 @@ ID_FIELDS = {
 }
 _RANGE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})")
 _USB_ID = re.compile(r"0[xX][0-9a-fA-F]{1,4}")
+# Text under these keys may span lines (a line feed is kept); everywhere else it is one line.
+MULTILINE_KEYS = frozenset({"staff_info", "citizen_info", "footer"})
 
 
 def settings_data(doc: dict[str, Any], source: str) -> dict[str, Any]:
@@ -70,14 +73,28 @@ def settings_data(doc: dict[str, Any], source: str) -> dict[str, Any]:
 
 
 def _freeze(value: Any, keys: Keys, fail: Fail) -> Any:
-    """Arrays become tuples (the models hold tuples and are validated strictly); no NaN or inf."""
+    """Arrays become tuples (the models hold tuples and are validated strictly); no NaN or inf;
+    no control characters in any text or key (they would reach screens and the printer)."""
     if isinstance(value, dict):
+        for k in value:
+            _check_text(k, keys, fail, what="key")
         return {k: _freeze(v, (*keys, k), fail) for k, v in value.items()}
+    if isinstance(value, str):
+        _check_text(value, keys, fail)
     if isinstance(value, list):
         return tuple(_freeze(v, (*keys, i), fail) for i, v in enumerate(value))
     if isinstance(value, float) and not math.isfinite(value):
         raise fail(keys, f"expected a finite number, found {show(value)}")
     return value
+
+
+def _check_text(text: str, keys: Keys, fail: Fail, *, what: str = "text") -> None:
+    """One rule for every string in the file: control characters are refused, naming the key."""
+    found = control_chars(text, newlines=what == "text" and not MULTILINE_KEYS.isdisjoint(keys))
+    if found:
+        shown = ", ".join(dict.fromkeys(found))
+        raise fail(keys, f"expected {what} without control characters, found {shown} in "
+                         f"{show(text)}")
 
 
 def _with_ids(tables: Any, section: str, fail: Fail) -> Any:

@@ -197,7 +197,7 @@ class KioskApp(KccApp, inherit_bindings=False):
 
     async def _print_ticket(self, watch: PrinterWatch, ticket: IssuedTicket,
                             screen: ConfirmScreen) -> None:
-        result = await watch.print(watch.content(ticket, self.office))
+        result = await watch.print(ticket, self.office)
         self.mark(ticket.number, "printed" if result.ok else "failed", time.perf_counter())
         self.mark(ticket.number, "bytes", result.bytes_sent)
         screen.set_print_state("printed" if result.ok else "failed")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from printers.health import PrinterStatus, StatusReading
+from printers.health import PrinterStatus, StatusReading, classify_error
 from printers.layout import TicketContent, content_for
 from printers.service import PrintResult, TicketPrinter
 from printers.settings import PrinterSettings
@@ -59,17 +59,25 @@ class PrinterWatch:
             lang=ticket.lang, issued_at=ticket.issued_at, people_ahead=ticket.people_ahead,
             estimated_wait_min=ticket.wait_min, tz=office.timezone)
 
-    async def print(self, content: TicketContent) -> PrintResult:
-        """Print one ticket; never raises for printer trouble (see printers.service)."""
-        result = await self.printer.print_ticket(content)
+    async def print(self, ticket: IssuedTicket, office: Office) -> PrintResult:
+        """Build and print one ticket; never raises (see printers.service): building the
+        content, encoding and sending fail inside one guard, as a failed result."""
+        result = await self.printer.print_ticket(lambda: self.content(ticket, office))
         # status_after is the freshest reading; it repeats status_before when nothing was sent.
-        self.reading = StatusReading(result.status_after, result.reason)
+        status = result.status_after
+        if not result.ok and not status.blocks_printing:
+            status = PrinterStatus.ERROR  # e.g. a layout failure: the printer itself said ok
+        self.reading = StatusReading(status, result.reason)
         self.failing = not result.ok
         return result
 
     async def check(self) -> StatusReading:
-        """Ask the printer now (for heartbeats, and to notice that it is back)."""
-        reading = await self.printer.status()
+        """Ask the printer now (for heartbeats, and to notice that it is back). Never raises:
+        a failure is a reading, so the heartbeats keep going."""
+        try:
+            reading = await self.printer.status()
+        except Exception as exc:  # noqa: BLE001 - TicketPrinter.status should not raise
+            reading = classify_error(exc)
         self.reading = reading
         if not reading.status.blocks_printing:
             self.failing = False
