@@ -92,6 +92,7 @@ class Ticket:
     note: str | None = None
     print_failed: str | None = None
     printed: bool = False
+    printing: bool = False  # issued by a kiosk app that was to print it
     intervals: list[Interval] = field(default_factory=list)
 
     @property
@@ -250,6 +251,7 @@ def _ticket_issued(s: DayState, e: Event) -> None:
         lang=d["lang"],
         priority=bool(d["priority"]),
         kiosk=d.get("kiosk"),
+        printing=d.get("printing") is True,
         queued_at=e.at,
         order=e.seq,
     )
