@@ -3,6 +3,10 @@
 - The store opens in `on_mount` and closes in `on_unmount` (never at import).
 - One poller: a one-shot timer re-armed after each poll, so polls never overlap.
 - A store error is shown in the banner, never a crash; the app reconnects by itself.
+- When the store's content changes under the app (a restore: the store's generation changed,
+  or events it had seen are gone), the store folds afresh and the banner says so for a while.
+- Apps that name a `heartbeat_source()` send a heartbeat at start and every HEARTBEAT_S, so the
+  coordinator sees a silent one (the kiosk and the display send their own).
 - Subclasses override `refresh_view()` (called after every change, theirs or another
   process's) and optionally `on_events(events)`.
 """
@@ -17,13 +21,15 @@ from textual.widgets import Static
 
 from ..config.settings import Settings
 from ..domain.clock import Clock, system_clock
-from ..domain.commands import Command, Refused
+from ..domain.commands import Command, Heartbeat, Refused
 from ..domain.events import Event
 from ..domain.office import Office
-from ..store import Store, StoreError
+from ..store import Store, StoreError, StoreReplaced
 
 POLL_S = 0.05  # the change feed: DESIGN.md §1
 RECONNECT_S = 2.0
+NOTICE_S = 30.0  # how long the banner tells that the state was read afresh
+HEARTBEAT_S = 20.0  # well inside [alerts] heartbeat_missing_s (60 s by default)
 
 
 class StoreBanner(Static):
@@ -46,6 +52,7 @@ class StoreBanner(Static):
 class KccApp(App[None]):
     """Base of the kiosk, counter, display and coordinator apps."""
 
+    HEARTBEAT_AT_START = True  # the first heartbeat as soon as the store opens
     def __init__(self, settings: Settings, *, db: str | Path | None = None,
                  clock: Clock = system_clock, poll_s: float = POLL_S) -> None:
         super().__init__()
@@ -56,6 +63,7 @@ class KccApp(App[None]):
         self.store: Store | None = None
         self.store_error: str | None = None
         self._closing = False  # set in on_unmount: a poll still pending must not reconnect
+        self._beating = False
 
     @property
     def office(self) -> Office:
@@ -65,6 +73,8 @@ class KccApp(App[None]):
     async def on_mount(self) -> None:
         await self._connect()
         self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
+        if self.heartbeat_source() is not None:
+            self.set_interval(HEARTBEAT_S, self._heartbeat)
 
     async def on_unmount(self) -> None:
         self._closing = True
@@ -85,8 +95,10 @@ class KccApp(App[None]):
             await store.close()
             return
         self.store = store
-        self._set_error(None)
+        self._set_error(store.lost)
         self.refresh_view()
+        if self.heartbeat_source() is not None and self.HEARTBEAT_AT_START:
+            self.run_worker(self._heartbeat(), group="heartbeat", exit_on_error=False)
 
     async def _poll(self) -> None:
         if self._closing:
@@ -96,11 +108,14 @@ class KccApp(App[None]):
                 await self._connect()
             else:
                 events = await self.store.poll()
-                if self.store_error:
-                    self._set_error(None)
+                if self.store_error != self.store.lost and not self._notice_shown:
+                    self._set_error(self.store.lost)  # back, or still short of events
                 if events:
                     self.on_events(events)
                     self.refresh_view()
+                self._take_notice()
+        except StoreReplaced:
+            self._take_notice()
         except StoreError as e:
             if self._closing:
                 return
@@ -112,7 +127,29 @@ class KccApp(App[None]):
             if self.is_running and not self._closing:
                 self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
 
+    _notice_shown = False
+
+    def _take_notice(self) -> None:
+        """The store folded afresh (its content changed under us): redraw, and say so in the
+        banner for NOTICE_S."""
+        notice = self.store.take_notice() if self.store is not None else None
+        if notice is None:
+            return
+        self.refresh_view()
+        at = self.clock().astimezone().strftime("%H:%M:%S")
+        message = self.replaced_text(notice, at)
+        self._set_error(message)
+        self._notice_shown = True
+
+        def clear() -> None:
+            if self.store_error == message:
+                self._notice_shown = False
+                self._set_error(self.store.lost if self.store is not None else None)
+
+        self.set_timer(NOTICE_S, clear)
+
     def _set_error(self, message: str | None) -> None:
+        self._notice_shown = False
         self.store_error = message
         if not self.screen_stack:  # shutting down (a poll in flight as the store closed)
             return
@@ -133,13 +170,37 @@ class KccApp(App[None]):
             self.refresh_view()  # another process got there first: show the state as it is
             return None
         except StoreError as e:
-            self.notify(str(e), severity="error")
+            self.notify(str(e), severity="error", markup=False)
+            self._take_notice()
             return None
         self.on_events(events)
         self.refresh_view()
         return events
 
+    async def _heartbeat(self) -> None:
+        """Tell the coordinator this app is alive. Quiet on failure: the banner shows a lost
+        store, and a read-only store is a valid way to run a screen."""
+        source = self.heartbeat_source()
+        if self.store is None or source is None or self._beating or self.store.readonly:
+            return
+        self._beating = True
+        try:
+            await self.store.execute(Heartbeat(*source), source[0])
+        except (StoreError, Refused):
+            pass
+        finally:
+            self._beating = False
+
     # -- hooks -------------------------------------------------------------------------------
+    def heartbeat_source(self) -> tuple[str, str] | None:
+        """(source, kind) of this app's heartbeat, or None when it sends its own or none."""
+        return None
+
+    def replaced_text(self, notice: str, at: str) -> str:
+        """The banner after the store folded afresh (Dutch: staff read it)."""
+        return (f"De opslag is veranderd ({at}): alles is opnieuw ingelezen; een actie op de "
+                f"oude toestand werd geweigerd. — {notice}")
+
     def refusal_text(self, r: Refused) -> str:
         """A refusal as this app's users read it: the domain's English reason. The Dutch apps
         (counter, coordinator) say it in Dutch; the kiosk has its own texts per language."""

@@ -9,7 +9,9 @@ The texts are Dutch: only the coordinator pane shows them (the keys stay English
 
 Device health comes from `heartbeat` events: the kiosk app sends `kind="kiosk"` for itself and
 `kind="printer"` (status = a `printers.health.PrinterStatus` value) for its printer, the wall
-display sends `kind="display"`. `print_failed` events mark tickets whose paper never came out.
+display sends `kind="display"`, a counter app `kind="counter"` (source = its post) and the
+coordinator pane `kind="coordinator"`. `print_failed` events mark tickets whose paper never came
+out.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def evaluate(state: DayState, office: Office, limits: Limits, now: datetime,
              watched: Watched | None = None) -> list[Alert]:
     """Every alert that holds now, errors first; each key at most once."""
     watched = watched or Watched()
-    alerts: list[Alert] = []
+    alerts: list[Alert] = _unreachable_posts(state, office, limits, now)
     if not state.ended:
         alerts += _waits(state, office, limits, now)
         alerts += _unserved(state, office)
@@ -243,6 +245,33 @@ def _silent_devices(state: DayState, limits: Limits, now: datetime,
         elif d.status != "ok":
             detail = f" — {d.detail}" if d.detail else ""
             out.append(Alert(key, "warning", f"{label}: {status}{detail}"))
+    return out
+
+
+def unreachable(state: DayState, limits: Limits, now: datetime) -> dict[str, float]:
+    """Open posts whose counter app has gone silent (post id -> seconds since its last
+    heartbeat). Only posts a counter app has worked for today: a post run from the CLI or a
+    script has no app to miss."""
+    out = {}
+    for pid, p in state.posts.items():
+        beat = state.devices.get(f"counter:{pid}")
+        if not p.open or beat is None:
+            continue
+        silent = (now - beat.at).total_seconds()
+        if silent > limits.heartbeat_missing_s:
+            out[pid] = silent
+    return out
+
+
+def _unreachable_posts(state: DayState, office: Office, limits: Limits,
+                       now: datetime) -> list[Alert]:
+    out = []
+    for pid, silent in unreachable(state, limits, now).items():
+        staff = state.post(pid).staff
+        who = office.staff[staff].name if staff in office.staff else staff
+        out.append(Alert(f"unreachable:{pid}", "error",
+                         f"{_post_name(office, pid)} ({who}): onbereikbaar, de loket-app geeft "
+                         f"al {minutes(silent)} geen teken van leven"))
     return out
 
 

@@ -159,6 +159,7 @@ class IssueTicket(Command):
     lang: str = "nl"
     priority: bool = False
     kiosk: str | None = None
+    printing: bool = False  # the kiosk app's printing path takes it (see `unprinted`)
 
     def decide(self, c: Ctx) -> list[Event]:
         self.check_issuable(c)
@@ -172,6 +173,8 @@ class IssueTicket(Command):
                                     lang=self.lang, priority=self.priority)
         if self.kiosk:
             data["kiosk"] = self.kiosk
+        if self.printing:
+            data["printing"] = True
         return [c.event("ticket_issued", stream, **data)]
 
     def check_issuable(self, c: Ctx) -> None:
@@ -679,9 +682,10 @@ class RecordPrinted(Command):
 
 
 def unprinted(state: DayState, kiosk: str) -> list[Ticket]:
-    """Tickets this kiosk issued whose printing never reported back: it stopped mid-print."""
+    """Tickets this kiosk's printing path took whose printing never reported back: it stopped
+    mid-print. Tickets issued under its id by the CLI or a simulation were never to be printed."""
     return [t for t in state.tickets.values()
-            if t.kiosk == kiosk and not t.printed and t.print_failed is None]
+            if t.kiosk == kiosk and t.printing and not t.printed and t.print_failed is None]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,15 @@ OPEN_STATUSES = frozenset({"waiting", "called", "serving", "parked"})
 ACTIVE_STATUSES = frozenset({"called", "serving"})
 
 
+class FoldError(ValueError):
+    """An event that does not fit the history folded before it (a damaged store, or one
+    written by an old bug): the fold stops at it instead of crashing its reader."""
+
+    def __init__(self, seq: int, type_: str, detail: str) -> None:
+        super().__init__(f"event #{seq} ({type_}) does not fit the history before it: {detail}")
+        self.seq, self.type, self.detail = seq, type_, detail
+
+
 @dataclass(slots=True)
 class Interval:
     """One stretch of a ticket's life for one service: an optional wait, then a call.
@@ -83,6 +92,7 @@ class Ticket:
     note: str | None = None
     print_failed: str | None = None
     printed: bool = False
+    printing: bool = False  # issued by a kiosk app that was to print it
     intervals: list[Interval] = field(default_factory=list)
 
     @property
@@ -225,7 +235,12 @@ class DayState:
             return  # already folded (our own write, seen again through the change feed)
         handler = _HANDLERS.get(e.type)
         if handler is not None:
-            handler(self, e)
+            try:
+                handler(self, e)
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+                detail = (f"it names {err.args[0]!r}, unknown at that point"
+                          if isinstance(err, KeyError) and err.args else f"{err!r}")
+                raise FoldError(e.seq, e.type, detail) from None
             number = e.data.get("number")
             t = self.tickets.get(number) if isinstance(number, str) else None
             if t is not None:
@@ -249,6 +264,7 @@ def _ticket_issued(s: DayState, e: Event) -> None:
         lang=d["lang"],
         priority=bool(d["priority"]),
         kiosk=d.get("kiosk"),
+        printing=d.get("printing") is True,
         queued_at=e.at,
         order=e.seq,
     )

@@ -2,11 +2,14 @@
 
 from .errors import (
     StoreCorrupt,
+    StoreDamaged,
     StoreError,
+    StoreForeign,
     StoreFull,
     StoreLocked,
     StoreMissing,
     StoreReadOnly,
+    StoreReplaced,
     StoreTooNew,
 )
 from .eventstore import Store, create_store
@@ -15,10 +18,13 @@ __all__ = [
     "Store",
     "create_store",
     "StoreCorrupt",
+    "StoreDamaged",
     "StoreError",
+    "StoreForeign",
     "StoreFull",
     "StoreLocked",
     "StoreMissing",
     "StoreReadOnly",
+    "StoreReplaced",
     "StoreTooNew",
 ]

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .eventstore import Store
-from .schema import LATEST
+from .eventstore import Store, verify_file
 
 PREFIX = "kcc-"
 
 
 async def daily_backup(store: Store, folder: Path, keep_days: int,
                        today: date) -> tuple[Path, list[Path]]:
-    """Write `kcc-YYYY-MM-DD.db` (once a day) and remove those older than `keep_days`."""
+    """Write `kcc-YYYY-MM-DD.db` (once a day) and remove those older than `keep_days`. Today's
+    file, if there, is checked again: one that fails (whoever left it) is made afresh."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{PREFIX}{today}.db"
+    if target.exists():
+        try:
+            verify_file(target)
+        except ValueError:
+            target.unlink()
     if not target.exists():
         await store.backup(target)
     removed = []
@@ -29,29 +35,32 @@ async def daily_backup(store: Store, folder: Path, keep_days: int,
     return target, removed
 
 
-def _verify(path: Path) -> None:
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
-        ok = c.execute("PRAGMA integrity_check").fetchone()[0]
-        if ok != "ok":
-            raise ValueError(f"{path} fails its integrity check ({ok})")
-        version = c.execute("PRAGMA user_version").fetchone()[0]
-        if not 1 <= version <= LATEST:
-            raise ValueError(f"{path} has schema {version}; this kcc reads 1 to {LATEST}")
-        if not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
-            raise ValueError(f"{path} is not a kcc database")
-
-
 def restore(backup: Path, db: Path) -> Path | None:
     """Copy `backup` into `db` with SQLite's backup API, so processes that have `db` open see
-    the change like any other write. The current content is saved first."""
-    _verify(backup)
+    the change like any other write, under a new generation: each of them then notices that
+    its state came from other content and folds afresh. The current content is saved first."""
+    verify_file(backup)
     kept = None
     if db.exists():
         kept = db.with_name(f"{db.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
         with contextlib.closing(sqlite3.connect(db)) as live, \
                 contextlib.closing(sqlite3.connect(kept)) as copy:
             live.backup(copy)
-    with contextlib.closing(sqlite3.connect(backup)) as src, \
-            contextlib.closing(sqlite3.connect(db, timeout=10)) as dst:
-        src.backup(dst)
+    # Staged beside the database with its new generation, then copied in one step: no process
+    # ever sees the restored content under the old generation.
+    staged = db.with_name(f".{db.name}.restoring-{os.getpid()}")
+    staged.unlink(missing_ok=True)
+    try:
+        with contextlib.closing(sqlite3.connect(backup)) as src, \
+                contextlib.closing(sqlite3.connect(staged, isolation_level=None)) as st:
+            src.backup(st)
+            if st.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                st.execute("UPDATE meta SET value = lower(hex(randomblob(16))) "
+                           "WHERE key = 'generation'")
+            # (an older backup has no meta table yet: its migration gives it a generation)
+        with contextlib.closing(sqlite3.connect(staged)) as st, \
+                contextlib.closing(sqlite3.connect(db, timeout=10)) as dst:
+            st.backup(dst)
+    finally:
+        staged.unlink(missing_ok=True)
     return kept

@@ -33,6 +33,20 @@ class StoreTooNew(StoreError):
     """Written by a newer kcc: a schema or an event this version does not know."""
 
 
+class StoreForeign(StoreError):
+    """A file that `kcc init` did not make: empty (0 bytes), or another program's database."""
+
+
+class StoreDamaged(StoreError):
+    """The log holds an event that does not fit the history before it (damage, an old bug):
+    the message names its seq and the way out."""
+
+
+class StoreReplaced(StoreError):
+    """The store's content changed under this process (a restore, a copied-in file, a deleted
+    WAL): its state was folded afresh, and the command it was running was refused."""
+
+
 def translate(err: BaseException, path: str) -> StoreError:
     """Map an sqlite3 error to the one-line StoreError a user sees."""
     if isinstance(err, StoreError):

@@ -24,14 +24,17 @@ from ..domain.clock import Clock, business_day, iso, parse_iso, system_clock
 from ..domain.commands import Command, Ctx, Refused, RefusedWithEvents
 from ..domain.events import BadEvent, Event, check_event
 from ..domain.office import Office
-from ..domain.state import DayState
+from ..domain.state import DayState, FoldError
 from . import readmodels
 from .connection import connect, in_thread, writable
 from .errors import (
+    StoreDamaged,
     StoreError,
+    StoreForeign,
     StoreLocked,
     StoreMissing,
     StoreReadOnly,
+    StoreReplaced,
     StoreTooNew,
     translate,
 )
@@ -42,6 +45,15 @@ EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
 SELECT_EVENTS = ("SELECT e.seq, e.stream, e.version, e.type, e.at, e.day, e.actor, e.data, "
                  "n.text FROM events e LEFT JOIN notes n ON n.seq = e.seq")
 UNSEEN_MAX = 10_000
+# What says "this is still the content I folded": the store's generation (changed by every
+# restore) and the event at the position the process has read up to (its stream, version and
+# time stamp: unique, and different in any other history). Checked inside every command's
+# transaction and on every poll of the change feed.
+FINGERPRINT = "stream || ' ' || version || ' ' || at"
+IDENTITY = (f"SELECT (SELECT value FROM meta WHERE key = 'generation'), "
+            f"(SELECT {FINGERPRINT} FROM events WHERE seq = ?), (SELECT max(seq) FROM events)")
+DAMAGED_WAY_OUT = ("`kcc store check` explains; restore a backup made before it "
+                   "(`kcc store restore`, docs/operations.md)")
 
 
 def row_to_event(row: Iterable[Any]) -> Event:
@@ -60,12 +72,21 @@ def row_to_event(row: Iterable[Any]) -> Event:
                           "backup") from None
 
 
+def fingerprint(e: Event) -> str:
+    """The event as FINGERPRINT reads it in SQL."""
+    return f"{e.stream} {e.version} {iso(e.at)}"
+
+
+def damaged(err: FoldError) -> StoreDamaged:
+    return StoreDamaged(f"{err}; {DAMAGED_WAY_OUT}")
+
+
 class Store:
     """One process's handle on the shared store, with today's state folded in memory."""
 
     def __init__(self, path: str | Path, office: Office, *, clock: Clock = system_clock,
                  create: bool = False, busy_timeout_ms: int = 5000, use_flock: bool = True,
-                 readonly: bool = False):
+                 readonly: bool = False, lenient: bool = False):
         self.path = Path(path)
         self.office = office
         self.clock = clock
@@ -84,6 +105,15 @@ class Store:
         self._unseen: list[Event] = []
         self._lock_fd: int | None = None
         self._file_id: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
+        self._wal_id: tuple[int, int] | None = None  # ... and of its WAL, which we keep open
+        self.generation: str | None = None  # the store's identity when today was folded
+        self._mark: str | None = None  # fingerprint of the event at state.seq
+        self._notice: str | None = None  # the content changed under us: tell the app once
+        # `lenient` (for `kcc store check`): an event that does not fit stops the fold and is
+        # recorded here instead of refusing to open
+        self.lenient = lenient
+        self.damage: str | None = None
+        self.lost: str | None = None  # acknowledged events missing from the log (see open)
 
     def today(self) -> date:
         return business_day(self.clock(), self.office.timezone)
@@ -91,12 +121,18 @@ class Store:
     # -- lifecycle --------------------------------------------------------------------------
     async def open(self) -> Store:
         p = str(self.path)
+        with contextlib.suppress(OSError):
+            if self.path.is_file() and self.path.stat().st_size == 0:
+                raise StoreForeign(f"database {p} is an empty (0-byte) file, not one made by "
+                                   "`kcc init`: restore a backup (`kcc store restore`), or "
+                                   "remove it and run `kcc init` to start afresh")
         readonly = self.readonly or (self.path.exists() and not writable(self.path))
         self._db = await connect(self.path, busy_timeout_ms=self.busy_timeout_ms,
                                  readonly=readonly, create=self.create)
         self.readonly = readonly
         try:
             self._file_id = _file_id(self.path)
+            self._wal_id = None if readonly else _file_id(_wal(self.path))
             await self._migrate()
             self._reader = await connect(self.path, busy_timeout_ms=self.busy_timeout_ms,
                                          readonly=readonly)
@@ -104,6 +140,7 @@ class Store:
                 with contextlib.suppress(OSError):
                     self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
             await self.reload()
+            self.lost = self._check_high_water()
         except BaseException as e:
             await self.close()
             if isinstance(e, sqlite3.Error | StoreError):
@@ -136,6 +173,7 @@ class Store:
     async def _migrate(self) -> None:
         row = await (await self.db.execute("PRAGMA user_version")).fetchone()
         version = row[0] if row else 0
+        await self._check_made_by_kcc(version)
         if version > LATEST:
             raise StoreTooNew(f"database {self.path} has schema {version}, this kcc knows up to "
                               f"{LATEST}: upgrade kcc before opening it")
@@ -155,23 +193,43 @@ class Store:
             await self.db.execute("ROLLBACK")
             raise
 
+    async def _check_made_by_kcc(self, version: int) -> None:
+        """A file kcc did not make is refused, rather than silently given a fresh schema (and
+        numbering restarting at 001): only `kcc init` creates, and only in an empty file it
+        just made."""
+        names = {r[0] for r in await (await self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")).fetchall()}
+        if version == 0 and not names and self.create:
+            return
+        expected = {"events"} | ({"meta"} if version >= 3 else set())
+        if version == 0 or not expected <= names:
+            what = "holds no kcc schema" if not names else "is not a kcc database"
+            raise StoreForeign(f"database {self.path} {what} (not made by `kcc init`): "
+                               "check [store] path, or restore a backup")
+
     # -- reading ---------------------------------------------------------------------------
     async def reload(self) -> None:
-        """Fold today's events from scratch (start-up, day rollover, after a failed commit)."""
+        """Fold today's events from scratch (start-up, day rollover, after a failed commit,
+        after the content changed under us)."""
         async with self._read_lock:
             reader = self._reader or self.db
             state = DayState(self.today())
-            # The high-water mark first: an event committed between the two reads is then
-            # left for the next catch-up instead of being skipped.
-            top = await (await reader.execute("SELECT max(seq) FROM events")).fetchone()
-            high = (top[0] or 0) if top else 0
-            cur = await reader.execute(
-                f"{SELECT_EVENTS} WHERE e.day = ? AND e.seq <= ? ORDER BY e.seq",
-                (str(state.day), high))
-            for r in await cur.fetchall():
-                state.apply(row_to_event(r))
-            state.seq = high
-            self.state = state
+            try:
+                generation, mark, rows = await in_thread(reader, _snapshot, str(state.day))
+            except sqlite3.Error as e:
+                raise translate(e, str(self.path)) from None
+            self.damage = None
+            for r in rows:
+                try:
+                    state.apply(row_to_event(r))
+                except FoldError as err:
+                    if not self.lenient:
+                        raise damaged(err) from None
+                    self.damage = str(err)
+                    break
+            if mark is not None:
+                state.seq = mark[0]
+            self.state, self.generation, self._mark = state, generation, mark and mark[1]
             self._unseen = []  # a fresh state: apps redraw from it (it is a new object)
 
     def _fold(self, events: Iterable[Event]) -> list[Event]:
@@ -181,15 +239,42 @@ class Store:
             if e.seq <= self.state.seq:
                 continue
             if e.day == self.state.day:
-                self.state.apply(e)
+                try:
+                    self.state.apply(e)
+                except FoldError as err:
+                    raise damaged(err) from None
                 new.append(e)
             else:
                 self.state.seq = e.seq
+            self._mark = fingerprint(e)
         return new
+
+    def take_notice(self) -> str | None:
+        """Once: why the state was folded afresh (the content changed under this process)."""
+        notice, self._notice = self._notice, None
+        return notice
+
+    async def _replaced(self, generation: str | None, top: int | None) -> StoreReplaced:
+        """The content is not what we folded: say what happened, fold afresh, and hand back
+        the error to raise (a command decided on the old state is refused)."""
+        p, seen = self.path, self.state.seq
+        if generation != self.generation:
+            what = (f"database {p} was restored or replaced (its generation changed)")
+        elif (top or 0) < seen:
+            what = (f"database {p} LOST events #{(top or 0) + 1}–#{seen} that were acknowledged "
+                    f"(was {_wal(p).name} deleted, or the file copied over? see "
+                    "docs/operations.md)")
+        else:
+            what = f"database {p} was replaced (event #{seen} is not the one read before)"
+        self._data_version = None
+        await self.reload()
+        self._notice = f"{what}: today's state was read afresh"
+        return StoreReplaced(self._notice)
 
     async def poll(self) -> list[Event]:
         """The change feed: other processes' events since the last look, folded; [] when
-        nothing changed. Cheap when idle (one `PRAGMA data_version`): apps call it every ~50 ms.
+        nothing changed. Cheap when idle (one statement): apps call it every ~50 ms.
+        Raises StoreReplaced (after folding afresh) when the content changed under us.
         """
         self._check_file()
         if self.today() != self.state.day:
@@ -206,15 +291,22 @@ class Store:
             if reader is None:
                 raise StoreError(f"database {self.path} is not open")
             try:
-                row = await (await reader.execute("PRAGMA data_version")).fetchone()
-                dv = row[0] if row else 0
-                if dv == self._data_version:
-                    return []
-                self._data_version = dv
-                rows = await reader.execute_fetchall(
-                    f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq", (self.state.seq,))
+                # One statement, one snapshot: the change counter and our identity checks.
+                row = await (await reader.execute(
+                    f"SELECT (SELECT data_version FROM pragma_data_version()), "
+                    f"{IDENTITY[len('SELECT '):]}", (self.state.seq,))).fetchone()
+                dv, generation, mark, top = row if row else (0, None, None, None)
+                changed = generation != self.generation or mark != self._mark
+                if not changed:
+                    if dv == self._data_version:
+                        return []
+                    self._data_version = dv
+                    rows = await reader.execute_fetchall(
+                        f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq", (self.state.seq,))
             except sqlite3.Error as e:
                 raise translate(e, str(self.path)) from None
+        if changed:
+            raise await self._replaced(generation, top)
         return self._fold(row_to_event(r) for r in rows)
 
     async def events(self, since: int = 0, limit: int = 1000, day: date | None = None,
@@ -240,6 +332,12 @@ class Store:
         from backup) and never see another change: treat that as losing the store."""
         if self._file_id is not None and _file_id(self.path) != self._file_id:
             raise StoreMissing(f"database {self.path} was removed or replaced; reopening")
+        if self._wal_id is not None and _file_id(_wal(self.path)) != self._wal_id:
+            # SQLite keeps the WAL while any connection is open: someone deleted it, and with
+            # it every change since the last checkpoint.
+            raise StoreMissing(f"{_wal(self.path).name} was DELETED while kcc ran: changes "
+                               "since the last checkpoint are lost (never delete it; see "
+                               "docs/operations.md); reopening")
 
     # -- writing ---------------------------------------------------------------------------
     async def execute(self, command: Command, actor: str = "system") -> list[Event]:
@@ -266,13 +364,17 @@ class Store:
         # self.state.
         db = self.db
         try:
-            rows = await in_thread(db, _begin_and_catch_up, self.state.seq)
+            rows, found = await in_thread(db, _begin_and_catch_up, self.state.seq,
+                                          self.generation, self._mark)
         except sqlite3.Error as e:
             raise translate(e, str(self.path)) from None
         except BaseException:  # cancelled while BEGIN ran on the thread: free the write lock
             with contextlib.suppress(Exception):
                 await db.execute("ROLLBACK")
             raise
+        if found is not None:  # not the content our state came from: refuse, fold afresh
+            err = await self._replaced(*found)
+            raise StoreReplaced(f"{err}; the command was not run") from None
         refusal: Refused | None = None
         try:
             self._unseen += self._fold(row_to_event(r) for r in rows)
@@ -296,6 +398,7 @@ class Store:
             self._fold(stored)
             await in_thread(db, _append_and_commit, stored,
                             readmodels.touched(self.state, stored))
+            self._note_high_water()
         except Refused:
             raise
         except BaseException as e:
@@ -334,6 +437,40 @@ class Store:
     def _funlock(self) -> None:
         if self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    # -- the high-water mark ---------------------------------------------------------------
+    # Beside the database, in its lock file, writers keep "generation seq": the highest seq
+    # ever acknowledged. A log that ends below it lost acknowledged events (a deleted WAL, an
+    # older copy put in place by hand). It is written after the commit (no fsync: a power cut
+    # can only lower it, never raise a false alarm) while the writer still holds the lock.
+    def _note_high_water(self) -> None:
+        fd = self._lock_fd
+        if fd is None or self.generation is None:
+            return
+        with contextlib.suppress(OSError):
+            generation, seq = _parse_high_water(os.pread(fd, 64, 0))
+            if generation == self.generation and seq >= self.state.seq:
+                return
+            os.pwrite(fd, f"{self.generation} {self.state.seq:020d}\n".encode(), 0)
+
+    def _check_high_water(self) -> str | None:
+        try:
+            generation, seq = _parse_high_water(Path(f"{self.path}.lock").read_bytes()[:64])
+        except OSError:
+            return None
+        if generation != self.generation or seq <= self.state.seq:
+            return None
+        return (f"database {self.path} LOST acknowledged events: its log ends at "
+                f"#{self.state.seq}, but #{seq} was written (was {_wal(self.path).name} "
+                "deleted, or an older copy put in place?). Restore a backup, or accept the "
+                "loss with `kcc store check --accept-loss` (docs/operations.md)")
+
+    async def accept_loss(self) -> None:
+        """The operator accepts that the log ends where it ends: lower the high-water mark."""
+        if self._lock_fd is not None and self.generation is not None:
+            os.ftruncate(self._lock_fd, 0)
+            os.pwrite(self._lock_fd, f"{self.generation} {self.state.seq:020d}\n".encode(), 0)
+        self.lost = None
 
     # -- maintenance -----------------------------------------------------------------------
     async def rebuild(self) -> int:
@@ -402,19 +539,51 @@ class Store:
         return problems
 
     async def backup(self, dest: str | Path) -> Path:
-        """Online copy with VACUUM INTO, then an integrity check of the copy."""
+        """Online copy with VACUUM INTO a temporary name beside `dest`, verified, then renamed:
+        a backup that fails (a full disk, a crash) never leaves a file at `dest`."""
         target = Path(dest)
         if target.exists():
             raise StoreError(f"backup {target} already exists; choose another name")
+        partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
         try:
-            await self.db.execute("VACUUM INTO ?", (str(target),))
-        except sqlite3.Error as e:
+            partial.unlink(missing_ok=True)
+            await self.db.execute("VACUUM INTO ?", (str(partial),))
+            verify_file(partial)
+            with open(partial, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError, ValueError) as e:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            if isinstance(e, ValueError):
+                raise StoreError(f"backup {target} failed its check: {e}") from None
             raise translate(e, str(target)) from None
-        with contextlib.closing(sqlite3.connect(target)) as copy:
-            result = copy.execute("PRAGMA integrity_check").fetchone()
-        if not result or result[0] != "ok":
-            raise StoreError(f"backup {target} failed its integrity check: {result}")
+        with contextlib.suppress(OSError):  # the rename itself survives a power cut
+            fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         return target
+
+
+def verify_file(path: Path) -> None:
+    """Raise ValueError unless `path` is an intact kcc database this kcc can read."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise ValueError(f"{path} is empty or missing")
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+            ok = c.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise ValueError(f"{path} fails its integrity check ({ok})")
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            if not 1 <= version <= LATEST:
+                raise ValueError(f"{path} has schema {version}; this kcc reads 1 to {LATEST}")
+            names = {r[0] for r in c.execute("SELECT name FROM sqlite_master")}
+            if "events" not in names or version >= 3 and "meta" not in names:
+                raise ValueError(f"{path} is not a kcc database")
+    except sqlite3.Error as e:
+        raise ValueError(f"{path} cannot be read ({e})") from None
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:
@@ -431,17 +600,53 @@ async def create_store(path: str | Path, office: Office) -> None:
         return
 
 
-def _begin_and_catch_up(conn: sqlite3.Connection, since: int) -> list[Any]:
-    """Start the write transaction and read what other processes appended since `since`."""
+def _begin_and_catch_up(conn: sqlite3.Connection, since: int, generation: str | None,
+                        mark: str | None) -> tuple[list[Any], tuple[str | None, int | None] | None]:
+    """Start the write transaction, check that the store is still the content our state was
+    folded from, and read what other processes appended since `since`. When it is not, roll
+    back and return what was found (generation, max seq) instead."""
     if conn.in_transaction:  # left open by a command cancelled during this hop: drop it
         conn.execute("ROLLBACK")
     conn.execute("BEGIN IMMEDIATE")
     try:
+        found_gen, found_mark, top = conn.execute(IDENTITY, (since,)).fetchone()
+        if found_gen != generation or found_mark != mark:
+            conn.execute("ROLLBACK")
+            return [], (found_gen, top)
         return conn.execute(f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
-                            (since,)).fetchall()
+                            (since,)).fetchall(), None
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
+
+
+def _snapshot(conn: sqlite3.Connection, day: str) -> tuple[str | None, tuple[int, str] | None,
+                                                           list[Any]]:
+    """In one read transaction: the generation, the last event (seq, fingerprint) and the
+    day's events up to it."""
+    conn.execute("BEGIN")
+    try:
+        (generation,) = conn.execute("SELECT value FROM meta WHERE key = 'generation'"
+                                     ).fetchone() or (None,)
+        top = conn.execute(f"SELECT seq, {FINGERPRINT} FROM events ORDER BY seq DESC LIMIT 1"
+                           ).fetchone()
+        rows = conn.execute(f"{SELECT_EVENTS} WHERE e.day = ? AND e.seq <= ? ORDER BY e.seq",
+                            (day, top[0] if top else 0)).fetchall()
+    finally:
+        conn.execute("COMMIT")
+    return generation, (top[0], top[1]) if top else None, rows
+
+
+def _parse_high_water(raw: bytes) -> tuple[str | None, int]:
+    parts = raw.decode("ascii", "replace").split()
+    if len(parts) == 2 and parts[1].isdigit():
+        return parts[0], int(parts[1])
+    return None, 0
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(f"{path.name}-wal")
 
 
 def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],

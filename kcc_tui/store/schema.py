@@ -51,6 +51,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX notes_day ON notes (day);
     """,
+    # 3: the store's identity. `generation` is set by `kcc init` and changed by every restore,
+    # so a process holding state folded from other content notices (docs/operations.md)
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT INTO meta (key, value) VALUES ('generation', lower(hex(randomblob(16))));
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -23,6 +23,7 @@ class CoordinatorApp(KccApp):
     CSS_PATH = "coordinator.tcss"
     TITLE = "kcc — coördinator"
     ENABLE_COMMAND_PALETTE = False
+    HEARTBEAT_AT_START = False  # no one is alerted on a silent pane: the periodic beat will do
 
     def __init__(self, settings: Settings, *, db: str | Path | None = None,
                  clock: Clock = system_clock, poll_s: float = POLL_S,
@@ -63,6 +64,9 @@ class CoordinatorApp(KccApp):
 
     def refusal_text(self, r: Refused) -> str:
         return refusal_nl(r)
+
+    def heartbeat_source(self) -> tuple[str, str]:
+        return "coordinator", "coordinator"
 
     def logged_in(self, staff: str) -> None:
         # not awaited: this runs in a worker of the login screen, which the switch removes

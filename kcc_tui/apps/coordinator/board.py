@@ -6,6 +6,7 @@ Per-service figures use the report definitions (`kpi.service_kpis` over today's 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -89,7 +90,9 @@ def clear_queue_s(state: DayState, office: Office, code: str, waiting: int) -> f
     return waiting * mean_service_s(state, office, code) / posts
 
 
-def post_rows(state: DayState, office: Office, now: datetime) -> list[PostRow]:
+def post_rows(state: DayState, office: Office, now: datetime,
+              unreachable: Collection[str] = ()) -> list[PostRow]:
+    """One row per post; a post in `unreachable` (its app went silent) shows as such."""
     served: dict[str, int] = {}
     for t in state.tickets.values():
         for iv in t.intervals:
@@ -100,7 +103,7 @@ def post_rows(state: DayState, office: Office, now: datetime) -> list[PostRow]:
     rows = []
     for pid, post in office.posts.items():
         p = state.posts.get(pid) or PostState(pid)
-        status = p.status(state.tickets)
+        status = "unreachable" if pid in unreachable else p.status(state.tickets)
         ticket = state.tickets.get(p.current) if p.current else None
         if ticket is not None and ticket.current.called_at is not None:
             since: datetime | None = ticket.current.called_at

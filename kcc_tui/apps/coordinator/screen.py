@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
 from ...domain import commands as C
-from ...domain.alerts import evaluate
+from ...domain.alerts import evaluate, unreachable
 from ...domain.clock import local
 from ...domain.kpi import ServiceKpi
 from ...domain.state import DayState
@@ -130,7 +130,8 @@ class BoardScreen(Screen[None]):
         alerts = evaluate(state, office, self.kcc.settings.alerts, now, self.kcc.watched)
         with self.app.batch_update():
             self.query_one(ServicesTable).show(services, clears_at, late)
-            self.query_one(PostsTable).show(post_rows(state, office, now))
+            self.query_one(PostsTable).show(post_rows(
+                state, office, now, unreachable(state, self.kcc.settings.alerts, now)))
             new = self.query_one(AlertList).show(alerts)
             self.query_one("#alerts").border_title = f"Waarschuwingen · {len(alerts)}" \
                 if alerts else "Waarschuwingen"

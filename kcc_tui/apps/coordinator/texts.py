@@ -14,6 +14,7 @@ POST_STATE_NL = {
     "idle": "vrij",
     "paused": "pauze",
     "closed": "gesloten",
+    "unreachable": "onbereikbaar",  # open, but its counter app went silent
 }
 
 # where a broadcast goes (Broadcast.targets)

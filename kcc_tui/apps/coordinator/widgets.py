@@ -119,7 +119,7 @@ class ServicesTable(DataTable[Text | str]):
 
 
 STATE_STYLE = {"serving": "green", "called": "cyan", "idle": "yellow", "paused": "magenta",
-               "closed": "dim"}
+               "closed": "dim", "unreachable": "bold red"}
 
 
 class PostsTable(DataTable[Text | str]):

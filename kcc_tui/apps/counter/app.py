@@ -232,6 +232,9 @@ class CounterApp(KccApp):
     def refusal_text(self, r: C.Refused) -> str:
         return refusal_nl(r)
 
+    def heartbeat_source(self) -> tuple[str, str]:
+        return self.post_id, "counter"  # follows a move: the post this terminal works for
+
     def on_events(self, events: Sequence[Event]) -> None:
         me = self.staff_id
         moved: str | None = None

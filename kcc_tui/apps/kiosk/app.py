@@ -174,7 +174,8 @@ class KioskApp(KccApp, inherit_bindings=False):
             return None
         try:
             (event,) = await store.execute(
-                C.IssueTicket(service, lang, priority, kiosk=self.kiosk_id), self.kiosk_id)
+                C.IssueTicket(service, lang, priority, kiosk=self.kiosk_id,
+                              printing=self.printer is not None), self.kiosk_id)
         except C.Refused as r:
             # Someone stopped the service, or the cap was reached, since the screen was drawn.
             a = availability(store.state, self.office, service, self.clock(), priority)
