@@ -1,10 +1,15 @@
-"""What today taught the wait forecast: per service the service-time distribution, no-shows and
-arrival rate; how long pauses last and how long staff work between them; how long a post closed
-during opening hours stays closed; and when the office closes.
+"""What today taught the wait forecast: per service the service-time distribution (its family
+chosen by the data: exponential or lognormal), no-shows and arrival rate; how long pauses last and
+how long staff work between them; how long a post closed during opening hours stays closed; and
+when the office closes.
 
-Learned from the day's fold only (pure, no I/O), each shrunk towards a prior so that the first
-few observations of the morning do not swing it. Cached per state and time: the kiosk, the
-dashboard and the simulator ask many times between two events.
+Learned from the day's fold only (pure, no I/O). Service times start from the configured
+`mean_service_min`, a prior that counts as `PRIOR_WEIGHT` completions and fades as the office's
+own completions arrive. Pauses and closed posts coming back are not assumed: staff are expected
+to pause, and closed posts to reopen, only once today's events have shown it (a post paused right
+now comes back after the typical length of its pause, `PRIOR_PAUSE_S` until one has ended).
+Cached per state and time: the kiosk, the dashboard and the simulator ask many times between two
+events.
 """
 
 from __future__ import annotations
@@ -23,16 +28,17 @@ PRIOR_WEIGHT = 3  # a configured prior counts as this many observed completions
 PRIOR_CV = 0.6  # coefficient of variation of a service time before anything is learned
 PRIOR_NO_SHOW = 0.05  # share of calls nobody answers, before anything is learned
 PRIOR_NO_SHOW_S = 120.0  # how long a post waits for a citizen who does not come
-PRIOR_PAUSE_S = 15 * 60.0  # how long a pause lasts, before a pause with that reason has ended
-PRIOR_STRETCH_S = 2 * 3600.0  # staff work this long between pauses, before any pause today
-PRIOR_REOPEN_S = 45 * 60.0  # a post closed during opening hours is back after this (lunch)
+PRIOR_PAUSE_S = 15 * 60.0  # how long a pause under way lasts, before any pause today has ended
 RATE_WINDOW_S = 3600.0  # arrival rates are learned over the last hour
+FAMILY_MIN_N = 8  # completions needed before the data choose exponential over lognormal
+NEVER = math.inf
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceModel:
     mu: float  # lognormal parameters of the time a served citizen keeps a post busy
     sigma: float
+    exponential: bool  # the data fit an exponential better: draw exp(mean), memoryless
     mean_sd: float  # uncertainty of log(mean): drawn once per replay
     no_show: float  # share of calls that end as a no-show
     no_show_s: float  # how long such a call keeps the post busy
@@ -45,9 +51,9 @@ class Learned:
     services: dict[str, ServiceModel]
     pauses: dict[str, float]  # reason -> typical length in seconds
     pause_s: float  # the typical length of any pause
-    stretch_s: float  # the typical work time between two pauses
+    stretch_s: float  # the typical work time between two pauses (NEVER: none seen today)
     worked: dict[str, float]  # post -> seconds since it opened or last came back from a pause
-    reopen_s: float  # how long a post closed during opening hours stays closed
+    reopen_s: float  # how long a post closed during opening hours stays closed (NEVER: unseen)
 
 
 _cache: WeakKeyDictionary[DayState, tuple[int, datetime, Learned]] = WeakKeyDictionary()
@@ -101,6 +107,7 @@ def learned(state: DayState, office: Office, now: datetime) -> Learned:
         count = arrived.get(code, 0)
         services[code] = ServiceModel(
             mu=math.log(mean) - var / 2, sigma=math.sqrt(var),
+            exponential=_exponential_fits(logs.get(code, []), total.get(code, 0.0)),
             mean_sd=math.sqrt(var / (k + served)),
             no_show=(PRIOR_NO_SHOW * k + misses) / (k + misses + served),
             no_show_s=(PRIOR_NO_SHOW_S * k + ns_total.get(code, 0.0)) / (k + misses),
@@ -108,6 +115,20 @@ def learned(state: DayState, office: Office, now: datetime) -> Learned:
     out = Learned(services, *_pauses(state, now))
     _cache[state] = (state.seq, now, out)
     return out
+
+
+def _exponential_fits(logs: list[float], total: float) -> bool:
+    """Does an exponential describe these service times (logs of seconds) better than a
+    lognormal? Akaike: the lognormal must earn its second parameter."""
+    n = len(logs)
+    if n < FAMILY_MIN_N:
+        return False
+    mean = total / n
+    ll_exp = -n * math.log(mean) - n  # log-likelihoods of the two fits, on x (not log x)
+    m = sum(logs) / n
+    var = max(sum((v - m) ** 2 for v in logs) / n, 1e-9)
+    ll_ln = -sum(logs) - n / 2 * math.log(2 * math.pi * var) - n / 2
+    return 2 * 1 - 2 * ll_exp <= 2 * 2 - 2 * ll_ln
 
 
 def _pauses(state: DayState, now: datetime
@@ -129,10 +150,11 @@ def _pauses(state: DayState, now: datetime
             since = back[post]
         stretches.append((paused_at - since).total_seconds())
         back[post] = resumed_at
-    by_reason = {r: (PRIOR_PAUSE_S + total) / (1 + c) for r, (c, total) in sums.items()}
+    by_reason = {r: total / c for r, (c, total) in sums.items()}
     count = sum(c for c, _ in sums.values())
-    pause_s = (PRIOR_PAUSE_S + sum(total for _, total in sums.values())) / (1 + count)
-    stretch_s = (PRIOR_STRETCH_S + sum(stretches)) / (1 + len(stretches))
+    pause_s = sum(total for _, total in sums.values()) / count if count else PRIOR_PAUSE_S
+    # No pause pattern is assumed: staff pause again only once today has shown they do.
+    stretch_s = sum(stretches) / len(stretches) if stretches else NEVER
     worked = {}
     for pid, p in state.posts.items():
         if p.open and p.opened_at is not None:
@@ -148,7 +170,7 @@ def _pauses(state: DayState, now: datetime
             later = [o for o in times if o >= closed_at]
             if later:
                 gaps.append((min(later) - closed_at).total_seconds())
-    reopen = (PRIOR_REOPEN_S + sum(gaps)) / (1 + len(gaps))
+    reopen = sum(gaps) / len(gaps) if gaps else NEVER
     return by_reason, pause_s, stretch_s, worked, reopen
 
 

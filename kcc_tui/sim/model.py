@@ -31,9 +31,8 @@ import simpy
 
 from ..domain import commands as C
 from ..domain.clock import FixedClock, zone
-from ..domain.estimate import people_ahead, queue_length_estimate_s, serving_posts
+from ..domain.estimate import estimate, people_ahead, queue_length_estimate_s, serving_posts
 from ..domain.events import Event
-from ..domain.forecast import forecast_wait
 from ..domain.ledger import Ledger
 from ..domain.routing import eligible
 from .citizens import Needs, arrival_times, draw_needs, true_busy_s
@@ -247,10 +246,10 @@ class DaySim:
             rec.oracle = 0.0 if free else (ahead + 1) * self.busy_s[code] / posts
         rec.les = self.last_wait.get(code, 0.0)
         started = perf_counter()
-        f = forecast_wait(state, office, code, now, t)
+        promise = estimate(state, office, code, now, t)  # what the kiosk prints
         self.forecast_s.append(perf_counter() - started)
-        if f is not None:
-            rec.printed, rec.p10, rec.p90 = f.mean_s, f.p10_s, f.p90_s
+        if promise.wait_s is not None:
+            rec.printed, rec.p10, rec.p90 = promise.wait_s, promise.p10_s, promise.p90_s
 
     def wake(self, code: str) -> None:
         """A ticket arrived: the post idle longest among those that can serve it calls next.

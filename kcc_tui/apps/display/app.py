@@ -21,10 +21,11 @@ from ...domain.commands import Heartbeat, Refused
 from ...domain.events import Event
 from ...domain.state import DayState
 from ...store import StoreError
+from ...wait_words import estimate_words
 from ..base import KccApp
 from .announce import STALE_AFTER_S, Announcer, Speaker, speaker_for
 from .board import Call, CallBoard, queues, services_for
-from .phrases import capital, label, long_date, minutes, post_name, post_short
+from .phrases import capital, label, long_date, post_name, post_short
 from .screen import DisplayScreen
 from .widgets import ClockFace, HistoryBoard, NowCalled, QueueBoard, Ticker
 from .widgets.boards import Row
@@ -163,7 +164,7 @@ class DisplayApp(KccApp):
         cells = {}
         for q in queues(state, self.office, self.services, now):
             name = escape(self.office.services[q.service].name(lang))
-            estimate = minutes(q.estimate_s) if q.estimate_s is not None else label("closed", lang)
+            estimate = estimate_words(q.estimate, lang)
             full = (f"[b reverse] {q.prefix} [/] [b]{name}[/b]\n"
                     f"    {q.waiting} {label('waiting1' if q.waiting == 1 else 'waiting', lang)}"
                     f" · {estimate}")
