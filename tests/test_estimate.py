@@ -19,7 +19,14 @@ from kcc_tui.domain.estimate import (
     mean_service_s,
     wait_text,
 )
-from kcc_tui.domain.learned import NEVER, _exponential_fits, learned
+from kcc_tui.domain.learned import (
+    NEVER,
+    Sums,
+    _exponential_fits,
+    history_of,
+    learned,
+    remember_history,
+)
 from kcc_tui.domain.ledger import Ledger
 from kcc_tui.domain.office import OpeningHours
 from kcc_tui.domain.state import DayState
@@ -145,9 +152,15 @@ def test_the_data_choose_the_service_time_family() -> None:
     rng = random.Random(3)
     expo = [rng.expovariate(1 / 600) for _ in range(60)]
     logn = [math.exp(rng.gauss(math.log(560), 0.35)) for _ in range(60)]
-    assert _exponential_fits([math.log(x) for x in expo], sum(expo))
-    assert not _exponential_fits([math.log(x) for x in logn], sum(logn))
-    assert not _exponential_fits([math.log(x) for x in expo[:5]], sum(expo[:5]))  # too few
+    def sums(xs: list[float]) -> Sums:
+        out = Sums()
+        for x in xs:
+            out.add(x)
+        return out
+
+    assert _exponential_fits(sums(expo))
+    assert not _exponential_fits(sums(logn))
+    assert not _exponential_fits(sums(expo[:5]))  # too few to tell
 
 
 def test_one_way_to_write_a_wait() -> None:
@@ -167,3 +180,31 @@ def test_learned_exponential_service_times_are_used() -> None:
         clock.advance(seconds=rng.expovariate(1 / 600))
         lg.execute(C.Finish("l1"), "an")
     assert learned(lg.state, lg.office, clock()).services["eid"].exponential
+
+
+def test_earlier_days_teach_pauses_and_lunch_and_today_takes_over() -> None:
+    # yesterday: a 20-minute coffee pause after an hour, and a post closed 40 min for lunch
+    lg, clock = ledger()
+    lg.execute(C.OpenPost("l1", "an", True))
+    clock.advance(hours=1)
+    lg.execute(C.Pause("l1", "koffie"), "an")
+    clock.advance(minutes=20)
+    lg.execute(C.Resume("l1"), "an")
+    lg.execute(C.ClosePost("l1"), "an")
+    clock.advance(minutes=40)
+    lg.execute(C.OpenPost("l1", "an", True))
+    past = history_of([lg.state])
+    assert past.stretches.mean() == 3600 and past.reopens.mean() == 40 * 60
+    today, clock = ledger()
+    remember_history(today.state, past)
+    lrn = learned(today.state, today.office, clock())
+    assert lrn.pauses == {"koffie": 20 * 60} and lrn.stretch_s == 3600
+    assert lrn.reopen_s == 40 * 60
+    # today's own pauses weigh in: ten 10-minute pauses against yesterday's one of 20
+    today.execute(C.OpenPost("l1", "an", True))
+    for _ in range(10):
+        today.execute(C.Pause("l1", "koffie"), "an")
+        clock.advance(minutes=10)
+        today.execute(C.Resume("l1"), "an")
+    lrn = learned(today.state, today.office, clock())
+    assert lrn.pauses["koffie"] == pytest.approx((10 * 600 + 1200) / 11)

@@ -43,7 +43,8 @@ def test_typical_day() -> None:
 def test_every_scenario_beats_the_baselines(name: str, days: int) -> None:
     acc = run(name, days)
     printed = acc["printed"]
-    assert printed.n > 150
+    # tickets told "probably not today" (overload: the queue runs past closing) have no number
+    assert printed.n > 120
     assert printed.mae_s <= 1.10 * acc["oracle"].mae_s
     assert printed.mae_s <= 0.80 * acc["les"].mae_s
     assert printed.coverage is not None and 0.70 <= printed.coverage <= 0.90

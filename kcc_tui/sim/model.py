@@ -33,12 +33,14 @@ from ..domain import commands as C
 from ..domain.clock import FixedClock, zone
 from ..domain.estimate import estimate, people_ahead, queue_length_estimate_s, serving_posts
 from ..domain.events import Event
+from ..domain.learned import History, history_of, remember_history
 from ..domain.ledger import Ledger
 from ..domain.routing import eligible
 from .citizens import Needs, arrival_times, draw_needs, true_busy_s
 from .scenario import Loaded
 
 KIOSK = "onthaal"  # the kiosk id the simulated tickets are issued at (the example office's)
+HISTORY_DAYS = 4  # the estimator learns from the simulated days before, as from recent weeks
 HANDOVER_POLL_S = 15.0  # staff taking over a post look again this often until it is free
 Proc = Generator[simpy.Event, Any, None]
 
@@ -94,7 +96,8 @@ class DaySim:
 
     def __init__(self, loaded: Loaded, day: date, index: int = 0, seed: int = 1, *,
                  estimates: bool = True, record: bool = False,
-                 carry_in: list[Carried] | None = None, carry_out: bool = False) -> None:
+                 carry_in: list[Carried] | None = None, carry_out: bool = False,
+                 history: History | None = None) -> None:
         self.s, self.office, self.coordinator = loaded.scenario, loaded.office, loaded.coordinator
         self.day, self.index, self.seed = day, index, seed
         local_open = datetime.combine(day, self.s.open, tzinfo=zone(self.office.timezone))
@@ -102,6 +105,8 @@ class DaySim:
         self.env = simpy.Environment()
         self.clock = FixedClock(self.open_utc)
         self.ledger = Ledger(self.office, self.clock)
+        if history is not None:  # what the office's recent weeks showed the estimator
+            remember_history(self.ledger.state, history)
         self.estimates, self.record = estimates, record
         self.records: dict[str, TicketRecord] = {}
         self.needs: dict[str, Needs] = {}
@@ -385,6 +390,8 @@ def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None
     out: list[DayResult] = []
     for i in range(days):
         carry_in = out[-1].carry if chained and out else None
+        past = history_of(d.state for d in out[-HISTORY_DAYS:]) if estimates else None
         out.append(DaySim(loaded, first + timedelta(weeks=i), i, seed, estimates=estimates,
-                          record=record, carry_in=carry_in, carry_out=chained).run())
+                          record=record, carry_in=carry_in, carry_out=chained,
+                          history=past).run())
     return out
