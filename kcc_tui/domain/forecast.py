@@ -59,7 +59,7 @@ HORIZON_S = 12 * 3600.0  # a replay never looks further ahead than this
 # The p10–p90 range drawn from the replays misses what they cannot know (a post that closes, a
 # pause that starts): widened by this factor around the median it covers 80 % of actual waits
 # in the simulated scenarios (docs/simulation.md).
-RANGE_WIDEN = 1.25
+RANGE_WIDEN = 1.15
 _ND = NormalDist()
 
 

@@ -15,7 +15,11 @@ decides *when* things happen:
   (up to `overtime_min`), then the coordinator ends the day.
 
 Estimates are recorded for each ticket right after it is issued, before any post calls it: the
-printed forecast and the baselines, so that all are judged on the same tickets.
+printed forecast and the baselines, so that all are judged on the same tickets. With
+`perfect=True` each ticket also gets the perfect-information oracle: the same day simulated
+again with every citizen after it left out — the service times of those ahead and the real
+staffing (shifts, pauses, moves) are then known exactly and the real routing rule decides —
+the floor no estimator can beat, as it cannot know who comes later.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class TicketRecord:
     p90: float | None = None
     simple: float | None = None  # the queue-length formula of estimate.py, learned means
     oracle: float | None = None  # the queue-length formula with the true means (a baseline)
+    perfect: float | None = None  # the wait with everything but later arrivals known
     les: float | None = None  # the wait of the last ticket called for the service (a baseline)
     busy_s: float = 0.0  # how long the citizen will keep a post busy (walk + service)
     wait: float | None = None  # first call − issue, once called
@@ -97,7 +102,8 @@ class DaySim:
     def __init__(self, loaded: Loaded, day: date, index: int = 0, seed: int = 1, *,
                  estimates: bool = True, record: bool = False,
                  carry_in: list[Carried] | None = None, carry_out: bool = False,
-                 history: History | None = None) -> None:
+                 history: History | None = None, cut_s: float | None = None,
+                 watch: str | None = None) -> None:
         self.s, self.office, self.coordinator = loaded.scenario, loaded.office, loaded.coordinator
         self.day, self.index, self.seed = day, index, seed
         local_open = datetime.combine(day, self.s.open, tzinfo=zone(self.office.timezone))
@@ -108,6 +114,10 @@ class DaySim:
         if history is not None:  # what the office's recent weeks showed the estimator
             remember_history(self.ledger.state, history)
         self.estimates, self.record = estimates, record
+        # The perfect-information replay: nobody arrives after `cut_s`; stop at `watch`'s call.
+        self.cut_s, self.watch = cut_s, watch
+        self.watched: float | None = None
+        self.found = self.env.event()
         self.records: dict[str, TicketRecord] = {}
         self.needs: dict[str, Needs] = {}
         self.carry_in, self.carry_out = carry_in, carry_out
@@ -208,6 +218,8 @@ class DaySim:
     def arrivals(self, code: str) -> Proc:
         rng = self.rng(f"arrivals:{code}")
         for t in arrival_times(rng, self.s.services[code].per_hour, self.s.scale, self.s.open_s):
+            if self.cut_s is not None and t > self.cut_s:
+                return
             yield self.env.timeout(t - self.env.now)
             self.issue(code, rng)
 
@@ -342,6 +354,9 @@ class DaySim:
         if carried is not None and carried.record is not None and carried.record.wait is None:
             carried.record.wait = carried.waited_s + wait
         self.last_wait[t.service] = wait
+        if t.number == self.watch and self.watched is None:
+            self.watched = wait
+            self.found.succeed()
         needs = self.needs[t.number]
         if needs.no_show:
             yield env.timeout(self.s.no_show_wait_s)
@@ -378,13 +393,26 @@ class DaySim:
                     break
 
 
+def perfect_wait(loaded: Loaded, day: date, index: int, seed: int,
+                 rec: TicketRecord) -> float | None:
+    """The perfect-information oracle for one ticket: the day again, without anyone who
+    came after it, until it is called."""
+    sim = DaySim(loaded, day, index, seed, estimates=False, cut_s=rec.issued_s,
+                 watch=rec.number)
+    done = sim.start()
+    sim.env.run(until=sim.found | done)
+    return sim.watched
+
+
 def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None = None,
-             estimates: bool = True, record: bool = False, chained: bool = False
-             ) -> list[DayResult]:
+             estimates: bool = True, record: bool = False, chained: bool = False,
+             perfect: bool = False) -> list[DayResult]:
     """Simulate `days` days of the scenario: the same weekday, one week apart.
 
     `chained`: whoever is still in the office at closing time is first in line the next
     morning, so the days form one long run (for validation against steady-state theory).
+    `perfect`: also the perfect-information oracle for every measured ticket (one more
+    partial day simulated per ticket: slow, for benchmarks).
     """
     first = start or loaded.scenario.date
     out: list[DayResult] = []
@@ -394,4 +422,9 @@ def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None
         out.append(DaySim(loaded, first + timedelta(weeks=i), i, seed, estimates=estimates,
                           record=record, carry_in=carry_in, carry_out=chained,
                           history=past).run())
+        if perfect and not chained:
+            d = out[-1]
+            for rec in d.records:
+                if rec.measured and rec.wait is not None:
+                    rec.perfect = perfect_wait(loaded, d.day, i, seed, rec)
     return out
