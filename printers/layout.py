@@ -105,6 +105,8 @@ def format_wait(minutes: int, lang: str) -> str:
     """An estimate, never a promise: "± 12 min"."""
     if minutes < 1:
         return labels(lang)["less_than_a_minute"]
+    if minutes > 60:  # as every kcc surface writes it (kcc_tui.domain.estimate.wait_text)
+        return f"± {minutes // 60}{'u' if lang == 'nl' else 'h'}{minutes % 60:02d}"
     return f"± {minutes} min"
 
 

@@ -209,6 +209,8 @@ def test_errors_come_first_and_a_closed_day_has_no_queue_alerts() -> None:
 
 def test_long_waits_read_as_hours_and_minutes_like_the_board() -> None:
     assert minutes(59 * 60) == "59 min"
-    assert minutes(99 * 60) == "99 min"
+    assert minutes(60 * 60) == "60 min"
+    assert minutes(61 * 60) == "1u01"  # above an hour: hours and minutes, on every surface
+    assert minutes(99 * 60) == "1u39"
     assert minutes(361 * 60) == "6u01"  # the board's "Nieuw ticket" column writes it so too
     assert minutes(-30) == "0 min"

@@ -7,11 +7,13 @@ from datetime import timedelta
 from factories import T0, make_office
 
 from kcc_tui.apps.display.board import Call, CallBoard, queues, services_for
-from kcc_tui.apps.display.phrases import long_date, minutes, post_name, post_short, speech
+from kcc_tui.apps.display.phrases import long_date, post_name, post_short, speech
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
+from kcc_tui.domain.estimate import Estimate
 from kcc_tui.domain.ledger import Ledger
 from kcc_tui.domain.office import Post
+from kcc_tui.wait_words import estimate_words
 
 
 def call(number: str, post: str = "l1", minute: int = 0, recall: bool = False) -> Call:
@@ -76,8 +78,10 @@ def test_queues_count_waiting_and_estimate_a_ticket_taken_now() -> None:
     office = ledger.office
     qs = {q.service: q for q in queues(ledger.state, office, ["eid", "rijbewijs", "afhalen"],
                                        clock())}
-    assert qs["eid"].waiting == 1 and qs["eid"].estimate_s is not None
-    assert qs["afhalen"].waiting == 0 and qs["afhalen"].estimate_s is None  # no post open
+    assert qs["eid"].waiting == 1 and qs["eid"].estimate.wait_s is not None
+    afhalen = qs["afhalen"].estimate
+    assert qs["afhalen"].waiting == 0 and afhalen.wait_s is None  # no post open
+    assert afhalen.code == "no_open_post"
     assert services_for(office, ["snel"]) == ["afhalen"]
     assert services_for(office, ["tel"]) == list(office.services)  # calls nothing: show all
 
@@ -98,5 +102,8 @@ def test_post_names_and_speech_in_each_language() -> None:
 def test_dates_and_estimates_as_shown() -> None:
     assert long_date(T0, "nl") == "dinsdag 24 november"
     assert long_date(T0, "de") == "Dienstag, 24. November"
-    assert [minutes(s) for s in (None, 120, 700, 1000)] == ["—", "< 5 min", "± 10 min",
-                                                           "± 15 min"]
+    shown = [estimate_words(Estimate("eid", 0, s, None if s is not None else "no_open_post"),
+                            lang) for s, lang in ((None, "nl"), (None, "fr"), (120, "nl"),
+                                                  (3600, "en"), (3900, "nl"), (3900, "de"))]
+    assert shown == ["geen loket open", "aucun guichet ouvert", "± 2 min", "± 60 min",
+                     "± 1u05", "± 1h05"]

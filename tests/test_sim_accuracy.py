@@ -39,14 +39,29 @@ def test_typical_day() -> None:
 @pytest.mark.parametrize("name, days", [
     ("flexible_pool", 4), ("dedicated_posts", 4), ("lunch_dip", 4), ("busy_monday", 2),
     ("overload", 1),
+    # issue 15: scenarios of other kinds, not tuned on
+    ("pool_no_pauses", 3), ("dedicated_no_pauses", 3), ("evening_opening", 3),
+    ("midday_move", 2),
 ])
 def test_every_scenario_beats_the_baselines(name: str, days: int) -> None:
     acc = run(name, days)
     printed = acc["printed"]
-    assert printed.n > 150
+    # tickets told "probably not today" (overload: the queue runs past closing) have no number
+    assert printed.n > 120
     assert printed.mae_s <= 1.10 * acc["oracle"].mae_s
     assert printed.mae_s <= 0.80 * acc["les"].mae_s
     assert printed.coverage is not None and 0.70 <= printed.coverage <= 0.90
+
+
+def test_the_perfect_information_oracle_is_the_floor() -> None:
+    results = simulate(load_scenario(SCENARIOS / "dedicated_no_pauses.toml"), 1, 2, perfect=True)
+    recs = [r for r in judged(results) if r.perfect is not None]
+    assert len(recs) > 40
+    # fifo on dedicated posts: nobody who comes later goes first, so knowing the service times
+    # and the staffing gives the wait exactly
+    assert all(abs((r.perfect or 0) - (r.wait or 0)) < 1e-6 for r in recs)
+    printed = sum(abs((r.printed or 0) - (r.wait or 0)) for r in recs)
+    assert printed > 0
 
 
 def test_metrics_are_computed_as_documented() -> None:

@@ -12,6 +12,7 @@ from ..domain.clock import local, parse_iso
 from ..domain.pins import verify_pin
 from ..domain.state import Ticket
 from ..store import Store
+from ..wait_words import minutes_words
 from .common import Env, echo, emit, fail, json_line, pass_env, run
 from .views import event_json, event_line, state_json, state_text, ticket_json, ticket_line
 
@@ -48,10 +49,9 @@ def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str |
         (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk), kiosk or "cli")
         t = store.state.tickets[e.data["number"]]
         j = ticket_json(t, store.state, store.office, store.clock())
-        wait = j.get("estimated_wait_min")
+        wait = minutes_words(j.get("estimated_wait_min"), j.get("estimate_reason"), "en")
         _ticket_out(env, store, t, f"{t.number}  {store.office.services[t.service].name()}  "
-                    f"ahead: {j.get('people_ahead')}  estimated wait: "
-                    f"{'-' if wait is None else f'{wait} min'}")
+                    f"ahead: {j.get('people_ahead')}  estimated wait: {wait}")
 
     run(env, body)
 

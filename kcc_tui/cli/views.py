@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.clock import iso, local
-from ..domain.estimate import estimate_wait_s, people_ahead
+from ..domain.estimate import estimate
 from ..domain.events import Event
 from ..domain.kpi import idle_s
 from ..domain.office import Office
 from ..domain.state import DayState, Ticket
+from ..wait_words import minutes_words
 
 
 def minutes(seconds: float | None) -> int | None:
@@ -34,9 +35,10 @@ def ticket_json(t: Ticket, state: DayState, office: Office, now: datetime) -> di
         "transfers": t.transfers,
     }
     if t.status == "waiting":
-        ahead = people_ahead(state, office, t.service, now, t)
-        d["people_ahead"] = ahead
-        d["estimated_wait_min"] = minutes(estimate_wait_s(state, office, t.service, now, t))
+        promise = estimate(state, office, t.service, now, t)
+        d["people_ahead"] = promise.ahead
+        d["estimated_wait_min"] = promise.minutes
+        d["estimate_reason"] = promise.code
         d["waiting_min"] = minutes((now - t.queued_at).total_seconds()) if t.queued_at else None
     if t.outcome:
         d["outcome"], d["topics"] = t.outcome, list(t.topics)
@@ -59,12 +61,14 @@ def state_json(state: DayState, office: Office, now: datetime) -> dict[str, Any]
         waiting = state.waiting(code)
         longest = max(((now - t.queued_at).total_seconds() for t in waiting if t.queued_at),
                       default=0.0)
+        est = estimate(state, office, code, now)
         services.append({
             "service": code,
             "name": svc.name(),
             "waiting": len(waiting),
             "longest_wait_min": minutes(longest),
-            "estimated_wait_min": minutes(estimate_wait_s(state, office, code, now)),
+            "estimated_wait_min": est.minutes,
+            "estimate_reason": est.code,
             "issuing": state.issuing.get(code, svc.issuing),
         })
     posts = []
@@ -90,7 +94,7 @@ def state_text(data: dict[str, Any]) -> str:
     lines = [f"Day {data['day']}" + ("  (closed)" if data["ended"] else ""), "",
              f"{'service':<28}{'waiting':>8}{'longest':>9}{'estimate':>10}"]
     for s in data["services"]:
-        est = "-" if s["estimated_wait_min"] is None else f"{s['estimated_wait_min']} min"
+        est = minutes_words(s["estimated_wait_min"], s["estimate_reason"], "en")
         flag = "" if s["issuing"] else "  (not issuing)"
         lines.append(f"{s['name']:<28}{s['waiting']:>8}{s['longest_wait_min']:>6} min"
                      f"{est:>10}{flag}")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
-from .estimate import estimate_wait_s
+from .estimate import estimate_wait_s, wait_text
 from .office import Office
 from .routing import eligible
 from .state import DayState, Device
@@ -104,10 +104,7 @@ def evaluate(state: DayState, office: Office, limits: Limits, now: datetime,
     return sorted(alerts, key=lambda a: SEVERITY_ORDER[a.severity])  # stable: rule order kept
 
 
-def minutes(seconds: float) -> str:
-    """"12 min"; from 100 minutes on "1u40" (the board writes its figures the same way)."""
-    m = max(0, round(seconds / 60))
-    return f"{m} min" if m < 100 else f"{m // 60}u{m % 60:02d}"
+minutes = wait_text  # "12 min"; above 60 minutes "1u05", as every surface writes a wait
 
 
 def _waits(state: DayState, office: Office, limits: Limits, now: datetime) -> list[Alert]:

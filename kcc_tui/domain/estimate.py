@@ -1,22 +1,34 @@
-"""The wait estimate printed on a ticket: the promise made to a citizen (DESIGN.md §4).
+"""The wait estimate printed on a ticket: the promise made to a citizen (DESIGN.md §4, §8).
 
-`estimate_wait_s` is the one estimate every app uses — the kiosk prints it, the wall display
-and the coordinator show it for "a ticket taken now". It is the Monte-Carlo replay of the real
-routing rule in `forecast.py`, which the simulator measured against the baselines
-(docs/simulation.md). `queue_length_estimate_s` — (people ahead + 1) × mean service time ÷ open
-posts serving the service — stays as the simple baseline the simulator compares with.
+`estimate` is the one function every surface calls — the kiosk screen and the printed ticket,
+the wall display, the counter, the coordinator, `kcc state`, the alerts: people ahead and the
+estimated wait, or no number with a reason code. The number is the Monte-Carlo replay of the
+real routing rule in `forecast.py` (deterministic: common random numbers), which the simulator
+measures against the baselines (docs/simulation.md). `queue_length_estimate_s` — (people ahead
++ 1) × mean service time ÷ open posts serving the service — stays as the simple baseline the
+simulator compares with.
+
+No number is ever made up (reason codes, worded at the edge in the user's language):
+- `day_ended`: `kcc day end` has run;
+- `no_open_post`: no open, unpaused post calls the service;
+- `not_today`: the office closes (opening hours) before the ticket would be called.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
-from .forecast import WaitForecast, forecast_all, forecast_wait
-from .learned import PRIOR_WEIGHT
+from .forecast import HORIZON_S, WaitForecast, forecast_all, forecast_wait
+from .learned import PRIOR_WEIGHT, until_closing
 from .office import Office
 from .routing import rank_key
 from .state import DayState, Ticket
+
+DAY_ENDED = "day_ended"
+NO_OPEN_POST = "no_open_post"
+NOT_TODAY = "not_today"
 
 # Dashboards ask for every service about once a second: one replay serves them all until the
 # state changes or this many seconds pass.
@@ -50,6 +62,51 @@ def people_ahead(state: DayState, office: Office, service: str, now: datetime,
     return sum(1 for t in waiting if rank_key(t, office, now) < mine)
 
 
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """What a ticket promises: people ahead, and the wait in seconds or a reason code."""
+
+    service: str
+    ahead: int
+    wait_s: float | None  # None: no number, see `code`
+    code: str | None = None  # DAY_ENDED, NO_OPEN_POST or NOT_TODAY when wait_s is None
+    p10_s: float | None = None
+    p90_s: float | None = None
+
+    @property
+    def minutes(self) -> int | None:
+        """The wait in whole minutes, as every surface shows it."""
+        return None if self.wait_s is None else round(self.wait_s / 60)
+
+
+def estimate(state: DayState, office: Office, service: str, now: datetime,
+             ticket: Ticket | None = None) -> Estimate:
+    """The one estimate: for `ticket` (waiting: the time until it is called) or for a ticket of
+    `service` taken now. Right after the kiosk issued `ticket` this is what the state just
+    before said a new ticket would wait."""
+    if ticket is not None and ticket.status != "waiting":
+        ticket = None
+    ahead = people_ahead(state, office, service, now, ticket)
+    if state.ended:
+        return Estimate(service, ahead, None, DAY_ENDED)
+    if not _open_post_serves(state, ticket.target_post if ticket else None, service):
+        return Estimate(service, ahead, None, NO_OPEN_POST)
+    f = wait_forecast(state, office, service, now, ticket)
+    if f is None:
+        return Estimate(service, ahead, None, NO_OPEN_POST)
+    closing = until_closing(office, now)
+    if f.mean_s >= HORIZON_S or 0 < closing < f.mean_s:
+        return Estimate(service, ahead, None, NOT_TODAY)
+    return Estimate(service, ahead, f.mean_s, None, f.p10_s, f.p90_s)
+
+
+def _open_post_serves(state: DayState, target: str | None, service: str) -> bool:
+    if target is not None:
+        p = state.posts.get(target)
+        return p is not None and p.open and p.pause_reason is None
+    return serving_posts(state, service) > 0
+
+
 def wait_forecast(state: DayState, office: Office, service: str, now: datetime,
                   ticket: Ticket | None = None) -> WaitForecast | None:
     """The forecast (mean and p10–p90) for `ticket`, or for one of `service` taken now."""
@@ -65,10 +122,18 @@ def wait_forecast(state: DayState, office: Office, service: str, now: datetime,
 
 def estimate_wait_s(state: DayState, office: Office, service: str, now: datetime,
                     ticket: Ticket | None = None) -> float | None:
-    """Predicted (first call − issue) for `ticket` or a ticket taken now; None when no open
-    post serves the service. Deterministic for a given state: every process shows the same."""
-    f = wait_forecast(state, office, service, now, ticket)
-    return None if f is None else f.mean_s
+    """`estimate(...).wait_s`: the number alone, None when there is none."""
+    return estimate(state, office, service, now, ticket).wait_s
+
+
+HOUR_MARK = {"nl": "u", "fr": "h", "en": "h", "de": "h"}
+
+
+def wait_text(seconds: float, lang: str = "nl") -> str:
+    """One way to write a wait on every surface: "12 min"; above 60 minutes hours and minutes,
+    "1u05" (Dutch) or "1h05"."""
+    m = max(0, round(seconds / 60))
+    return f"{m} min" if m <= 60 else f"{m // 60}{HOUR_MARK.get(lang, 'u')}{m % 60:02d}"
 
 
 def queue_length_estimate_s(state: DayState, office: Office, service: str, now: datetime,

@@ -10,23 +10,27 @@ doing what the counters will do:
   the call has already lasted) and then calls next with `routing.rank_key`, the function the
   counters use;
 - the time a call keeps a post busy is drawn from what was learned today per service: a lognormal
-  for the citizens who came, shrunk towards the configured `mean_service_min`, and the no-shows
-  with their own share and duration; each replay also draws the mean itself within its
-  uncertainty, so the range is wider early in the day, when little is known;
+  or an exponential (whichever fits today's completions better) for the citizens who came,
+  shrunk towards the configured `mean_service_min`, and the no-shows with their own share and
+  duration; each replay also draws the mean itself within its uncertainty, so the range is wider
+  early in the day, when little is known;
 - staff are people: a paused post comes back after the typical length of a pause with that
   reason; staff pause again after working about as long as before today's earlier pauses; a post
   closed during opening hours comes back as closed posts came back today (lunch, a colleague
-  taking over), unless its staff member now works at another post. Before today shows them,
-  priors: a 15-minute pause every 2 hours, 45 minutes away;
+  taking over), unless its staff member now works at another post. None of this is assumed
+  before today has shown it: no fixed pause pattern;
 - tickets that arrive later are drawn at today's recent arrival rate, because under the ratio rule
   (and for priority tickets) a later ticket may be called first. Under oldest-first no later
   arrival overtakes a waiting ticket, and arrivals are then left out. Nobody arrives, and nobody
   starts a pause, after the office's closing time.
 
-A few dozen replays give the mean (the estimate printed on a ticket) and a p10–p90 range. The
-random stream is seeded from the state, so the same state gives the same forecast in every
-process. Pure: no I/O. `benchmarks/sim_accuracy.py` measures its accuracy and its time with 10
-posts and 100 waiting tickets.
+A few dozen replays give the mean (the estimate printed on a ticket) and a p10–p90 range. Replay
+i draws from a random stream seeded with the day and i only (common random numbers): the same
+state gives the same forecast in every process, two states a few seconds or one event apart get
+the same draws, so the number moves only as much as the state did. A ticket whose wait is asked
+for takes no time when called in the replay: a waiting ticket's own forecast is then exactly what
+a new ticket was forecast just before it was issued. Pure: no I/O. `benchmarks/sim_accuracy.py`
+measures its accuracy and its time with 10 posts and 100 waiting tickets.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from datetime import datetime, timedelta
 from statistics import NormalDist
 from typing import cast
 
-from .learned import PRIOR_PAUSE_S, ServiceModel, learned, until_closing
+from .learned import NEVER, PRIOR_PAUSE_S, ServiceModel, learned, until_closing
 from .office import Office
 from .routing import rank_key
 from .state import DayState, Ticket
@@ -55,7 +59,7 @@ HORIZON_S = 12 * 3600.0  # a replay never looks further ahead than this
 # The p10–p90 range drawn from the replays misses what they cannot know (a post that closes, a
 # pause that starts): widened by this factor around the median it covers 80 % of actual waits
 # in the simulated scenarios (docs/simulation.md).
-RANGE_WIDEN = 1.1
+RANGE_WIDEN = 1.15
 _ND = NormalDist()
 
 
@@ -98,8 +102,9 @@ class _Replay:
         self.posts = [(pid, p.services) for pid, p in state.posts.items()
                       if p.open and p.services]
         served = {code for _pid, services in self.posts for code in services}
-        # Nobody takes a ticket, and staff start no pause, after closing time.
-        self.closing = until_closing(office, now)
+        # Nobody takes a ticket, and staff start no pause, after closing time (outside the
+        # opening hours, staff still at work close when they close: no limit).
+        self.closing = until_closing(office, now) or NEVER
         self._reopening(state, now)
         served |= {code for pid in self.back_at for code in state.posts[pid].services}
         self.base: dict[str, list[Entry]] = {}
@@ -111,11 +116,12 @@ class _Replay:
             else:
                 self._push(t)
         self.wanted: dict[int, str] = {}  # id(ticket) -> result key
-        self.phantoms: set[int] = set()
+        self.phantoms: set[int] = set()  # tickets that take no time when called
         self.none: list[str] = []  # result keys without a forecast: no open post serves them
         for t in tickets:
             if t.status == "waiting" and (t.service in served or t.target_post is not None):
                 self.wanted[id(t)] = t.number
+                self.phantoms.add(id(t))  # its own service time delays nobody it waits for
             else:
                 self.none.append(t.number)
         for code in services:
@@ -140,6 +146,8 @@ class _Replay:
         """Posts closed a short while ago, during opening hours, come back the way posts that
         closed today came back (staff back from lunch, a colleague taking over)."""
         self.back_at: dict[str, float] = {}
+        if self.reopen_s == NEVER:
+            return  # no post closed and came back today: none is expected to
         for pid, p in state.posts.items():
             if not p.open and p.closed_at is not None and p.services:
                 closed = (now - p.closed_at).total_seconds()
@@ -290,6 +298,8 @@ def _remaining(svc: ServiceModel, scale: float, elapsed: float, started: bool,
     """Time left of a call that has lasted `elapsed` seconds (drawn given it has not ended)."""
     if not started and elapsed < svc.no_show_s and rng.random() < svc.no_show:
         return svc.no_show_s - elapsed
+    if svc.exponential:  # memoryless: what is left does not depend on what has passed
+        return rng.expovariate(1.0) * math.exp(svc.mu + svc.sigma**2 / 2 + scale)
     mu = svc.mu + scale
     if elapsed <= 0:
         return math.exp(mu + svc.sigma * rng.gauss(0.0, 1.0))
@@ -301,6 +311,8 @@ def _remaining(svc: ServiceModel, scale: float, elapsed: float, started: bool,
 def _busy(svc: ServiceModel, scale: float, rng: random.Random) -> float:
     if rng.random() < svc.no_show:
         return svc.no_show_s
+    if svc.exponential:
+        return rng.expovariate(1.0) * math.exp(svc.mu + svc.sigma**2 / 2 + scale)
     return math.exp(svc.mu + scale + svc.sigma * rng.gauss(0.0, 1.0))
 
 
@@ -323,13 +335,12 @@ def forecast_queue(state: DayState, office: Office, now: datetime, *,
     result: dict[str, WaitForecast | None] = dict.fromkeys(model.none)
     if not model.wanted:
         return result
-    # Seeded from the state: the same state gives the same forecast, in every process.
-    key = f"{state.day}:{state.seq}:{now.isoformat()}:{sorted(model.wanted.values())}"
-    rng = random.Random(zlib.crc32(key.encode()))
     samples: dict[str, list[float]] = {k: [] for k in model.wanted.values()}
     runs = replications
     done = 0
     while done < runs:
+        # Common random numbers: replay i draws the same stream in every state of the day.
+        rng = random.Random(zlib.crc32(f"{state.day}:{done}".encode()))
         for k, v in model.run(rng).items():
             samples[k].append(v)
         done += 1

@@ -15,7 +15,11 @@ decides *when* things happen:
   (up to `overtime_min`), then the coordinator ends the day.
 
 Estimates are recorded for each ticket right after it is issued, before any post calls it: the
-printed forecast and the baselines, so that all are judged on the same tickets.
+printed forecast and the baselines, so that all are judged on the same tickets. With
+`perfect=True` each ticket also gets the perfect-information oracle: the same day simulated
+again with every citizen after it left out — the service times of those ahead and the real
+staffing (shifts, pauses, moves) are then known exactly and the real routing rule decides —
+the floor no estimator can beat, as it cannot know who comes later.
 """
 
 from __future__ import annotations
@@ -31,15 +35,16 @@ import simpy
 
 from ..domain import commands as C
 from ..domain.clock import FixedClock, zone
-from ..domain.estimate import people_ahead, queue_length_estimate_s, serving_posts
+from ..domain.estimate import estimate, people_ahead, queue_length_estimate_s, serving_posts
 from ..domain.events import Event
-from ..domain.forecast import forecast_wait
+from ..domain.learned import History, history_of, remember_history
 from ..domain.ledger import Ledger
 from ..domain.routing import eligible
 from .citizens import Needs, arrival_times, draw_needs, true_busy_s
 from .scenario import Loaded
 
 KIOSK = "onthaal"  # the kiosk id the simulated tickets are issued at (the example office's)
+HISTORY_DAYS = 4  # the estimator learns from the simulated days before, as from recent weeks
 HANDOVER_POLL_S = 15.0  # staff taking over a post look again this often until it is free
 Proc = Generator[simpy.Event, Any, None]
 
@@ -58,6 +63,7 @@ class TicketRecord:
     p90: float | None = None
     simple: float | None = None  # the queue-length formula of estimate.py, learned means
     oracle: float | None = None  # the queue-length formula with the true means (a baseline)
+    perfect: float | None = None  # the wait with everything but later arrivals known
     les: float | None = None  # the wait of the last ticket called for the service (a baseline)
     busy_s: float = 0.0  # how long the citizen will keep a post busy (walk + service)
     wait: float | None = None  # first call − issue, once called
@@ -95,7 +101,9 @@ class DaySim:
 
     def __init__(self, loaded: Loaded, day: date, index: int = 0, seed: int = 1, *,
                  estimates: bool = True, record: bool = False,
-                 carry_in: list[Carried] | None = None, carry_out: bool = False) -> None:
+                 carry_in: list[Carried] | None = None, carry_out: bool = False,
+                 history: History | None = None, cut_s: float | None = None,
+                 watch: str | None = None) -> None:
         self.s, self.office, self.coordinator = loaded.scenario, loaded.office, loaded.coordinator
         self.day, self.index, self.seed = day, index, seed
         local_open = datetime.combine(day, self.s.open, tzinfo=zone(self.office.timezone))
@@ -103,7 +111,13 @@ class DaySim:
         self.env = simpy.Environment()
         self.clock = FixedClock(self.open_utc)
         self.ledger = Ledger(self.office, self.clock)
+        if history is not None:  # what the office's recent weeks showed the estimator
+            remember_history(self.ledger.state, history)
         self.estimates, self.record = estimates, record
+        # The perfect-information replay: nobody arrives after `cut_s`; stop at `watch`'s call.
+        self.cut_s, self.watch = cut_s, watch
+        self.watched: float | None = None
+        self.found = self.env.event()
         self.records: dict[str, TicketRecord] = {}
         self.needs: dict[str, Needs] = {}
         self.carry_in, self.carry_out = carry_in, carry_out
@@ -204,6 +218,8 @@ class DaySim:
     def arrivals(self, code: str) -> Proc:
         rng = self.rng(f"arrivals:{code}")
         for t in arrival_times(rng, self.s.services[code].per_hour, self.s.scale, self.s.open_s):
+            if self.cut_s is not None and t > self.cut_s:
+                return
             yield self.env.timeout(t - self.env.now)
             self.issue(code, rng)
 
@@ -247,10 +263,10 @@ class DaySim:
             rec.oracle = 0.0 if free else (ahead + 1) * self.busy_s[code] / posts
         rec.les = self.last_wait.get(code, 0.0)
         started = perf_counter()
-        f = forecast_wait(state, office, code, now, t)
+        promise = estimate(state, office, code, now, t)  # what the kiosk prints
         self.forecast_s.append(perf_counter() - started)
-        if f is not None:
-            rec.printed, rec.p10, rec.p90 = f.mean_s, f.p10_s, f.p90_s
+        if promise.wait_s is not None:
+            rec.printed, rec.p10, rec.p90 = promise.wait_s, promise.p10_s, promise.p90_s
 
     def wake(self, code: str) -> None:
         """A ticket arrived: the post idle longest among those that can serve it calls next.
@@ -338,6 +354,9 @@ class DaySim:
         if carried is not None and carried.record is not None and carried.record.wait is None:
             carried.record.wait = carried.waited_s + wait
         self.last_wait[t.service] = wait
+        if t.number == self.watch and self.watched is None:
+            self.watched = wait
+            self.found.succeed()
         needs = self.needs[t.number]
         if needs.no_show:
             yield env.timeout(self.s.no_show_wait_s)
@@ -374,18 +393,38 @@ class DaySim:
                     break
 
 
+def perfect_wait(loaded: Loaded, day: date, index: int, seed: int,
+                 rec: TicketRecord) -> float | None:
+    """The perfect-information oracle for one ticket: the day again, without anyone who
+    came after it, until it is called."""
+    sim = DaySim(loaded, day, index, seed, estimates=False, cut_s=rec.issued_s,
+                 watch=rec.number)
+    done = sim.start()
+    sim.env.run(until=sim.found | done)
+    return sim.watched
+
+
 def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None = None,
-             estimates: bool = True, record: bool = False, chained: bool = False
-             ) -> list[DayResult]:
+             estimates: bool = True, record: bool = False, chained: bool = False,
+             perfect: bool = False) -> list[DayResult]:
     """Simulate `days` days of the scenario: the same weekday, one week apart.
 
     `chained`: whoever is still in the office at closing time is first in line the next
     morning, so the days form one long run (for validation against steady-state theory).
+    `perfect`: also the perfect-information oracle for every measured ticket (one more
+    partial day simulated per ticket: slow, for benchmarks).
     """
     first = start or loaded.scenario.date
     out: list[DayResult] = []
     for i in range(days):
         carry_in = out[-1].carry if chained and out else None
+        past = history_of(d.state for d in out[-HISTORY_DAYS:]) if estimates else None
         out.append(DaySim(loaded, first + timedelta(weeks=i), i, seed, estimates=estimates,
-                          record=record, carry_in=carry_in, carry_out=chained).run())
+                          record=record, carry_in=carry_in, carry_out=chained,
+                          history=past).run())
+        if perfect and not chained:
+            d = out[-1]
+            for rec in d.records:
+                if rec.measured and rec.wait is not None:
+                    rec.perfect = perfect_wait(loaded, d.day, i, seed, rec)
     return out

@@ -1,7 +1,7 @@
 """What the coordinator board shows, computed from today's state: no Textual here.
 
 Per-service figures use the report definitions (`kpi.service_kpis` over today's period from
-`clock.day_bounds`, `estimate.estimate_wait_s`), so the board and the reports never disagree.
+`clock.day_bounds`, `estimate.estimate`), so the board and the reports never disagree.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from ...domain.clock import day_bounds, local, zone
 from ...domain.commands import issuing_now
-from ...domain.estimate import estimate_wait_s, mean_service_s, serving_posts
+from ...domain.estimate import estimate, mean_service_s, serving_posts
 from ...domain.kpi import ServiceKpi, idle_s, service_kpis
 from ...domain.office import Office
 from ...domain.state import DayState, PostState
@@ -24,13 +24,14 @@ class ServiceRow:
     name: str
     waiting: int
     longest_s: float | None  # longest current wait; None when nobody waits
-    estimate_s: float | None  # for a ticket taken now; None when no post serves the service
+    estimate_s: float | None  # for a ticket taken now; None: see estimate_code
     served: int
     mean_wait_s: float | None
     sl: float | None  # share of today's calls within target
     target_min: float
     issuing: str  # "on", or why not: "off", "cap", "closed"
     clear_s: float | None  # time the current queue needs; None when it cannot clear
+    estimate_code: str | None = None  # why there is no estimate (domain.estimate codes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +63,14 @@ def service_rows(state: DayState, office: Office, now: datetime,
         waiting = state.waiting(code)
         k = kpis[code]
         reason = issuing_now(state, office, code)
+        est = estimate(state, office, code, now)
         rows.append(ServiceRow(
             code=code,
             name=svc.name(),
             waiting=len(waiting),
             longest_s=max(((now - t.queued_at).total_seconds() for t in waiting if t.queued_at),
                           default=None),
-            estimate_s=estimate_wait_s(state, office, code, now),
+            estimate_s=est.wait_s,
             served=k.served,
             mean_wait_s=k.mean_wait_s,
             sl=k.sl,
@@ -76,6 +78,7 @@ def service_rows(state: DayState, office: Office, now: datetime,
             issuing="on" if reason is None else
             "cap" if "limit" in reason else "closed" if state.ended else "off",
             clear_s=clear_queue_s(state, office, code, len(waiting)),
+            estimate_code=est.code,
         ))
     return rows
 

@@ -19,6 +19,8 @@ from .board import PostRow, ServiceRow
 from .texts import POST_STATE_NL
 
 DASH = "–"
+# Why a service has no estimate, short enough for the column (domain.estimate codes).
+ESTIMATE_SHORT = {"no_open_post": "geen loket", "not_today": "niet vandaag"}
 
 
 def fmt_min(seconds: float | None) -> str:
@@ -108,7 +110,8 @@ class ServicesTable(DataTable[Text | str]):
             num(f"{r.target_min:g} min"),
             num(str(r.waiting), "bold" if r.waiting else "dim"),
             num(fmt_min(r.longest_s), "bold red" if over else ""),
-            num("geen loket" if r.estimate_s is None and r.waiting else fmt_min(r.estimate_s),
+            num(fmt_min(r.estimate_s) if r.estimate_s is not None
+                else ESTIMATE_SHORT.get(r.estimate_code or "", DASH) if r.waiting else DASH,
                 "yellow" if est_over or (r.estimate_s is None and r.waiting) else ""),
             num(str(r.served)),
             num(fmt_min(r.mean_wait_s)),

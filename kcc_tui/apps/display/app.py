@@ -21,11 +21,12 @@ from ...domain.commands import Heartbeat, Refused
 from ...domain.events import Event
 from ...domain.state import DayState
 from ...store import StoreError
+from ...wait_words import estimate_words
 from ..base import KccApp
 from ..literal import literal, shown
 from .announce import STALE_AFTER_S, Announcer, Speaker, speaker_for
 from .board import Call, CallBoard, queues, services_for
-from .phrases import capital, label, long_date, minutes, post_name, post_short
+from .phrases import capital, label, long_date, post_name, post_short
 from .screen import DisplayScreen
 from .widgets import ClockFace, HistoryBoard, NowCalled, QueueBoard, Ticker
 from .widgets.boards import Row
@@ -165,7 +166,7 @@ class DisplayApp(KccApp):
         for q in queues(state, self.office, self.services, now):
             name = shown(self.office.services[q.service].name(lang))
             prefix = (f" {shown(q.prefix)} ", "b reverse")
-            estimate = minutes(q.estimate_s) if q.estimate_s is not None else label("closed", lang)
+            estimate = estimate_words(q.estimate, lang)
             waiting = label("waiting1" if q.waiting == 1 else "waiting", lang)
             full = Text.assemble(prefix, " ", (name, "b"),
                                  f"\n    {q.waiting} {waiting} · {estimate}")

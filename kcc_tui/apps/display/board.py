@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ...domain.estimate import estimate_wait_s
+from ...domain.estimate import Estimate, estimate
 from ...domain.events import Event
 from ...domain.office import Office
 from ...domain.state import DayState
@@ -92,7 +92,7 @@ class Queue:
     service: str
     prefix: str
     waiting: int
-    estimate_s: float | None  # predicted wait for a ticket taken now; None: no post serves it
+    estimate: Estimate  # for a ticket taken now: a wait, or why there is none
 
 
 def queues(state: DayState, office: Office, services: Iterable[str], now: datetime) -> list[Queue]:
@@ -101,7 +101,7 @@ def queues(state: DayState, office: Office, services: Iterable[str], now: dateti
     for code in services:
         svc = office.services[code]
         out.append(Queue(code, svc.prefix, len(state.waiting(code)),
-                         estimate_wait_s(state, office, code, now)))
+                         estimate(state, office, code, now)))
     return out
 
 

@@ -30,8 +30,6 @@ LABELS: dict[str, dict[str, str]] = {
                "de": "erneut aufgerufen"},
     "none": {"nl": "Nog geen oproepen", "fr": "Pas encore d'appel", "en": "No calls yet",
              "de": "Noch keine Aufrufe"},
-    "closed": {"nl": "geen loket open", "fr": "aucun guichet", "en": "no counter open",
-               "de": "kein Schalter offen"},
 }
 
 # Words in post names, as read out and shown per language (lower case; capitalised on use).
@@ -117,15 +115,3 @@ def long_date(at: datetime, lang: str) -> str:
     if lang == "de":
         return f"{day}, {at.day}. {month}"
     return f"{day} {at.day} {month}"
-
-
-def minutes(seconds: float | None) -> str:
-    """An estimated wait as shown: "± 12 min", "< 5 min"; "—" when no counter serves it."""
-    if seconds is None:
-        return "—"
-    m = seconds / 60
-    if m < 5:
-        return "< 5 min"
-    # Rounded to 5 minutes: the estimate is not more precise than that, and a number that
-    # jumps by one every few seconds invites complaints.
-    return f"± {int(5 * round(m / 5))} min"

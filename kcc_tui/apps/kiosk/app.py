@@ -31,7 +31,7 @@ from textual.screen import Screen
 from ...config.settings import KioskSettings, Settings
 from ...domain import commands as C
 from ...domain.clock import Clock, system_clock
-from ...domain.estimate import estimate_wait_s, people_ahead
+from ...domain.estimate import estimate
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from .availability import availability
@@ -190,11 +190,10 @@ class KioskApp(KccApp, inherit_bindings=False):
         number = event.data["number"]
         st, now = store.state, self.clock()
         tk = st.tickets[number]
-        ahead = people_ahead(st, self.office, service, now, tk)
-        wait = estimate_wait_s(st, self.office, service, now, tk)
+        promise = estimate(st, self.office, service, now, tk)
         self.refresh_view()
-        return IssuedTicket(number, service, lang, priority, tk.issued_at, ahead,
-                            None if wait is None else round(wait / 60))
+        return IssuedTicket(number, service, lang, priority, tk.issued_at, promise.ahead,
+                            promise.minutes, promise.code)
 
     async def _print_ticket(self, watch: PrinterWatch, ticket: IssuedTicket,
                             screen: ConfirmScreen) -> None:

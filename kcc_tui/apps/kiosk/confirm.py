@@ -18,8 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
-from printers.layout import format_wait
-
+from ...wait_words import minutes_words
 from ..base import StoreBanner
 from ..literal import literal
 from .printing import IssuedTicket
@@ -55,8 +54,8 @@ class ConfirmScreen(Screen[None]):
             yield BigNumber(tk.number, id="c-number")
             yield Static(literal(service.name(lang)), id="c-service")
             facts = f"{t(lang, 'people_ahead')}: {tk.people_ahead}"
-            if tk.wait_min is not None:
-                facts += f"   ·   {t(lang, 'estimated_wait')}: {format_wait(tk.wait_min, lang)}"
+            facts += (f"   ·   {t(lang, 'estimated_wait')}: "
+                      f"{minutes_words(tk.wait_min, tk.wait_code, lang)}")
             yield Static(facts, id="c-facts")
             yield Static("", id="c-status")
             info = dict(service.citizen_info)  # "what to bring", in the ticket's language

@@ -29,7 +29,8 @@ class IssuedTicket:
     priority: bool
     issued_at: datetime
     people_ahead: int
-    wait_min: int | None  # None: no counter serves this service yet
+    wait_min: int | None  # None: no number, see wait_code
+    wait_code: str | None = None  # why there is no number (domain.estimate codes)
 
 
 class PrinterWatch:
