@@ -28,8 +28,8 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("office")
     for args in [
         ("init",),
-        ("ticket", "issue", "eid"), ("ticket", "issue", "afhalen"),
-        ("ticket", "issue", "afhalen"),
+        ("ticket", "issue", "eid", "--outside-hours"), ("ticket", "issue", "afhalen", "--outside-hours"),
+        ("ticket", "issue", "afhalen", "--outside-hours"),
         ("post", "open", "loket1", "--staff", "an", "--pin", "1111"),
         ("post", "open", "telefoon", "--staff", "lotte", "--pin", "5555"),
         ("post", "call-next", "loket1"), ("post", "start", "loket1"),

@@ -14,8 +14,11 @@ from .report_cmds import report, staffing
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", envvar="KCC_CONFIG", default=None, metavar="PATH",
-              help="config.toml (default: ./config.toml, else the embedded example office)")
+# $KCC_CONFIG is read by the loader itself, so its messages can say where a path came from
+@click.option("--config", default=None, metavar="PATH",
+              help="config.toml (default: $KCC_CONFIG, ./config.toml, "
+                   "~/.config/kcc/config.toml, /etc/kcc/config.toml, else the built-in "
+                   "example office)")
 @click.option("--db", envvar="KCC_DB", default=None, metavar="PATH",
               help="the SQLite store (default: [store] path of the config)")
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
