@@ -167,7 +167,7 @@ async def test_full_disk_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
 
 
 def test_example_config_is_not_rewritten(tmp_path: Path) -> None:
-    env = {**os.environ, "KCC_CONFIG": ""}
+    env = {**os.environ, "KCC_CONFIG": example_path()}
     p = subprocess.run([*KCC, "--db", str(tmp_path / "k.db"), "staff", "set-pin", "an",
                         "--pin", "4321"], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert p.returncode == 2 and "cannot be changed" in p.stderr

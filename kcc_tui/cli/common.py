@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,7 +39,8 @@ class Env:
                 self._settings = load_settings(self.config)
             except ConfigError as e:
                 fail(str(e), code=2, as_json=self.json)
-            if self._settings.source == example_path():
+            named = self.config is not None or os.environ.get("KCC_CONFIG", "").strip()
+            if not named and self._settings.source == example_path():
                 _note_example_office()
         return self._settings
 

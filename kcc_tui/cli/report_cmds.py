@@ -16,6 +16,7 @@ from ..reports.period import HELP, Period, PeriodError, parse_period
 from ..reports.staffing import StaffingError, calculate, share
 from ..store import StoreError
 from .common import Env, emit, fail, pass_env
+from .progress import Progress
 
 # The rest of the report (openpyxl, the simulator) is imported when a command runs: every
 # other `kcc` command starts without it.
@@ -88,8 +89,8 @@ PERIOD: {HELP}. Closing a day never deletes anything: every past day can be repo
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
 @pass_env
 def report(env: Env, period: str | None, first: str | None, last: str | None, by: str | None,
-           csv_dir: Path | None, excel_be: bool, xlsx: Path | None, topics: int, advice_day: str | None,
-           target: str, no_check: bool, as_json: bool) -> None:
+           csv_dir: Path | None, excel_be: bool, xlsx: Path | None, topics: int,
+           advice_day: str | None, target: str, no_check: bool, as_json: bool) -> None:
     env.json = env.json or as_json
     if excel_be and csv_dir is None:
         raise click.UsageError("--excel-be is a CSV format: give --csv FOLDER with it")
@@ -105,11 +106,14 @@ def report(env: Env, period: str | None, first: str | None, last: str | None, by
         from ..reports import advice_for, build_report
         from ..reports.text import report_text
 
-        rep = await build_report(env.db_path, office, p)
-        if advice_day:
-            rep.advice = await advice_for(env.db_path, advice_day, office=office,
-                                          office_source=env.settings.source, target=goal,
-                                          check=not no_check)
+        with Progress("report") as progress:
+            read = progress.counter(f"reading {p.label}", "tickets")
+            rep = await build_report(env.db_path, office, p, progress=read)
+            if advice_day:
+                progress.update(f"staffing advice for {advice_day}")
+                rep.advice = await advice_for(env.db_path, advice_day, office=office,
+                                              office_source=env.settings.source, target=goal,
+                                              check=not no_check)
         files: list[str] = []
         if csv_dir is not None or xlsx is not None:
             from ..reports.export import write_csv, write_xlsx  # openpyxl: only when asked

@@ -21,7 +21,7 @@ printed forecast and the baselines, so that all are judged on the same tickets.
 from __future__ import annotations
 
 import random
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from time import perf_counter
@@ -375,12 +375,13 @@ class DaySim:
 
 
 def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None = None,
-             estimates: bool = True, record: bool = False, chained: bool = False
-             ) -> list[DayResult]:
+             estimates: bool = True, record: bool = False, chained: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> list[DayResult]:
     """Simulate `days` days of the scenario: the same weekday, one week apart.
 
     `chained`: whoever is still in the office at closing time is first in line the next
     morning, so the days form one long run (for validation against steady-state theory).
+    `progress(done, days)` is called after every day.
     """
     first = start or loaded.scenario.date
     out: list[DayResult] = []
@@ -388,4 +389,6 @@ def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None
         carry_in = out[-1].carry if chained and out else None
         out.append(DaySim(loaded, first + timedelta(weeks=i), i, seed, estimates=estimates,
                           record=record, carry_in=carry_in, carry_out=chained).run())
+        if progress is not None:
+            progress(i + 1, days)
     return out
