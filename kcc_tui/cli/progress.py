@@ -14,10 +14,12 @@ never imports this module. `KCC_PROGRESS=0` switches it off.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Any, TextIO
 
@@ -49,6 +51,22 @@ class Progress:
     def counter(self, what: str, unit: str = "") -> Counter:
         """A `(done, total)` callback for code below the CLI."""
         return lambda done, total=None: self.update(what, done, total, unit)
+
+    @contextlib.asynccontextmanager
+    async def ticking(self, what: str) -> AsyncIterator[None]:
+        """For work that cannot count its steps: says `what` with the time taken, once a
+        second, while the body runs (the work must leave the event loop free)."""
+
+        async def tick() -> None:
+            while True:
+                self.update(what)
+                await asyncio.sleep(1.0)
+
+        task = asyncio.create_task(tick())
+        try:
+            yield
+        finally:
+            task.cancel()
 
     def update(self, what: str, done: int | None = None, total: int | None = None,
                unit: str = "") -> None:

@@ -188,6 +188,8 @@ async def load(db: aiosqlite.Connection, first: date, last: date, now: datetime,
             stamp = iv.ended_at or iv.started_at or iv.called_at
             if key in still_open and stamp is not None:
                 last_seen[key] = max(stamp, last_seen.get(key, stamp))
+    if progress is not None:
+        progress(len(h.tickets), None)
     for day_s, post, session, staff, opened, closed, paused_s, serving_s, _ in rows:
         d = date.fromisoformat(day_s)
         p = PostState(post, open=closed is None, staff=staff, session=session,
