@@ -75,7 +75,7 @@ class Progress:
         if self.off or now - self.started < DELAY_S:
             return
         if self.tty:
-            self._draw(what, done, total, unit)
+            self._draw(what, done, total, unit, now - self.started)
         elif self.last_line is None or now - self.last_line >= EVERY_S:
             self.last_line = now
             self._line(f"{what}{_count(done, total, unit)}, {now - self.started:.0f} s")
@@ -90,7 +90,8 @@ class Progress:
     def _line(self, text: str) -> None:
         print(f"kcc {self.command}: {text}", file=self.stream, flush=True)
 
-    def _draw(self, what: str, done: int | None, total: int | None, unit: str) -> None:
+    def _draw(self, what: str, done: int | None, total: int | None, unit: str,
+              elapsed: float) -> None:
         if self._bar is None:
             from rich.console import Console
             from rich.progress import (
@@ -98,18 +99,19 @@ class Progress:
                 MofNCompleteColumn,
                 SpinnerColumn,
                 TextColumn,
-                TimeElapsedColumn,
             )
             from rich.progress import Progress as Bar
 
             self._bar = Bar(SpinnerColumn(),
                             TextColumn(f"kcc {self.command}: {{task.description}}", markup=False),
-                            BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[elapsed]:.0f} s"),
                             console=Console(file=self.stream), transient=True)
-            self._task = self._bar.add_task(what, total=total)
+            self._task = self._bar.add_task(what, total=total, elapsed=elapsed)
             self._bar.start()
         desc = what + (f" ({unit})" if unit else "")
-        self._bar.update(self._task, description=desc, completed=done or 0, total=total)
+        self._bar.update(self._task, description=desc, completed=done or 0, total=total,
+                         elapsed=elapsed)
 
 
 def _count(done: int | None, total: int | None, unit: str) -> str:
