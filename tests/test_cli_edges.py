@@ -115,3 +115,25 @@ def test_tickets_only_while_open_unless_outside_hours(tmp_path: Path) -> None:
     config = str(office(tmp_path, {k: ["00:00-23:59"] for k in WEEKDAY_KEYS}, "open.toml"))
     p = kcc(tmp_path, "--config", config, "--db", str(db), "ticket", "issue", "eid")
     assert p.returncode == 0, p.stderr
+
+
+def test_tables_hold_long_and_odd_names(tmp_path: Path) -> None:
+    long = "Aanvraag uittreksel uit het strafregister (model 1 en model 2) voor verenigingen"
+    config = office(tmp_path, None)
+    doc = tomlkit.parse(config.read_text(encoding="utf-8"))
+    doc["services"]["eid"]["names"]["nl"] = long
+    doc["services"]["rijbewijs"]["names"]["nl"] = "[bold]Rijbewijs[/bold]"
+    config.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    assert kcc(tmp_path, "--db", "k.db", "init").returncode == 0
+    issued = kcc(tmp_path, "--db", "k.db", "ticket", "issue", "eid", "--outside-hours")
+    assert issued.returncode == 0
+    p = kcc(tmp_path, "--db", "k.db", "state")
+    assert p.returncode == 0 and "\x1b" not in p.stdout  # a pipe: no colour, no codes
+    lines = p.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("service"))
+    rows = lines[header + 2:header + 2 + 6]
+    right = lines[header].index("waiting") + len("waiting")  # the counts are right-aligned
+    assert [r[right - 1] for r in rows] == ["1", "0", "0", "0", "0", "0"], p.stdout
+    assert rows[0].startswith(long) and rows[1].startswith("[bold]Rijbewijs[/bold] ")
+    listed = kcc(tmp_path, "--db", "k.db", "ticket", "list").stdout.splitlines()
+    assert listed[2].split()[:2] == ["A001", "waiting"] and long in listed[2]

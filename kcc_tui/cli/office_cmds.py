@@ -12,7 +12,7 @@ from ..domain.pins import verify_pin
 from ..domain.state import Ticket
 from ..store import Store
 from .common import Env, emit, fail, pass_env, run
-from .views import event_json, event_line, state_json, state_text, ticket_json, ticket_line
+from .views import event_json, event_line, state_json, state_text, ticket_json, tickets_text
 
 STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved")
 
@@ -83,7 +83,7 @@ def ticket_list(env: Env, status: str | None) -> None:
         ts = [t for t in store.state.tickets.values() if status in (None, t.status)]
         now, st, office = store.clock(), store.state, store.office
         emit(env, {"day": str(st.day), "tickets": [ticket_json(t, st, office, now) for t in ts]},
-             "\n".join(ticket_line(t, office, office.timezone) for t in ts) or "no tickets")
+             tickets_text(ts, office, office.timezone) if ts else "no tickets")
 
     run(env, body)
 
