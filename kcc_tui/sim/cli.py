@@ -125,7 +125,10 @@ def _validate(env: Env, scenario: str | None, days: int | None, seed: int) -> No
     else:
         loaded = load_scenario(scenario)
         cases = [(loaded, as_case(loaded, days))]
-    results = [validate(loaded, case, seed) for loaded, case in cases]
+    with Progress("simulate") as progress:
+        results = [validate(loaded, case, seed,
+                            progress=progress.counter(f"validating {case.name}:", "days"))
+                   for loaded, case in cases]
     out = validation_json(results, [f"{lo.scenario.open:%H:%M}" for lo, _ in cases])
     emit(env, out, validation_text(out))
     if not out["ok"]:
