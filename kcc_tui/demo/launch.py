@@ -139,7 +139,7 @@ class Demo:
             ("status-left-length", "40"),
             ("status-right-length", "90"),
             ("status-left", " kcc demo │ "),
-            ("status-right", "#{@hint} │ Ctrl-b <n>: tab · Ctrl-b q: quit "),
+            ("status-right", "#{?#{@hint},#{@hint} │ ,}Ctrl-b <n>: tab · Ctrl-b q: quit "),
             ("remain-on-exit", "off"),
         ]:
             self._tmux("set-option", "-t", SESSION, option, value)
