@@ -83,7 +83,7 @@ def test_set_pin_refuses_a_bad_pin(office_dir: Path) -> None:
 
 
 def test_audit_lists_who_did_what_by_day(office_dir: Path) -> None:
-    kcc(office_dir, "ticket", "issue", "eid", "--kiosk", "onthaal")
+    kcc(office_dir, "ticket", "issue", "eid", "--kiosk", "onthaal", "--outside-hours")
     kcc(office_dir, "post", "open", "loket1", "--staff", "an", "--pin", "1111")
     kcc(office_dir, "post", "call-next", "loket1")
     refused = kcc(office_dir, "staff", "move", "an", "loket2")
@@ -106,7 +106,7 @@ def test_audit_lists_who_did_what_by_day(office_dir: Path) -> None:
 def test_backup_while_writing_then_restore(office_dir: Path) -> None:
     db = office_dir / "kcc.db"
     writer = subprocess.Popen([*KCC, "--config", str(office_dir / "config.toml"), "--db",
-                               str(db), "ticket", "issue", "eid"])
+                               str(db), "ticket", "issue", "eid", "--outside-hours"])
     backups = []
     for i in range(3):
         p = kcc(office_dir, "--json", "store", "backup", str(office_dir / f"b{i}.db"))
@@ -114,7 +114,7 @@ def test_backup_while_writing_then_restore(office_dir: Path) -> None:
         backups.append(json.loads(p.stdout)["backup"])
     writer.wait(timeout=60)
     for _ in range(5):
-        kcc(office_dir, "ticket", "issue", "reispas")
+        kcc(office_dir, "ticket", "issue", "reispas", "--outside-hours")
     p = kcc(office_dir, "--json", "store", "restore", backups[0], "--yes")
     assert p.returncode == 0, p.stdout
     previous = json.loads(p.stdout)["previous"]
@@ -167,7 +167,7 @@ async def test_full_disk_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
 
 
 def test_example_config_is_not_rewritten(tmp_path: Path) -> None:
-    env = {**os.environ, "KCC_CONFIG": ""}
+    env = {**os.environ, "KCC_CONFIG": example_path()}
     p = subprocess.run([*KCC, "--db", str(tmp_path / "k.db"), "staff", "set-pin", "an",
                         "--pin", "4321"], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert p.returncode == 2 and "cannot be changed" in p.stderr

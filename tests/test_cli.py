@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 KCC = [sys.executable, "-m", "kcc_tui"]
+EXAMPLE_NOTE = "using the built-in example office"
 
 
 class Kcc:
@@ -23,8 +24,13 @@ class Kcc:
     def __call__(self, *args: str, json_out: bool = True) -> tuple[int, object, str]:
         cmd = [*KCC, "--db", str(self.db), *(["--json"] if json_out else []), *args]
         p = subprocess.run(cmd, capture_output=True, text=True, cwd=self.folder, timeout=60,
-                           env={**os.environ, "KCC_CONFIG": ""})
+                           env={**os.environ, "KCC_CONFIG": "",
+                                "XDG_CONFIG_HOME": str(self.folder / "xdg")})
         assert "Traceback" not in p.stderr, p.stderr
+        # the built-in office (no config.toml anywhere) is named at most once, on stderr
+        assert p.stderr.count(EXAMPLE_NOTE) <= 1, p.stderr
+        p.stderr = "".join(line for line in p.stderr.splitlines(keepends=True)
+                           if EXAMPLE_NOTE not in line)
         out: object = p.stdout
         if json_out:
             lines = p.stdout.strip().splitlines()
@@ -47,9 +53,10 @@ def kcc(tmp_path: Path) -> Kcc:
 
 
 def test_a_morning_through_the_cli(kcc: Kcc) -> None:
-    t = kcc.ok("ticket", "issue", "eid")["ticket"]
+    t = kcc.ok("ticket", "issue", "eid", "--outside-hours")["ticket"]
     assert (t["number"], t["service"], t["status"]) == ("A001", "eid", "waiting")
-    assert kcc.ok("ticket", "issue", "rijbewijs", "--lang", "fr")["ticket"]["number"] == "B001"
+    issued = kcc.ok("ticket", "issue", "rijbewijs", "--lang", "fr", "--outside-hours")
+    assert issued["ticket"]["number"] == "B001"
     kcc.ok("post", "open", "loket1", "--staff", "an", "--pin", "1111")
     called = kcc.ok("post", "call-next", "loket1")
     assert called["ticket"]["number"] == "A001" and called["ticket"]["status"] == "called"
@@ -123,7 +130,7 @@ def test_bad_database_gives_one_line(kcc: Kcc, prepare, message: str) -> None:  
 
 
 def test_store_backup_check_rebuild(kcc: Kcc) -> None:
-    kcc.ok("ticket", "issue", "eid")
+    kcc.ok("ticket", "issue", "eid", "--outside-hours")
     assert kcc.ok("store", "backup", str(kcc.folder / "b.db"))["integrity"] == "ok"
     assert kcc.ok("store", "rebuild")["rebuilt_days"] == 1
     assert kcc.ok("store", "check") == {"ok": True}
@@ -132,7 +139,7 @@ def test_store_backup_check_rebuild(kcc: Kcc) -> None:
 
 
 def test_events_lists_the_log(kcc: Kcc) -> None:
-    kcc.ok("ticket", "issue", "eid")
+    kcc.ok("ticket", "issue", "eid", "--outside-hours")
     code, text, _ = kcc("events", json_out=False)
     assert code == 0 and "ticket_issued" in str(text) and "A001" in str(text)
 

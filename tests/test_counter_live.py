@@ -96,7 +96,7 @@ async def test_the_queue_updates_live_by_key_and_the_cursor_stays_on_its_ticket(
         assert table.highlighted_number() == "A002"
         first_rows = {k: table.rows[k] for k in table.rows}
         # Another process: a priority ticket (sorted to the top) and a call of A001.
-        assert kcc(db, "ticket", "issue", "eid", "--priority").returncode == 0
+        assert kcc(db, "ticket", "issue", "eid", "--priority", "--outside-hours").returncode == 0
         await until(pilot, lambda: queue_numbers(app) == ["A003", "A001", "A002", "C001"],
                     "the priority ticket on top")
         assert table.highlighted_number() == "A002"  # the cursor followed its ticket

@@ -95,7 +95,8 @@ def test_two_kiosks_and_the_cli_issue_gap_free_numbers(tmp_path: Path) -> None:
 
     def cli(services: list[str]) -> None:
         for service in services:
-            done = subprocess.run([KCC, "--db", str(db), "--json", "ticket", "issue", service],
+            done = subprocess.run([KCC, "--db", str(db), "--json", "ticket", "issue", service,
+                                   "--outside-hours"],
                                   capture_output=True, text=True, env=env, cwd=tmp_path,
                                   timeout=60)
             assert done.returncode == 0, done.stdout + done.stderr

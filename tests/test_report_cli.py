@@ -12,12 +12,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kcc_tui.config import example_path
+
 KCC = [sys.executable, "-m", "kcc_tui"]
 
 
 def kcc(folder: Path, *args: str, db: str = "kcc.db") -> subprocess.CompletedProcess[str]:
     p = subprocess.run([*KCC, "--db", str(folder / db), *args], capture_output=True, text=True,
-                       cwd=folder, timeout=120, env={**os.environ, "KCC_CONFIG": ""})
+                       cwd=folder, timeout=120, env={**os.environ, "KCC_CONFIG": example_path()})
     assert "Traceback" not in p.stderr, p.stderr
     return p
 
@@ -28,8 +30,9 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("office")
     for args in [
         ("init",),
-        ("ticket", "issue", "eid"), ("ticket", "issue", "afhalen"),
-        ("ticket", "issue", "afhalen"),
+        ("ticket", "issue", "eid", "--outside-hours"),
+        ("ticket", "issue", "afhalen", "--outside-hours"),
+        ("ticket", "issue", "afhalen", "--outside-hours"),
         ("post", "open", "loket1", "--staff", "an", "--pin", "1111"),
         ("post", "open", "telefoon", "--staff", "lotte", "--pin", "5555"),
         ("post", "call-next", "loket1"), ("post", "start", "loket1"),

@@ -88,3 +88,27 @@ async def test_the_first_sheet_says_what_the_report_covers(report, tmp_path: Pat
     assert cells["From"] == "2026-11-23" and cells["To (inclusive)"] == "2026-11-24"
     assert "their service's target" in cells["SL"]
 
+
+
+async def test_csv_for_belgian_excel_parses_back(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`;` between fields and a decimal comma; read back with those settings, every value is
+    the one the ordinary comma file holds."""
+    plain = write_csv(report, tmp_path / "plain")
+    be = write_csv(report, tmp_path / "be", excel_be=True)
+    assert [f.name for f in be] == [f.name for f in plain]
+    decimals = 0
+    for a, b in zip(plain, be, strict=True):
+        with a.open(encoding="utf-8-sig", newline="") as f:
+            expected = list(csv.reader(f))
+        text = b.read_text(encoding="utf-8-sig")
+        assert "," not in text.splitlines()[0]  # the header is split by ';' only
+        rows = list(csv.reader(text.splitlines(), delimiter=";"))
+        assert [len(r) for r in rows] == [len(r) for r in expected]
+        for got_row, want_row in zip(rows, expected, strict=True):
+            for got, want in zip(got_row, want_row, strict=True):
+                if "." in want and cell(want) != want:  # a decimal number
+                    assert "." not in got and float(got.replace(",", ".")) == float(want)
+                    decimals += 1
+                else:
+                    assert got == want
+    assert decimals > 50

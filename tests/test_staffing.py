@@ -28,7 +28,7 @@ KCC = [sys.executable, "-m", "kcc_tui"]
 
 def kcc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     p = subprocess.run([*KCC, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
-                       env={**os.environ, "KCC_CONFIG": ""})
+                       env={**os.environ, "KCC_CONFIG": example_path()})
     assert "Traceback" not in p.stderr, p.stderr
     return p
 

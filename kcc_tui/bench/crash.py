@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,9 +80,11 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
 
 
-def run(db: Path, kills: int, seed: int = 7) -> Outcome:
+def run(db: Path, kills: int, seed: int = 7,
+        progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Kill `kills` times, then check: integrity, gap-free numbers, no ticket called twice,
-    none lost, read models equal a rebuild, every restarted counter resumed."""
+    none lost, read models equal a rebuild, every restarted counter resumed.
+    `progress(kills done, kills)` is called after every kill."""
     asyncio.run(create_store(db, bench_office()))
     rnd = random.Random(seed)
     procs = {p: _spawn("counter", str(db), p, str(i)) for i, p in enumerate(POSTS)}
@@ -101,6 +104,8 @@ def run(db: Path, kills: int, seed: int = 7) -> Outcome:
                 out.restarts.append(_first_line(procs[name]))
             else:
                 procs[name] = _spawn("kiosk", str(db), str(100 + i))
+            if progress is not None:
+                progress(i + 1, kills)
         time.sleep(0.5)
     finally:
         for p in procs.values():

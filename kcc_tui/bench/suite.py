@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,17 @@ def startup(db: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def run(full: bool = False) -> None:
+def run(full: bool = False, step: Callable[[str, int, int], None] | None = None) -> None:
+    """Every program, then the table. `step(what, done, total)` is told where the run is
+    (default: a line on stderr as each program ends)."""
+    steps = len(PROGRAMS) + 1
+
+    def report(what: str, done: int) -> None:
+        if step is not None:
+            step(what, done, steps)
+        elif done:
+            print(f"… {what}", file=sys.stderr, flush=True)
+
     import asyncio
     import tempfile
 
@@ -77,8 +88,10 @@ def run(full: bool = False) -> None:
         db = Path(tmp) / "kcc.db"
 
         asyncio.run(create_store(db, load_settings().office))
+        report("start-up of the apps", 0)
         rows += startup(db)
-    for name, argv, quick in PROGRAMS:
+    for i, (name, argv, quick) in enumerate(PROGRAMS, start=1):
+        report(name, i)
         t0 = time.perf_counter()
         p = subprocess.run([sys.executable, *argv, *([] if full else quick)], cwd=ROOT,
                            capture_output=True, text=True)
@@ -87,7 +100,6 @@ def run(full: bool = False) -> None:
             lines.append(f"exit {p.returncode}: {p.stderr.strip().splitlines()[-1:]}")
         took = f"({time.perf_counter() - t0:.0f} s)"
         rows += [(f"{name} {took}" if i == 0 else "", line) for i, line in enumerate(lines)]
-        print(f"… {name} done {took}", file=sys.stderr, flush=True)
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark':<{width}}  figures")
     print(f"{'-' * width}  {'-' * 60}")

@@ -14,8 +14,11 @@ from .report_cmds import report, staffing
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", envvar="KCC_CONFIG", default=None, metavar="PATH",
-              help="config.toml (default: ./config.toml, else the embedded example office)")
+# $KCC_CONFIG is read by the loader itself, so its messages can say where a path came from
+@click.option("--config", default=None, metavar="PATH",
+              help="config.toml (default: $KCC_CONFIG, ./config.toml, "
+                   "~/.config/kcc/config.toml, /etc/kcc/config.toml, else the built-in "
+                   "example office)")
 @click.option("--db", envvar="KCC_DB", default=None, metavar="PATH",
               help="the SQLite store (default: [store] path of the config)")
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
@@ -23,7 +26,34 @@ from .report_cmds import report, staffing
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, db: str | None, as_json: bool) -> None:
     """kcc — the queue system of the klantencontactcenter."""
-    ctx.obj = Env(config, db, as_json)
+    ctx.obj = Env(config, db, False)
+    _set_json(ctx, None, as_json)
+
+
+# Commands that draw a screen or print figures for people: `--json` there is a mistake to
+# report, not something to ignore.
+NO_JSON = ("kiosk", "counter", "display", "coordinator", "serve", "demo", "bench")
+
+
+def _set_json(ctx: click.Context, _param: click.Parameter | None, value: bool) -> None:
+    if not value:
+        return
+    name = ctx.invoked_subcommand if ctx.parent is None else ctx.find_root().invoked_subcommand
+    if name in NO_JSON:
+        raise click.UsageError(f"kcc {name} has no JSON output: leave out --json")
+    ctx.find_object(Env).json = True  # type: ignore[union-attr]
+
+
+def _json_everywhere(group: click.Group) -> None:
+    """`--json` after the command name too (`kcc state --json` = `kcc --json state`), on every
+    command and group that does not have its own."""
+    for cmd in group.commands.values():
+        if isinstance(cmd, click.Group):
+            _json_everywhere(cmd)
+        if not any("--json" in p.opts for p in cmd.params):
+            cmd.params.append(click.Option(
+                ["--json"], is_flag=True, expose_value=False, is_eager=True,
+                callback=_set_json, help="print exactly one JSON object (= kcc --json ...)"))
 
 
 COMMANDS: list[click.Command] = [
@@ -40,6 +70,7 @@ COMMANDS: list[click.Command] = [
 for _cmd in COMMANDS:
     cli.add_command(_cmd)
 admin_cmds.register(office_cmds.staff, store_cmds.store)
+_json_everywhere(cli)
 
 
 def main(argv: list[str] | None = None) -> None:

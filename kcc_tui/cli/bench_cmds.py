@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .progress import Progress
+
 
 @click.group(invoke_without_command=True)
 @click.option("--full", is_flag=True, help="each program with its own (longer) defaults")
@@ -15,7 +17,9 @@ def bench(ctx: click.Context, full: bool) -> None:
     if ctx.invoked_subcommand is None:
         from ..bench import suite
 
-        suite.run(full)
+        with Progress("bench") as progress:
+            suite.run(full, step=lambda what, done, total:
+                      progress.update(what, done, total, "programs"))
 
 
 @bench.command("store")
@@ -41,9 +45,9 @@ def bench_crash(kills: int, seed: int) -> None:
 
     from ..bench import crash
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, Progress("bench crash") as progress:
         t0 = time.perf_counter()
-        out = crash.run(Path(tmp) / "kcc.db", kills, seed)
+        out = crash.run(Path(tmp) / "kcc.db", kills, seed, progress.counter("kills"))
     click.echo(f"{out.kills} kills in {time.perf_counter() - t0:.0f} s: {out.tickets} tickets, "
                f"{out.events} events, {len(out.restarts)} counter restarts (all resumed: "
                f"{all('resumed' in r for r in out.restarts)}); problems: "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import sys
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,8 @@ from typing import Any, NoReturn
 
 import click
 
-from ..config import ConfigError, load_settings
+from ..config import ConfigError, example_path, load_settings
+from ..config.loader import search_path
 from ..config.settings import Settings
 from ..domain.commands import Refused
 from ..domain.events import BadEvent
@@ -39,6 +41,9 @@ class Env:
                 self._settings = load_settings(self.config)
             except ConfigError as e:
                 fail(str(e), code=2, as_json=self.json)
+            named = self.config is not None or os.environ.get("KCC_CONFIG", "").strip()
+            if not named and self._settings.source == example_path():
+                _note_example_office()
         return self._settings
 
     def known(self, kind: str, value: str) -> str:
@@ -63,6 +68,16 @@ class Env:
 
 
 pass_env = click.make_pass_decorator(Env)
+_noted: list[bool] = []
+
+
+def _note_example_office() -> None:
+    """Say once (on stderr, so JSON output stays one object) that no config.toml was found."""
+    if not _noted:
+        _noted.append(True)
+        looked = ", ".join(str(p) if p.is_absolute() else f"./{p}" for p in search_path())
+        click.echo(f"kcc: no config.toml found ({looked}): using the built-in example office",
+                   err=True)
 
 
 # the control characters (Unicode Cc) that json.dumps leaves as they are: DEL and C1

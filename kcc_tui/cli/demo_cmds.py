@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 import tomlkit
 
-from ..store import create_store
+from ..store import StoreError
 from .common import Env, fail, pass_env
 
 
@@ -22,32 +23,43 @@ from .common import Env, fail, pass_env
 @click.option("--rate", type=click.FloatRange(min=0.1), default=12.0, show_default=True,
               help="with --simulate: citizens per minute")
 @click.option("--detach", is_flag=True, help="start it in the background; attach later")
-@click.option("--stop", is_flag=True, help="stop a demo running in the background")
+@click.option("--stop", is_flag=True,
+              help="stop a demo running in the background (exit 0 also when none runs)")
 @click.option("--socket", default="kcc-demo", hidden=True, help="tmux server name (tests)")
 @pass_env
 def demo(env: Env, simulate: bool, speed: float, rate: float, detach: bool, stop: bool,
          socket: str) -> None:
     """Kiosk, two counters, the wall display and the coordinator pane in one terminal."""
-    from ..demo.launch import Demo, DemoError, tabs
+    from ..demo.launch import Demo, DemoError, login_hints, tabs
+    from ..demo.wrapup import open_sessions
+
+    try:
+        d = Demo(socket=socket)
+        if stop:
+            click.echo("demo stopped" if d.stop() else "no demo is running; nothing to stop")
+            return
+        d.refuse_if_running()
+    except DemoError as e:
+        fail(str(e), as_json=env.json)
 
     settings = env.settings
-    try:
-        d = Demo(db=env.db_path, config=str(_demo_config(settings.source)), socket=socket)
-    except DemoError as e:
-        fail(str(e))
-    if stop:
-        d.stop()
-        click.echo("demo stopped")
-        return
-
-    asyncio.run(create_store(env.db_path, settings.office))  # the apps and the driver find it
-    posts = list(settings.office.posts)
+    office = settings.office
+    posts = list(office.posts)
     counters = [p for p in ("loket1", "snelbalie") if p in posts] or posts[:2]
+    folder = Path(tempfile.mkdtemp(prefix="kcc-demo-"))
     try:
-        d.start(tabs(next(iter(settings.kiosks)), next(iter(settings.displays)), counters),
+        config = _demo_config(settings.source, folder)
+        open_before = asyncio.run(open_sessions(env.db_path, office))  # creates the database
+        d.start(tabs(next(iter(settings.kiosks)), next(iter(settings.displays)), counters,
+                     login_hints(office, counters, simulate=simulate)),
+                db=env.db_path, config=config, folder=folder, open_before=open_before,
                 simulate=simulate, skip=counters, speed=speed, rate=rate)
-    except DemoError as e:
-        fail(str(e))
+    except BaseException as e:
+        d.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(e, (DemoError, StoreError)):
+            fail(str(e), as_json=env.json)
+        raise
     if detach or not sys.stdin.isatty():
         click.echo(f"demo running in the background: `tmux -L {socket} attach` to watch, "
                    f"`kcc demo --stop` to end it")
@@ -56,14 +68,14 @@ def demo(env: Env, simulate: bool, speed: float, rate: float, detach: bool, stop
         d.attach()
     finally:
         d.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _demo_config(source: str) -> Path:
+def _demo_config(source: str, folder: Path) -> Path:
     """The same office without its opening hours (the demo works at any hour of any day), its
-    ticket printers writing ESC/POS bytes to a file beside it."""
+    ticket printers writing ESC/POS bytes to a file in `folder`."""
     doc = tomlkit.parse(Path(source).read_text(encoding="utf-8"))
     doc.pop("hours", None)
-    folder = Path(tempfile.mkdtemp(prefix="kcc-demo-"))
     for name, printer in doc.get("printers", {}).items():
         printer.clear()
         printer.update({"transport": "file", "device": str(folder / f"{name}.escpos")})

@@ -14,7 +14,14 @@ from ..domain.state import Ticket
 from ..store import Store
 from ..wait_words import minutes_words
 from .common import Env, echo, emit, fail, json_line, pass_env, run
-from .views import event_json, event_line, state_json, state_text, ticket_json, ticket_line
+from .views import (
+    event_json,
+    event_line,
+    state_json,
+    state_text,
+    ticket_json,
+    tickets_text,
+)
 
 STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved")
 
@@ -38,14 +45,23 @@ def ticket() -> None:
 @click.option("--lang", default="nl", show_default=True, help="nl, fr, en or de")
 @click.option("--priority", is_flag=True, help="a priority ticket (where the service allows)")
 @click.option("--kiosk", default=None, help="record the ticket as issued by this kiosk")
+@click.option("--outside-hours", is_flag=True,
+              help="issue even when [hours] says the office is closed (e.g. a late appointment)")
 @pass_env
-def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str | None) -> None:
-    """Take a ticket for SERVICE, as the kiosk does."""
+def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str | None,
+                 outside_hours: bool) -> None:
+    """Take a ticket for SERVICE, as the kiosk does (and, like the kiosk, only while open)."""
     env.known("service", service)
     if kiosk is not None:
         env.known("kiosk", kiosk)
+    languages = env.settings.office.languages
+    if lang not in languages:
+        raise click.BadParameter(f"unknown language {lang!r} (known: {', '.join(languages)})",
+                                 param_hint="--lang")
 
     async def body(store: Store) -> None:
+        if not outside_hours:
+            _refuse_when_closed(env, store)
         (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk), kiosk or "cli")
         t = store.state.tickets[e.data["number"]]
         j = ticket_json(t, store.state, store.office, store.clock())
@@ -54,6 +70,17 @@ def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str |
                     f"ahead: {j.get('people_ahead')}  estimated wait: {wait}")
 
     run(env, body)
+
+
+def _refuse_when_closed(env: Env, store: Store) -> None:
+    """The kiosk's rule for opening hours, so a shell does not hand out a number nobody calls."""
+    from ..apps.kiosk.availability import open_now  # the one rule; pure, loaded only here
+
+    is_open, opens_at = open_now(store.office, store.clock())
+    if not is_open:
+        later = f"it opens at {opens_at:%H:%M} today" if opens_at else "no more opening today"
+        fail(f"the office is closed ([hours] in {env.settings.source}; {later}): "
+             "--outside-hours issues a ticket anyway", as_json=env.json)
 
 
 @ticket.command("list")
@@ -66,7 +93,7 @@ def ticket_list(env: Env, status: str | None) -> None:
         ts = [t for t in store.state.tickets.values() if status in (None, t.status)]
         now, st, office = store.clock(), store.state, store.office
         emit(env, {"day": str(st.day), "tickets": [ticket_json(t, st, office, now) for t in ts]},
-             "\n".join(ticket_line(t, office, office.timezone) for t in ts) or "no tickets")
+             tickets_text(ts, office, office.timezone) if ts else "no tickets")
 
     run(env, body)
 

@@ -16,6 +16,7 @@ from ..reports.period import HELP, Period, PeriodError, parse_period
 from ..reports.staffing import StaffingError, calculate, share
 from ..store import StoreError
 from .common import Env, emit, fail, pass_env
+from .progress import Progress
 
 # The rest of the report (openpyxl, the simulator) is imported when a command runs: every
 # other `kcc` command starts without it.
@@ -73,6 +74,9 @@ PERIOD: {HELP}. Closing a day never deletes anything: every past day can be repo
                    "files always hold all")
 @click.option("--csv", "csv_dir", metavar="FOLDER", type=click.Path(path_type=Path),
               help="write one CSV file per table into FOLDER")
+@click.option("--excel-be", is_flag=True,
+              help="with --csv: ';' between fields and a decimal comma, as Excel with Belgian "
+                   "regional settings opens them")
 @click.option("--xlsx", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="write an Excel workbook (one sheet per table, a chart per hour)")
 @click.option("--topics", default=10, show_default=True, type=click.IntRange(1, 100),
@@ -85,9 +89,11 @@ PERIOD: {HELP}. Closing a day never deletes anything: every past day can be repo
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
 @pass_env
 def report(env: Env, period: str | None, first: str | None, last: str | None, by: str | None,
-           csv_dir: Path | None, xlsx: Path | None, topics: int, advice_day: str | None,
-           target: str, no_check: bool, as_json: bool) -> None:
+           csv_dir: Path | None, excel_be: bool, xlsx: Path | None, topics: int,
+           advice_day: str | None, target: str, no_check: bool, as_json: bool) -> None:
     env.json = env.json or as_json
+    if excel_be and csv_dir is None:
+        raise click.UsageError("--excel-be is a CSV format: give --csv FOLDER with it")
     p = _period(env, period, first, last)
     names = _breakdowns(by)
     office = env.settings.office
@@ -100,17 +106,20 @@ def report(env: Env, period: str | None, first: str | None, last: str | None, by
         from ..reports import advice_for, build_report
         from ..reports.text import report_text
 
-        rep = await build_report(env.db_path, office, p)
-        if advice_day:
-            rep.advice = await advice_for(env.db_path, advice_day, office=office,
-                                          office_source=env.settings.source, target=goal,
-                                          check=not no_check)
+        with Progress("report") as progress:
+            read = progress.counter(f"reading {p.label}", "tickets")
+            rep = await build_report(env.db_path, office, p, progress=read)
+            if advice_day:
+                progress.update(f"staffing advice for {advice_day}")
+                rep.advice = await advice_for(env.db_path, advice_day, office=office,
+                                              office_source=env.settings.source, target=goal,
+                                              check=not no_check)
         files: list[str] = []
         if csv_dir is not None or xlsx is not None:
             from ..reports.export import write_csv, write_xlsx  # openpyxl: only when asked
 
             if csv_dir is not None:
-                files += [str(f) for f in write_csv(rep, csv_dir)]
+                files += [str(f) for f in write_csv(rep, csv_dir, excel_be=excel_be)]
             if xlsx is not None:
                 files.append(str(write_xlsx(rep, xlsx, office.timezone)))
         shown = names or [b for b in BREAKDOWNS if p.days > 1 or b not in ("weekday", "day")]

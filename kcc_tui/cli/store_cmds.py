@@ -8,6 +8,7 @@ import click
 
 from ..store import Store
 from .common import Env, emit, fail, pass_env, run
+from .progress import Progress
 
 
 @click.command()
@@ -47,7 +48,9 @@ def store_rebuild(env: Env) -> None:
     """Rewrite the read-model tables from the event log."""
 
     async def body(s: Store) -> None:
-        days = await s.rebuild()
+        with Progress("store rebuild") as progress:
+            async with progress.ticking("rewriting the read models"):
+                days = await s.rebuild()
         emit(env, {"rebuilt_days": days}, f"read models rebuilt from {days} business days")
 
     run(env, body)

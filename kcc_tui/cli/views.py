@@ -15,6 +15,7 @@ from ..domain.kpi import idle_s
 from ..domain.office import Office
 from ..domain.state import DayState, Ticket
 from ..wait_words import minutes_words
+from .tables import render
 
 
 def minutes(seconds: float | None) -> int | None:
@@ -47,12 +48,15 @@ def ticket_json(t: Ticket, state: DayState, office: Office, now: datetime) -> di
     return d
 
 
-def ticket_line(t: Ticket, office: Office, tz: str) -> str:
-    svc = office.services.get(t.service)
-    name = svc.name() if svc else t.service
-    at = local(t.issued_at, tz).strftime("%H:%M")
-    where = f" @ {office.posts[t.post].name}" if t.post in office.posts else ""
-    return f"{t.number:<6} {t.status:<15} {name:<28} {at}{where}"
+def tickets_text(tickets: list[Ticket], office: Office, tz: str) -> str:
+    def row(t: Ticket) -> list[object]:
+        svc = office.services.get(t.service)
+        post = office.posts[t.post].name if t.post in office.posts else None
+        return [t.number, t.status, svc.name() if svc else t.service,
+                local(t.issued_at, tz).strftime("%H:%M"), post]
+
+    return render([("ticket", "left"), ("status", "left"), ("service", "left"),
+                   ("issued", "left"), ("post", "left")], [row(t) for t in tickets])
 
 
 def state_json(state: DayState, office: Office, now: datetime) -> dict[str, Any]:
@@ -91,19 +95,21 @@ def state_json(state: DayState, office: Office, now: datetime) -> dict[str, Any]
 
 
 def state_text(data: dict[str, Any]) -> str:
-    lines = [f"Day {data['day']}" + ("  (closed)" if data["ended"] else ""), "",
-             f"{'service':<28}{'waiting':>8}{'longest':>9}{'estimate':>10}"]
-    for s in data["services"]:
-        est = minutes_words(s["estimated_wait_min"], s["estimate_reason"], "en")
-        flag = "" if s["issuing"] else "  (not issuing)"
-        lines.append(f"{s['name']:<28}{s['waiting']:>8}{s['longest_wait_min']:>6} min"
-                     f"{est:>10}{flag}")
-    lines += ["", f"{'post':<14}{'staff':<10}{'state':<10}{'ticket':<8}{'served':>7}"]
-    for p in data["posts"]:
-        st = p["state"] + (f" ({p['pause_reason']})" if p["pause_reason"] else "")
-        num = p["ticket"]["number"] if p["ticket"] else "-"
-        lines.append(f"{p['name']:<14}{p['staff'] or '-':<10}{st:<10}{num:<8}{p['served']:>7}")
-    return "\n".join(lines)
+    services = render(
+        [("service", "left"), ("waiting", "right"), ("longest", "right"),
+         ("estimate", "right"), ("", "left")],
+        [[s["name"], s["waiting"], f"{s['longest_wait_min']} min",
+          minutes_words(s["estimated_wait_min"], s["estimate_reason"], "en"),
+          "" if s["issuing"] else "not issuing"] for s in data["services"]])
+    posts = render(
+        [("post", "left"), ("staff", "left"), ("state", "left"), ("ticket", "left"),
+         ("served", "right")],
+        [[p["name"], p["staff"],
+          p["state"] + (f" ({p['pause_reason']})" if p["pause_reason"] else ""),
+          p["ticket"]["number"] if p["ticket"] else None, p["served"]]
+         for p in data["posts"]])
+    head = f"Day {data['day']}" + ("  (closed)" if data["ended"] else "")
+    return "\n".join([head, "", services, "", posts])
 
 
 def event_json(e: Event) -> dict[str, Any]:

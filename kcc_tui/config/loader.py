@@ -21,14 +21,15 @@ from .shape import settings_data
 
 ENV_VAR = "KCC_CONFIG"
 DEFAULT_NAME = "config.toml"
+SYSTEM_CONFIG = Path("/etc/kcc/config.toml")
 _TOML_AT = re.compile(r"(.*?)\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
     """Load and check the configuration.
 
-    Without `path`: the file named by $KCC_CONFIG, else ./config.toml when it exists, else the
-    example office built into the package (so `kcc` runs out of the box).
+    Without `path`: the file named by $KCC_CONFIG, else the first of `search_path()` that exists,
+    else the example office built into the package (so `kcc` runs out of the box).
     """
     source, raw = _read(path)
     return settings_from_document(_parse(raw, source), source)
@@ -53,17 +54,30 @@ def example_path() -> str:
     return str(resources.files(__package__) / "example.toml")
 
 
+def search_path() -> list[Path]:
+    """Where config.toml is looked for when neither --config nor $KCC_CONFIG names one, in order:
+    ./config.toml, $XDG_CONFIG_HOME/kcc/config.toml (default ~/.config), /etc/kcc/config.toml."""
+    xdg = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    if not xdg or not Path(xdg).is_absolute():  # the XDG spec: a relative value is ignored
+        try:
+            xdg = str(Path.home() / ".config")
+        except RuntimeError:  # no home directory (a bare service account)
+            xdg = ""
+    user = [Path(xdg) / "kcc" / DEFAULT_NAME] if xdg else []
+    return [Path(DEFAULT_NAME), *user, SYSTEM_CONFIG]
+
+
 def _read(path: str | Path | None) -> tuple[str, bytes]:
     hint = ""
     if path is None:
         env = os.environ.get(ENV_VAR, "").strip()
         if env:
             path, hint = env, f" (named by ${ENV_VAR})"
-        elif Path(DEFAULT_NAME).is_file():
-            path = DEFAULT_NAME
         else:
-            example = resources.files(__package__) / "example.toml"
-            return str(example), example.read_bytes()
+            path = next((p for p in search_path() if p.is_file()), None)
+            if path is None:
+                example = resources.files(__package__) / "example.toml"
+                return str(example), example.read_bytes()
     source = str(path)
     try:
         return source, Path(path).read_bytes()

@@ -19,6 +19,7 @@ from ..config import ConfigError, load_settings
 from ..config.settings import Settings
 from ..domain import commands as C
 from ..domain.clock import local
+from ..domain.office import Office
 from ..store import Store, StoreError
 
 WALK_S = (2.0, 5.0)  # from the waiting room to the counter, in demo seconds
@@ -103,22 +104,22 @@ class Driver:
             if await self.do(C.Finish(post_id, topics=topics), staff) is not None:
                 self.log(f"{post.name} finishes {t.number}")
 
-    def staffing(self, skip: set[str]) -> list[tuple[str, str]]:
-        """(post, staff) pairs to simulate: each staff member at their home post."""
-        pairs = []
-        for s in self.office.staff.values():
-            if s.role == "staff" and s.post in self.office.posts and s.post not in skip:
-                pairs.append((s.post, s.id))
-        return pairs
-
     async def run(self, skip: set[str]) -> None:
         tasks = [asyncio.create_task(self.arrivals())]
-        tasks += [asyncio.create_task(self.counter(p, s)) for p, s in self.staffing(skip)]
+        tasks += [asyncio.create_task(self.counter(p, s))
+                  for p, s in staffing(self.office, skip)]
         try:
             await asyncio.gather(*tasks)
         finally:
             for t in tasks:
                 t.cancel()
+
+
+def staffing(office: Office, skip: set[str]) -> list[tuple[str, str]]:
+    """(post, staff) pairs the driver works: each staff member at their home post, except the
+    posts in `skip` (left to the person trying the demo)."""
+    return [(s.post, s.id) for s in office.staff.values()
+            if s.role == "staff" and s.post in office.posts and s.post not in skip]
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -5,8 +5,9 @@ Every table is one CSV file and one sheet of the same name, with the same header
 how the figures are defined, number formats, and on the "hour" sheet a chart of arrivals against
 citizens served per hour.
 
-CSV: comma-separated UTF-8 with a byte-order mark (so Excel reads é and ë); for Excel itself,
-use the workbook, which needs no import settings in a Dutch-language Excel.
+CSV: comma-separated UTF-8 with a byte-order mark (so Excel reads é and ë). `excel_be=True`
+writes what Excel opens in one double-click with Belgian (Dutch or French) regional settings:
+`;` between fields and a decimal comma (12,5). The workbook needs no settings at all.
 """
 
 from __future__ import annotations
@@ -41,20 +42,30 @@ def sheets(report: Report) -> dict[str, tuple[Columns, list[dict[str, Any]]]]:
     return out
 
 
-def write_csv(report: Report, folder: str | Path) -> list[Path]:
-    """One CSV per table in `folder` (created if needed); returns the files written."""
+def write_csv(report: Report, folder: str | Path, *, excel_be: bool = False) -> list[Path]:
+    """One CSV per table in `folder` (created if needed); returns the files written.
+
+    `excel_be`: `;`-separated with decimal commas, for Excel with Belgian regional settings."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (cols, rows) in sheets(report).items():
         path = target / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8-sig") as f:
-            w = csv.writer(f)
+            w = csv.writer(f, delimiter=";" if excel_be else ",")
             w.writerow([h for _, h in cols])
             for r in rows:
-                w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in cols])
+                w.writerow([_csv_value(r.get(k), excel_be) for k, _ in cols])
         written.append(path)
     return written
+
+
+def _csv_value(value: Any, decimal_comma: bool) -> Any:
+    if value is None:
+        return ""
+    if decimal_comma and isinstance(value, float):
+        return repr(value).replace(".", ",")  # repr: every digit the comma file had
+    return value
 
 
 def write_xlsx(report: Report, path: str | Path, tz: str = "Europe/Brussels") -> Path:

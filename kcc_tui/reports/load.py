@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -161,9 +161,11 @@ async def _rows(db: aiosqlite.Connection, sql: str, args: tuple[Any, ...],
 
 
 async def load(db: aiosqlite.Connection, first: date, last: date, now: datetime,
-               today: date) -> History:
+               today: date, progress: Callable[[int, int | None], None] | None = None
+               ) -> History:
     """Tickets, counter sessions and phone contacts of the business days first..last; `now` and
-    `today` (its business day) end the sessions still open."""
+    `today` (its business day) end the sessions still open. `progress(tickets read, None)` is
+    called every few thousand tickets."""
     h = History(first, last)
     args = (str(first), str(last))
     rows = await db.execute_fetchall(SESSION_SQL, args)
@@ -175,6 +177,8 @@ async def load(db: aiosqlite.Connection, first: date, last: date, now: datetime,
     async for row in _rows(db, TICKET_SQL, args):
         t = ticket_from_row(row)
         h.tickets.append(t)
+        if progress is not None and len(h.tickets) % 4000 == 0:
+            progress(len(h.tickets), None)
         if not still_open:
             continue
         if t.status in ("called", "serving") and (row[0], t.post) in still_open:
@@ -184,6 +188,8 @@ async def load(db: aiosqlite.Connection, first: date, last: date, now: datetime,
             stamp = iv.ended_at or iv.started_at or iv.called_at
             if key in still_open and stamp is not None:
                 last_seen[key] = max(stamp, last_seen.get(key, stamp))
+    if progress is not None:
+        progress(len(h.tickets), None)
     for day_s, post, session, staff, opened, closed, paused_s, serving_s, _ in rows:
         d = date.fromisoformat(day_s)
         p = PostState(post, open=closed is None, staff=staff, session=session,

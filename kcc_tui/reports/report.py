@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -63,13 +63,15 @@ class Report:
 
 
 async def build_report(path: str | Path, office: Office, period: Period, *,
-                       clock: Clock = system_clock) -> Report:
-    """The report of `period` from the store file at `path`."""
+                       clock: Clock = system_clock,
+                       progress: Callable[[int, int | None], None] | None = None) -> Report:
+    """The report of `period` from the store file at `path`; `progress(tickets read, None)`
+    is called as the history is read."""
     now = clock()
     today = business_day(now, office.timezone)
     with no_cycle_collection():
         async with reader(path) as db:
-            history = await load(db, period.first, period.last, now, today)
+            history = await load(db, period.first, period.last, now, today, progress)
             prev = period.previous()
             before = await load_topics(db, prev, office.timezone)
         tables = await asyncio.to_thread(breakdowns, history, office, period)

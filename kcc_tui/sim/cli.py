@@ -7,12 +7,13 @@ import dataclasses
 import sys
 import time
 from datetime import datetime
+from itertools import count
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..cli.common import Env, emit, fail, pass_env
+from ..cli.progress import Progress
 from ..config import ConfigError, example_path
 from ..domain.clock import business_day, system_clock
 from ..reports.period import PeriodError, next_weekday
@@ -73,15 +74,19 @@ def simulate(env: Env, scenario: str | None, days: int | None, seed: int,
         loaded = load_scenario(scenario)
         if store_path:
             _check_store_path(store_path)
-        started = time.perf_counter()
-        results = run_days(loaded, days or 1, seed, start=start.date() if start else None,
-                           estimates=not no_estimates, record=store_path is not None)
-        elapsed = time.perf_counter() - started
-        out = result_json(loaded, results, seed=seed, elapsed_s=elapsed, source=scenario)
-        if store_path:
-            written = asyncio.run(write_days(store_path, loaded.office, results,
-                                             progress=None if env.json else _progress))
-            out["store"] = {"path": store_path, "days": len(results), "events": written}
+        with Progress("simulate") as progress:
+            started = time.perf_counter()
+            results = run_days(loaded, days or 1, seed, start=start.date() if start else None,
+                               estimates=not no_estimates, record=store_path is not None,
+                               progress=progress.counter("simulating", "days"))
+            elapsed = time.perf_counter() - started
+            out = result_json(loaded, results, seed=seed, elapsed_s=elapsed, source=scenario)
+            if store_path:
+                stored, n = progress.counter(f"storing into {store_path}", "days"), count(1)
+                written = asyncio.run(write_days(
+                    store_path, loaded.office, results,
+                    progress=lambda _day, _events: stored(next(n), len(results))))
+                out["store"] = {"path": store_path, "days": len(results), "events": written}
     except ConfigError as e:
         fail(str(e), code=2, as_json=env.json)
     except StoreError as e:
@@ -114,17 +119,16 @@ def _check_store_path(path: str) -> None:
         raise click.BadParameter(f"folder {p.parent} does not exist", param_hint="--store")
 
 
-def _progress(day: Any, events: int) -> None:
-    click.echo(f"stored {day.day}: {events} events", err=True)
-
-
 def _validate(env: Env, scenario: str | None, days: int | None, seed: int) -> None:
     if scenario is None:
         cases = [(one_pool(c), dataclasses.replace(c, days=days or c.days)) for c in CASES]
     else:
         loaded = load_scenario(scenario)
         cases = [(loaded, as_case(loaded, days))]
-    results = [validate(loaded, case, seed) for loaded, case in cases]
+    with Progress("simulate") as progress:
+        results = [validate(loaded, case, seed,
+                            progress=progress.counter(f"validating {case.name}:", "days"))
+                   for loaded, case in cases]
     out = validation_json(results, [f"{lo.scenario.open:%H:%M}" for lo, _ in cases])
     emit(env, out, validation_text(out))
     if not out["ok"]:

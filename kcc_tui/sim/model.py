@@ -25,7 +25,7 @@ the floor no estimator can beat, as it cannot know who comes later.
 from __future__ import annotations
 
 import random
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from time import perf_counter
@@ -406,13 +406,15 @@ def perfect_wait(loaded: Loaded, day: date, index: int, seed: int,
 
 def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None = None,
              estimates: bool = True, record: bool = False, chained: bool = False,
-             perfect: bool = False) -> list[DayResult]:
+             perfect: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> list[DayResult]:
     """Simulate `days` days of the scenario: the same weekday, one week apart.
 
     `chained`: whoever is still in the office at closing time is first in line the next
     morning, so the days form one long run (for validation against steady-state theory).
     `perfect`: also the perfect-information oracle for every measured ticket (one more
     partial day simulated per ticket: slow, for benchmarks).
+    `progress(done, days)` is called after every day.
     """
     first = start or loaded.scenario.date
     out: list[DayResult] = []
@@ -427,4 +429,6 @@ def simulate(loaded: Loaded, days: int = 1, seed: int = 1, *, start: date | None
             for rec in d.records:
                 if rec.measured and rec.wait is not None:
                     rec.perfect = perfect_wait(loaded, d.day, i, seed, rec)
+        if progress is not None:
+            progress(i + 1, days)
     return out

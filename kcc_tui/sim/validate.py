@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -231,14 +231,14 @@ def _waiting_in(d: DayResult, h: int) -> float:
     return total
 
 
-def validate(loaded: Loaded, case: Case, seed: int = 1, *, customers: int = 1_000_000
-             ) -> Validation:
-    """Every check of the module docstring for one case."""
+def validate(loaded: Loaded, case: Case, seed: int = 1, *, customers: int = 1_000_000,
+             progress: Callable[[int, int], None] | None = None) -> Validation:
+    """Every check of the module docstring for one case (`progress(days done, days)`)."""
     s = loaded.scenario
     code = next(iter(s.services))
     target = loaded.office.services[code].target_wait_min
     exact = erlang_c(case.servers, case.rate_per_min, case.mean_min)
-    days = simulate(loaded, case.days, seed, estimates=False, chained=True)
+    days = simulate(loaded, case.days, seed, estimates=False, chained=True, progress=progress)
     waits = [r.wait for d in days for r in d.records if r.measured and r.wait is not None]
     v = Validation(case.name, case.servers, case.rate_per_min, case.mean_min, target,
                    case.days, len(waits))
