@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -45,6 +46,7 @@ admin_cmds.register(office_cmds.staff, store_cmds.store)
 def main(argv: list[str] | None = None) -> None:
     """Entry point: bad usage exits 2 with one line (a JSON object with --json)."""
     args = sys.argv[1:] if argv is None else argv
+    os.umask(os.umask(0o077) | 0o077)  # what kcc creates is owner-only (docs/operations.md)
     try:
         code = cli.main(args, prog_name="kcc", standalone_mode=False)
     except click.UsageError as e:

@@ -92,3 +92,33 @@ def run(env: Env, body: Callable[[Store], Awaitable[None]], *, create: bool = Fa
         fail(str(e), as_json=env.json)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+PIN_ENV = "KCC_PIN"
+PIN_HELP = ("the PIN: '-' reads it from stdin; left out, it comes from $KCC_PIN or is asked "
+            "for (never typed on the command line, where the process list shows it)")
+
+
+def read_pin(value: str | None, *, prompt: str = "PIN", confirm: bool = False) -> str:
+    """The PIN from stdin (`--pin -`), $KCC_PIN or a prompt without echo. A PIN written on the
+    command line is refused: every user of the machine can read it in the process list."""
+    import os
+
+    if value is not None and value != "-":
+        raise click.UsageError(
+            "a PIN is never given on the command line (the process list shows it): "
+            f"use --pin - to read it from stdin, set ${PIN_ENV}, or leave --pin out to be asked")
+    if value is None and os.environ.get(PIN_ENV):
+        pin = os.environ[PIN_ENV]
+    elif value is None and sys.stdin.isatty():
+        pin = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+    else:  # `--pin -`, or a pipe: one line (two, the same, where a new PIN is confirmed)
+        pin = sys.stdin.readline()
+        if not pin:
+            raise click.UsageError(f"no PIN: give it on stdin with --pin -, or set ${PIN_ENV}")
+        if confirm and value is None and sys.stdin.readline().strip() != pin.strip():
+            raise click.UsageError("the two PINs differ")
+    pin = pin.strip()
+    if not pin:
+        raise click.UsageError("the PIN is empty")
+    return pin

@@ -8,10 +8,10 @@ import json
 import click
 
 from ..domain import commands as C
-from ..domain.pins import verify_pin
 from ..domain.state import Ticket
+from ..pepper import check_pin
 from ..store import Store
-from .common import Env, emit, fail, pass_env, run
+from .common import PIN_HELP, Env, emit, fail, pass_env, read_pin, run
 from .views import event_json, event_line, state_json, state_text, ticket_json, ticket_line
 
 STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved")
@@ -95,14 +95,16 @@ def _post_action(env: Env, post_id: str, make: C.Command, verb: str) -> None:
 @post.command("open")
 @click.argument("post_id", metavar="POST")
 @click.option("--staff", required=True, help="staff id")
-@click.option("--pin", required=True, help="the staff member's PIN")
+@click.option("--pin", default=None, metavar="-", help=PIN_HELP)
 @pass_env
-def post_open(env: Env, post_id: str, staff: str, pin: str) -> None:
-    """Log STAFF in at POST and open it."""
+def post_open(env: Env, post_id: str, staff: str, pin: str | None) -> None:
+    """Log STAFF in at POST and open it. A wrong PIN counts towards the lockout."""
     env.known("staff", staff)
+    env.known("post", post_id)
+    typed = read_pin(pin, prompt=f"PIN of {staff}")
     member = env.settings.office.staff.get(staff)
-    pin_ok = member is not None and verify_pin(pin, member.pin_hash)
-    _post_action(env, post_id, C.OpenPost(post_id, staff, pin_ok), "opened")
+    pin_ok = member is not None and check_pin(typed, member.pin_hash, env.db_path)
+    _post_action(env, post_id, C.OpenPost(post_id, staff, pin_ok, "cli"), "opened")
 
 
 @post.command("call-next")
@@ -210,6 +212,30 @@ def staff_move(env: Env, staff_id: str, post_id: str) -> None:
     """Move STAFF to POST (closes their current post, opens the new one)."""
     env.known("staff", staff_id)
     _post_action(env, post_id, C.MoveStaff(staff_id, post_id), f"{staff_id} moved here")
+
+
+@staff.command("unlock")
+@click.argument("staff_id", metavar="STAFF")
+@click.option("--coordinator", "coordinator", required=True, metavar="ID",
+              help="the coordinator who unlocks (their PIN is asked for and counts towards "
+                   "their own lockout)")
+@click.option("--pin", default=None, metavar="-", help=PIN_HELP)
+@pass_env
+def staff_unlock(env: Env, staff_id: str, coordinator: str, pin: str | None) -> None:
+    """Lift STAFF's lockout after too many wrong PINs (recorded, with who did it)."""
+    env.known("staff", staff_id)
+    env.known("staff", coordinator)
+    typed = read_pin(pin, prompt=f"PIN of {coordinator}")
+    member = env.settings.office.staff[coordinator]
+    pin_ok = check_pin(typed, member.pin_hash, env.db_path)
+
+    async def body(store: Store) -> None:
+        await store.execute(C.Login(coordinator, pin_ok, "cli"), coordinator)
+        await store.execute(C.UnlockStaff(staff_id), coordinator)
+        emit(env, {"staff": staff_id, "unlocked_by": coordinator},
+             f"{staff_id} unlocked by {coordinator}")
+
+    run(env, body)
 
 
 @click.group()

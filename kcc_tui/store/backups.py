@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from .connection import owner_only
 from .eventstore import Store
 from .schema import LATEST
 
@@ -48,6 +49,7 @@ def restore(backup: Path, db: Path) -> Path | None:
     kept = None
     if db.exists():
         kept = db.with_name(f"{db.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
+        owner_only(kept)
         with contextlib.closing(sqlite3.connect(db)) as live, \
                 contextlib.closing(sqlite3.connect(kept)) as copy:
             live.backup(copy)

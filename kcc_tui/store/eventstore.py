@@ -26,7 +26,7 @@ from ..domain.events import BadEvent, Event, check_event
 from ..domain.office import Office
 from ..domain.state import DayState
 from . import readmodels
-from .connection import connect, in_thread, writable
+from .connection import connect, in_thread, owner_only, writable
 from .errors import (
     StoreError,
     StoreLocked,
@@ -102,7 +102,7 @@ class Store:
                                          readonly=readonly)
             if self.use_flock and not readonly:
                 with contextlib.suppress(OSError):
-                    self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+                    self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
             await self.reload()
         except BaseException as e:
             await self.close()
@@ -407,7 +407,10 @@ class Store:
         if target.exists():
             raise StoreError(f"backup {target} already exists; choose another name")
         try:
+            owner_only(target)  # VACUUM INTO fills an empty file and keeps its mode
             await self.db.execute("VACUUM INTO ?", (str(target),))
+        except OSError as e:
+            raise StoreError(f"backup {target} cannot be created ({e.strerror})") from None
         except sqlite3.Error as e:
             raise translate(e, str(target)) from None
         with contextlib.closing(sqlite3.connect(target)) as copy:

@@ -26,9 +26,9 @@ from ...config.settings import Settings
 from ...domain import commands as C
 from ...domain.clock import Clock, system_clock
 from ...domain.events import Event
-from ...domain.pins import verify_pin
 from ...domain.routing import choose_next
 from ...domain.state import Ticket
+from ...pepper import check_pin
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from ..refusals import refusal_nl
@@ -111,7 +111,8 @@ class CounterApp(KccApp):
             return self.store_error or "de opslag is niet bereikbaar"
         member = self.office.staff.get(staff)
         # scrypt takes tens of milliseconds: keep the screen responsive meanwhile.
-        pin_ok = member is not None and await asyncio.to_thread(verify_pin, pin, member.pin_hash)
+        pin_ok = member is not None and await asyncio.to_thread(check_pin, pin, member.pin_hash,
+                                                                self.db_path)
         try:  # decide "resume or open" on the freshest state, not on the last poll
             fresh = await self.store.poll()
         except StoreError as e:
@@ -122,8 +123,9 @@ class CounterApp(KccApp):
         resume = p is not None and p.open and p.staff == staff
         # A resumed session records a login (a wrong PIN still counts towards the lockout);
         # otherwise OpenPost records the login and opens the post.
-        command: C.Command = (C.Login(staff, pin_ok) if resume
-                              else C.OpenPost(self.post_id, staff, pin_ok))
+        source = f"counter:{self.post_id}"
+        command: C.Command = (C.Login(staff, pin_ok, source) if resume
+                              else C.OpenPost(self.post_id, staff, pin_ok, source))
         ok, reason = await self.attempt(command, staff)
         if not ok:
             return reason
