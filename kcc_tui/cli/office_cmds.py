@@ -310,11 +310,16 @@ def state(env: Env) -> None:
 @click.option("--follow", is_flag=True, help="keep printing new events (Ctrl-C stops)")
 @pass_env
 def events(env: Env, since: int, follow: bool) -> None:
-    """The event log. With --json and --follow: one JSON object per line."""
-    if env.json and not follow:
-        fail("--json needs --follow for events (one object per line)", code=2)
+    """The event log. With --json: one object {"events": [...]}; with --json --follow, one
+    JSON object per event, a line each."""
 
     async def body(store: Store) -> None:
+        if env.json and not follow:
+            found = []
+            while batch := await store.events(since if not found else found[-1].seq, 1000):
+                found += batch
+            emit(env, {"events": [event_json(e) for e in found]})
+            return
         last = since
         while True:
             batch = await store.events(last, 1000)

@@ -5,7 +5,7 @@ events it causes, or refuses it with a one-line reason (and then nothing is appe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .clock import business_day, iso
@@ -655,7 +655,8 @@ class PurgeNotes(Command):
         days = self.retention_days or c.office.privacy.notes_retention_days
         if days < 1:
             raise Refused("retention must be at least 1 day")
-        before = c.day - timedelta(days=days)
+        # a retention reaching before year 1 keeps everything: nothing is that old
+        before = date.min if days >= (c.day - date.min).days else c.day - timedelta(days=days)
         return [c.event("notes_purged", f"office:{c.day}", before=str(before),
                         retention_days=days)]
 
