@@ -7,24 +7,40 @@ import sys
 
 import click
 
+from .. import logs
 from ..sim import cli as sim_cli
 from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cmds, store_cmds
-from .common import Env, fail
+from .common import Env, emit, fail
 from .print_test import print_test
 from .report_cmds import report, staffing
 
+EPILOG = ("Every kcc process logs to kcc.log in the database's folder (rotated), or to the "
+          "journal when systemd runs it; `kcc log-path` prints where.")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.option("--config", envvar="KCC_CONFIG", default=None, metavar="PATH",
               help="config.toml (default: ./config.toml, else the embedded example office)")
 @click.option("--db", envvar="KCC_DB", default=None, metavar="PATH",
               help="the SQLite store (default: [store] path of the config)")
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
+@click.option("--log-level", envvar=logs.LEVEL_ENV, default="INFO", show_default=True,
+              type=click.Choice(logs.LEVELS, case_sensitive=False),
+              help="what goes to the log (see below)")
 @click.version_option(package_name="kcc")
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, db: str | None, as_json: bool) -> None:
+def cli(ctx: click.Context, config: str | None, db: str | None, as_json: bool,
+        log_level: str) -> None:
     """kcc — the queue system of the klantencontactcenter."""
-    ctx.obj = Env(config, db, as_json)
+    env = ctx.obj = Env(config, db, as_json)
+    env.log_to = logs.setup(env.log_folder(), log_level, ctx.invoked_subcommand or "kcc")
+
+
+@click.command("log-path")
+@click.pass_obj
+def log_path(env: Env) -> None:
+    """Where this office's kcc processes log (a file, or the journal under systemd)."""
+    emit(env, {"log": env.log_to}, env.log_to)
 
 
 COMMANDS: list[click.Command] = [
@@ -37,6 +53,7 @@ COMMANDS: list[click.Command] = [
     print_test,
     sim_cli.simulate,
     report, staffing,
+    log_path,
 ]
 for _cmd in COMMANDS:
     cli.add_command(_cmd)

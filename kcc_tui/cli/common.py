@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,7 +21,10 @@ from ..config import ConfigError, load_settings
 from ..config.settings import Settings
 from ..domain.commands import Refused
 from ..domain.events import BadEvent
+from ..logs import log_refusal
 from ..store import Store, StoreError
+
+log = logging.getLogger("kcc_tui.cli")
 
 
 @dataclass
@@ -29,6 +33,18 @@ class Env:
     db: str | None
     json: bool
     _settings: Settings | None = None
+    log_to: str = ""  # where this process logs (kcc_tui.logs)
+
+    def log_folder(self) -> Path:
+        """The database's folder, for the log; never fails (a bad config is reported later,
+        by the command that needs it)."""
+        if self.db:
+            return Path(self.db).absolute().parent
+        try:
+            self._settings = self._settings or load_settings(self.config)
+        except ConfigError:
+            return Path.cwd()
+        return Path(self._settings.store.path).absolute().parent
 
     @property
     def settings(self) -> Settings:
@@ -87,8 +103,10 @@ def run(env: Env, body: Callable[[Store], Awaitable[None]], *, create: bool = Fa
     try:
         asyncio.run(main())
     except Refused as e:
+        log_refusal(log, "a command", "the CLI", e.code, str(e))
         fail(str(e), as_json=env.json)
     except (StoreError, BadEvent) as e:
+        log.error("store: %s", e)
         fail(str(e), as_json=env.json)
     except KeyboardInterrupt:
         sys.exit(130)

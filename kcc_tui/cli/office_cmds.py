@@ -11,7 +11,7 @@ from ..domain import commands as C
 from ..domain.state import Ticket
 from ..pepper import check_pin
 from ..store import Store
-from .common import PIN_HELP, Env, emit, fail, pass_env, read_pin, run
+from .common import PIN_HELP, Env, emit, pass_env, read_pin, run
 from .views import event_json, event_line, state_json, state_text, ticket_json, ticket_line
 
 STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved")
