@@ -28,6 +28,7 @@ REFUSALS_NL: dict[str, str] = {
               "opnieuw, of vraag een coördinator om te ontgrendelen.",
     "operator_locked": "Te veel verkeerde PIN's: vergrendeld.",
     "not_locked": "{staff} is niet vergrendeld.",
+    "unknown_reason": "Onbekende reden '{given}'.",
     "not_logged_in": "{staff} is niet aangemeld aan {post}.",
     "coordinator_only": "Alleen een coördinator mag dat.",
     "day_closed": "De werkdag van {day} is al afgesloten.",

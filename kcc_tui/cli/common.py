@@ -59,7 +59,9 @@ class Env:
         """Validate an identifier against the config: an unknown one is bad usage (exit 2)."""
         office = self.settings.office
         table: dict[str, object] = {"service": office.services, "post": office.posts,
-                                    "staff": office.staff, "topic": office.topics}[kind]
+                                    "staff": office.staff, "topic": office.topics,
+                                    "pause reason": office.reasons.pause,
+                                    "transfer reason": office.reasons.transfer}[kind]
         if value not in table:
             raise click.BadParameter(f"unknown {kind} {value!r} (known: {', '.join(table)})")
         return value

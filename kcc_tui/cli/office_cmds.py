@@ -162,20 +162,25 @@ def post_finish(env: Env, post_id: str, outcome: str, topics: tuple[str, ...],
 @click.argument("post_id", metavar="POST")
 @click.option("--service", default=None, help="send to this service's queue")
 @click.option("--to-post", default=None, help="send to this post")
-@click.option("--reason", default="")
+@click.option("--reason", default="", help="a code from [reasons.transfer] in config.toml")
 @pass_env
 def post_transfer(env: Env, post_id: str, service: str | None, to_post: str | None,
                   reason: str) -> None:
     """Transfer the current ticket to another service or post; it keeps its number."""
+    if reason:
+        env.known("transfer reason", reason)
     _post_action(env, post_id, C.Transfer(post_id, service, to_post, reason), "transferred")
 
 
 @post.command("pause")
 @click.argument("post_id", metavar="POST")
-@click.option("--reason", default="pauze", show_default=True)
+@click.option("--reason", default="", help="a code from [reasons.pause] in config.toml "
+              "(default: the first)")
 @pass_env
 def post_pause(env: Env, post_id: str, reason: str) -> None:
-    """Pause the post with a reason."""
+    """Pause the post with a reason code."""
+    if reason:
+        env.known("pause reason", reason)
     _post_action(env, post_id, C.Pause(post_id, reason), "paused")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from .clock import business_day, iso
 from .events import Event
-from .office import Office
+from .office import LOGOUT_PAUSE, Office
 from .routing import choose_next
 from .state import ACTIVE_STATUSES, OPEN_STATUSES, DayState, Ticket
 
@@ -314,6 +314,10 @@ class Transfer(Command):
             if self.to_post == self.post:
                 raise Refused("cannot transfer a ticket to the post it is at",
                               code="transfer_same_post")
+        if self.reason and self.reason not in c.office.reasons.transfer:
+            known = ", ".join(c.office.reasons.transfer)
+            raise Refused(f"unknown transfer reason {self.reason!r} (known: {known})",
+                          code="unknown_reason", given=self.reason)
         data: dict[str, Any] = dict(post=self.post, service=service,
                                     position=c.office.routing.transfer_position,
                                     reason=self.reason)
@@ -531,12 +535,19 @@ class OpenPost(Command):
 
 @dataclass(frozen=True)
 class Pause(Command):
+    """Pause a post with a reason code from [reasons.pause] (empty: the first one)."""
+
     post: str
-    reason: str = "pauze"
+    reason: str = ""
 
     def decide(self, c: Ctx) -> list[Event]:
         _free_post(c, self.post)
-        return [c.post_event("post_paused", self.post, reason=self.reason or "pauze")]
+        reasons = c.office.reasons.pause
+        reason = self.reason or next(iter(reasons))
+        if reason not in reasons and reason != LOGOUT_PAUSE:
+            raise Refused(f"unknown pause reason {reason!r} (known: {', '.join(reasons)})",
+                          code="unknown_reason", given=reason)
+        return [c.post_event("post_paused", self.post, reason=reason)]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from ...domain.state import DayState
 from ..base import StoreBanner
 from .board import DayChart, closing_time, day_chart, post_rows, service_rows, today_kpis
 from .chart import DayChartView
-from .dialogs import BroadcastDialog, CallDialog, ConfirmDialog, MoveDialog, ProfileDialog
+from .dialogs import (
+    BroadcastDialog,
+    CallDialog,
+    ConfirmDialog,
+    MoveDialog,
+    PauseReasonDialog,
+    ProfileDialog,
+)
 from .impact import (
     Check,
     check_call,
@@ -207,7 +214,9 @@ class BoardScreen(Screen[None]):
             return
         if await self.confirmed(f"Pauze voor {name}", check_pause(state, self.kcc.office, post),
                                 "Pauzeren"):
-            await self.run(C.Pause(post, "coordinator"))
+            reason = await self.app.push_screen_wait(PauseReasonDialog(f"Pauze voor {name}"))
+            if reason is not None:
+                await self.run(C.Pause(post, reason))
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_profile(self) -> None:

@@ -26,6 +26,7 @@ from ...config.settings import Settings
 from ...domain import commands as C
 from ...domain.clock import Clock, system_clock
 from ...domain.events import Event
+from ...domain.office import LOGOUT_PAUSE
 from ...domain.routing import choose_next
 from ...domain.state import Ticket
 from ...pepper import check_pin
@@ -38,7 +39,7 @@ from .phone import PhoneScreen
 from .texts import EVENT_NL, actor_name, post_name, service_name, staff_name
 from .work import WorkScreen
 
-PAUSE_ON_LOGOUT = "afgemeld"
+PAUSE_ON_LOGOUT = LOGOUT_PAUSE
 
 
 class CounterApp(KccApp):
@@ -162,7 +163,7 @@ class CounterApp(KccApp):
             if isinstance(reason, str):
                 await self.act(C.Pause(self.post_id, reason))
 
-        self.push_screen(PauseDialog(), done)
+        self.push_screen(PauseDialog(self.office), done)
 
     def confirm_close(self) -> None:
         async def done(yes: object) -> None:
