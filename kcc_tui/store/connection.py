@@ -46,6 +46,9 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
             if mode is None or mode[0].lower() != "wal":
                 raise StoreReadOnly(f"database {path} cannot switch to WAL (read-only?)")
         await db.execute("PRAGMA synchronous = FULL")
+        # a purge (notes, broadcasts) overwrites the deleted text instead of leaving it in free
+        # pages of the file (docs/operations.md, privacy)
+        await db.execute("PRAGMA secure_delete = ON")
         await db.execute("PRAGMA foreign_keys = ON")
         # Touch the schema so that a damaged or foreign file fails here, not mid-command.
         await db.execute("SELECT count(*) FROM sqlite_master")

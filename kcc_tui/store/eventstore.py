@@ -42,6 +42,9 @@ EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
 SELECT_EVENTS = ("SELECT e.seq, e.stream, e.version, e.type, e.at, e.day, e.actor, e.data, "
                  "n.text FROM events e LEFT JOIN notes n ON n.seq = e.seq")
 UNSEEN_MAX = 10_000
+# Free text written by people lives in the notes table, purged after the retention period:
+# a ticket's note, and a broadcast's message (the log keeps "text": "" for it).
+PRIVATE_KEY = {"message_broadcast": "text"}
 
 
 def row_to_event(row: Iterable[Any]) -> Event:
@@ -52,7 +55,7 @@ def row_to_event(row: Iterable[Any]) -> Event:
         payload = json.loads(data)
         check_event(type_, payload)
         if note and note[0] is not None:
-            payload["note"] = note[0]
+            payload[PRIVATE_KEY.get(type_, "note")] = note[0]
         return Event(type_, stream, version, parse_iso(at), date.fromisoformat(day), actor,
                      payload, seq)
     except (BadEvent, ValueError, TypeError) as e:
@@ -455,10 +458,11 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
         conn.executemany(
             f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(e.seq, e.stream, e.version, e.type, iso(e.at), str(e.day), e.actor,
-              json.dumps(_without_note(e.data), ensure_ascii=False, separators=(",", ":")))
+              json.dumps(_without_note(e), ensure_ascii=False, separators=(",", ":")))
              for e in stored])
-        notes = [(e.seq, str(e.day), e.data["note"]) for e in stored
-                 if isinstance(e.data.get("note"), str)]
+        notes = [(e.seq, str(e.day), e.data[key]) for e in stored
+                 if isinstance(e.data.get(key := PRIVATE_KEY.get(e.type, "note")), str)
+                 and e.data[key]]
         if notes:
             conn.executemany("INSERT INTO notes (seq, day, text) VALUES (?, ?, ?)", notes)
         for purge in (e for e in stored if e.type == "notes_purged"):
@@ -471,10 +475,20 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    if any(e.type == "notes_purged" for e in stored):
+        # the WAL still holds the pages as they were before the purge: write them back (with
+        # secure_delete, the deleted text overwritten) and empty it
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _without_note(data: dict[str, Any]) -> dict[str, Any]:
-    """Event data as stored: a note's text goes to the notes table, the log keeps `true`."""
+def _without_note(e: Event) -> dict[str, Any]:
+    """Event data as stored: a note's text goes to the notes table, the log keeps `true`; a
+    broadcast's text goes there too, the log keeps ""."""
+    data = e.data
+    key = PRIVATE_KEY.get(e.type)
+    if key is not None and isinstance(data.get(key), str):
+        return {**data, key: ""}
     if isinstance(data.get("note"), str):
         return {**data, "note": True}
     return data
