@@ -25,10 +25,12 @@ KCC = [sys.executable, "-m", "kcc_tui"]
 WORKERS = str(Path(__file__).parent / "workers.py")
 
 
-def kcc(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def kcc(folder: Path, *args: str, stdin: str = "",
+        pin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **({"KCC_PIN": pin} if pin else {})}
     p = subprocess.run([*KCC, "--config", str(folder / "config.toml"), "--db",
                         str(folder / "kcc.db"), *args], input=stdin, capture_output=True,
-                       text=True, timeout=60)
+                       text=True, timeout=60, env=env)
     assert "Traceback" not in p.stderr, p.stderr
     return p
 
@@ -68,9 +70,9 @@ def test_set_pin_changes_the_hash_in_config_and_is_audited(office_dir: Path) -> 
     after = (office_dir / "config.toml").read_text()
     assert after != before and "4321" not in after
     assert after.count("\n") == before.count("\n")  # comments and layout kept
-    assert kcc(office_dir, "post", "open", "loket1", "--staff", "an", "--pin", "1111"
+    assert kcc(office_dir, "post", "open", "loket1", "--staff", "an", pin="1111"
                ).returncode == 1
-    assert kcc(office_dir, "post", "open", "loket1", "--staff", "an", "--pin", "4321"
+    assert kcc(office_dir, "post", "open", "loket1", "--staff", "an", pin="4321"
                ).returncode == 0
     audit = json.loads(kcc(office_dir, "--json", "audit", "--staff", "an").stdout)
     assert [(e["actor"], e["type"]) for e in audit["events"]] == [
@@ -78,13 +80,13 @@ def test_set_pin_changes_the_hash_in_config_and_is_audited(office_dir: Path) -> 
 
 
 def test_set_pin_refuses_a_bad_pin(office_dir: Path) -> None:
-    p = kcc(office_dir, "staff", "set-pin", "an", "--pin", "12")
+    p = kcc(office_dir, "staff", "set-pin", "an", pin="12")
     assert p.returncode == 2 and "4 to 12 digits" in p.stderr
 
 
 def test_audit_lists_who_did_what_by_day(office_dir: Path) -> None:
     kcc(office_dir, "ticket", "issue", "eid", "--kiosk", "onthaal", "--outside-hours")
-    kcc(office_dir, "post", "open", "loket1", "--staff", "an", "--pin", "1111")
+    kcc(office_dir, "post", "open", "loket1", "--staff", "an", pin="1111")
     kcc(office_dir, "post", "call-next", "loket1")
     refused = kcc(office_dir, "staff", "move", "an", "loket2")
     assert refused.returncode == 1 and "an is serving A001" in refused.stderr
@@ -169,5 +171,6 @@ async def test_full_disk_is_one_line_and_loses_nothing(tmp_path: Path) -> None:
 def test_example_config_is_not_rewritten(tmp_path: Path) -> None:
     env = {**os.environ, "KCC_CONFIG": example_path()}
     p = subprocess.run([*KCC, "--db", str(tmp_path / "k.db"), "staff", "set-pin", "an",
-                        "--pin", "4321"], capture_output=True, text=True, cwd=tmp_path, env=env)
+                        "--pin", "-"], input="4321\n", capture_output=True, text=True,
+                       cwd=tmp_path, env=env)
     assert p.returncode == 2 and "cannot be changed" in p.stderr

@@ -85,7 +85,7 @@ def test_tickets_for_a_service_no_open_post_serves() -> None:
         "error", "Afhalen: 1 wachtende, maar geen open loket")
     d.do(C.OpenPost("snel", "cas", True))
     assert "unserved:afhalen" not in d.keys()
-    d.do(C.Pause("snel", "lunch"))
+    d.do(C.Pause("snel", "middagpauze"))
     a = d.alert("unserved:afhalen")
     assert (a.severity, a.text) == (
         "warning", "Afhalen: 1 wachtende, maar Snelbalie is in pauze")

@@ -14,6 +14,7 @@ from kcc_tui.apps.coordinator.dialogs import (
     CallDialog,
     ConfirmDialog,
     MoveDialog,
+    PauseReasonDialog,
     ProfileDialog,
 )
 from kcc_tui.apps.coordinator.screen import BoardScreen
@@ -60,10 +61,13 @@ async def test_every_action_reaches_the_other_processes(tmp_path: Path) -> None:
         # pause and resume Loket 2
         await until(pilot, lambda: on(app, BoardScreen), "the board")
         await pilot.press("z")
-        await peer.until(lambda v: v["posts"]["loket2"]["paused"] == "coordinator", "the pause")
+        await until(pilot, lambda: on(app, PauseReasonDialog), "the reason dialog")
+        await pilot.press(*"elders", "enter")  # a reason code, as at the counters
+        await peer.until(lambda v: v["posts"]["loket2"]["paused"] == "elders-nodig", "the pause")
         # the state column widens for the longer cell instead of cutting it off
+        await until(pilot, lambda: on(app, BoardScreen), "the board")
         state = app.screen.query_one(PostsTable).columns["state"]
-        await until(pilot, lambda: state.content_width >= len("pauze · coordinator"),
+        await until(pilot, lambda: state.content_width >= len("pauze · elders-nodig"),
                     "the state column to fit the pause")
         await pilot.press("z")
         await peer.until(lambda v: v["posts"]["loket2"]["paused"] is None, "the resume")

@@ -31,7 +31,7 @@ def test_board_at_120x35(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_board_on_a_1080p_monitor(snap_compare: Any, tmp_path: Path) -> None:
     extra = [(0, C.OpenPost("snelbalie", "lotte", True), "lotte"),
-             (0, C.Pause("snelbalie", "koffiepauze"), "lotte"),
+             (0, C.Pause("snelbalie", "koffie"), "lotte"),
              (0, C.SetIssuing("reispas", False), "katrien"),
              (0, C.Heartbeat("onthaal", "printer", "near_end"), "onthaal")]
     assert snap_compare(morning_app(tmp_path, extra), terminal_size=(240, 60),

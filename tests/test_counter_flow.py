@@ -24,7 +24,7 @@ from test_counter_kit import (
     types,
     until,
 )
-from textual.widgets import OptionList, SelectionList
+from textual.widgets import Input, OptionList, SelectionList
 
 from kcc_tui.apps.counter.dialogs import FinishDialog, TransferDialog
 from kcc_tui.apps.counter.login import LoginScreen
@@ -147,19 +147,19 @@ async def test_transfer_keeps_the_number_and_shows_in_the_other_services_queue(
                     "serving", "A001 serving")
         await p1.press("t")
         await until(p1, lambda: isinstance(one.screen, TransferDialog), "the transfer dialog")
-        options = one.screen.query_one(OptionList)
+        options = one.screen.query_one("#target", OptionList)
         await until(p1, lambda: options.has_focus, "the destinations list")
         target = next(i for i in range(options.option_count)
                       if options.get_option_at_index(i).id == "service:verhuis")
         options.highlighted = target
-        await p1.press("enter", *"dossier verblijfskaart", "enter")
+        await p1.press("enter", *"andere", "enter")  # the reason: a code from the list
         await until(p1, lambda: "Geen ticket" in current_text(one), "loket 1 free again")
         # The other process's counter sees it through the change feed, number unchanged.
         await until(p4, lambda: queue_numbers(four) == ["A001"], "A001 in loket 4's queue")
         assert queue_numbers(one) == []  # B001 is rijbewijs: not a loket 1 service
     transferred = types(await log(db, settings, clock), "ticket_transferred")
     assert [(e.data["number"], e.data["service"], e.data["reason"]) for e in transferred] == [
-        ("A001", "verhuis", "dossier verblijfskaart")]
+        ("A001", "verhuis", "andere-dienst")]
 
 
 async def test_park_and_resume_a_parked_ticket(tmp_path: Path) -> None:
@@ -196,7 +196,7 @@ async def test_pause_with_a_reason_blocks_calling_until_resumed(tmp_path: Path) 
         await pilot.press(*"koffie", "enter")
         await until(pilot, lambda: app.store.state.post("loket1").pause_reason == "koffie",
                     "paused")
-        assert "PAUZE: koffie" in str(app.screen.query_one("#post-line").render())
+        assert "PAUZE: Koffiepauze" in str(app.screen.query_one("#post-line").render())
         assert app.screen.query_one("#do-call_next").disabled
         await pilot.press("n")  # not possible while paused: nothing happens
         await pilot.pause(0.1)
@@ -209,6 +209,27 @@ async def test_pause_with_a_reason_blocks_calling_until_resumed(tmp_path: Path) 
     events = await log(db, settings, clock)
     assert [e.type for e in types(events, "post_paused", "post_resumed", "ticket_called")] == [
         "post_paused", "post_resumed", "ticket_called"]
+
+
+async def test_the_pause_reason_completes_with_tab_and_is_a_code(tmp_path: Path) -> None:
+    db, settings, clock = tmp_path / "kcc.db", example_settings(), FixedClock(T0)
+    await seed(db, settings, clock)
+    app = counter(settings, db, "loket1", clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await logged_in(pilot, "an")
+        await pilot.press("z")
+        await until(pilot, lambda: app.screen.query("#reason") and
+                    app.screen.query_one("#reason").has_focus, "the pause dialog")
+        reason = app.screen.query_one("#reason", Input)
+        await pilot.press(*"mid", "tab")
+        await until(pilot, lambda: reason.value == "Middagpauze", "completed by Tab")
+        assert reason.has_focus  # Tab completed; it did not move on
+        await pilot.press(*"xyz", "enter")  # no reason matches: refused, the dialog stays
+        await until(pilot, lambda: "Geen reden" in str(app.screen.query_one("#error").render()),
+                    "no reason")
+        await pilot.press("backspace", "backspace", "backspace", "enter")
+        await until(pilot, lambda: app.store.state.post("loket1").pause_reason == "middagpauze",
+                    "paused with the code")
 
 
 async def test_buttons_do_what_the_keys_do(tmp_path: Path) -> None:

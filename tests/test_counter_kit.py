@@ -130,9 +130,9 @@ def login_error(app: CounterApp) -> str:
     return str(app.screen.query_one("#login-error").render())
 
 
-def kcc(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real `kcc` CLI in its own process on the same store."""
-    env = dict(os.environ, KCC_CONFIG=example_path())
+def kcc(db: Path, *args: str, pin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `kcc` CLI in its own process on the same store (a PIN through $KCC_PIN)."""
+    env = dict(os.environ, KCC_CONFIG=example_path(), **({"KCC_PIN": pin} if pin else {}))
     return subprocess.run([KCC, "--db", str(db), *args], capture_output=True, text=True,
                           env=env, timeout=60, check=False)
 

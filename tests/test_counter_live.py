@@ -70,7 +70,7 @@ async def test_a_ticket_called_elsewhere_is_refused_with_the_reason_and_the_queu
     async with app.run_test(size=SIZE) as pilot:
         await logged_in(pilot, "an")
         assert queue_numbers(app) == ["A001", "A002"]
-        assert kcc(db, "post", "open", "loket2", "--staff", "bart", "--pin", "2222").returncode == 0
+        assert kcc(db, "post", "open", "loket2", "--staff", "bart", pin="2222").returncode == 0
         assert kcc(db, "post", "call", "loket2", "A001").returncode == 0
         assert queue_numbers(app) == ["A001", "A002"]  # not seen yet
         await pilot.press("enter")  # Enter on the highlighted row: call A001 specifically
@@ -102,7 +102,7 @@ async def test_the_queue_updates_live_by_key_and_the_cursor_stays_on_its_ticket(
         assert table.highlighted_number() == "A002"  # the cursor followed its ticket
         assert all(table.rows[k] is row for k, row in first_rows.items())  # rows kept, not rebuilt
         assert "voorrang" in str(table.get_cell("A003", "flags"))
-        assert kcc(db, "post", "open", "loket2", "--staff", "bart", "--pin", "2222").returncode == 0
+        assert kcc(db, "post", "open", "loket2", "--staff", "bart", pin="2222").returncode == 0
         assert kcc(db, "post", "call", "loket2", "A001").returncode == 0
         await until(pilot, lambda: queue_numbers(app) == ["A003", "A002", "C001"], "A001 gone")
         assert table.highlighted_number() == "A002"

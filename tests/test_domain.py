@@ -173,7 +173,7 @@ def test_transfer_keeps_number_and_goes_to_head(clock: FixedClock) -> None:
     assert call(lg, "l1") == a1
     lg.execute(C.Start("l1"), "an")
     clock.advance(minutes=3)
-    lg.execute(C.Transfer("l1", to_service="rijbewijs", reason="ook rijbewijs"), "an")
+    lg.execute(C.Transfer("l1", to_service="rijbewijs", reason="andere-dienst"), "an")
     t = lg.state.tickets[a1]
     assert (t.number, t.service, t.status, t.head) == ("A001", "rijbewijs", "waiting", True)
     assert call(lg, "l3") == a1  # head of the queue, before B001

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import sys
 from datetime import datetime, timedelta
@@ -60,10 +61,12 @@ class Office:
         self.settings = settings.model_copy(update={"printers": printers,
                                                     "displays": {"wachtzaal": display}})
 
-    async def kcc(self, *args: str) -> dict[str, Any]:
+    async def kcc(self, *args: str, pin: str | None = None) -> dict[str, Any]:
+        env = {**os.environ, **({"KCC_PIN": pin} if pin else {})}
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kcc_tui", "--config", str(self.config), "--db", str(self.db),
-            "--json", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            "--json", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=env)
         out, err = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 0, (args, out, err)
         data: dict[str, Any] = json.loads(out)
@@ -105,7 +108,7 @@ def display_cell(app: Any, code: str) -> str:
 async def test_one_number_per_state_in_a_live_office(tmp_path: Path) -> None:
     office = Office(tmp_path)
     await office.kcc("init")
-    await office.kcc("post", "open", "loket1", "--staff", "an", "--pin", "1111")
+    await office.kcc("post", "open", "loket1", "--staff", "an", pin="1111")
     for _ in range(2):
         await office.kcc("ticket", "issue", "eid")
     before = (await office.state())["eid"]

@@ -302,21 +302,25 @@ async def test_the_operator_closes_the_kiosk_with_a_coordinator_pin(tmp_path: Pa
     assert last.data["status"] == "stopped" and "katrien" in last.data["detail"]
 
 
-async def test_three_wrong_pins_close_the_dialog_for_a_while(tmp_path: Path) -> None:
+async def test_wrong_pins_lock_the_pad_through_the_store(tmp_path: Path) -> None:
     db, settings, clock = tmp_path / "kcc.db", kiosk_settings(), FixedClock(T0)
     await seed(db, settings, clock)
     app = kiosk(settings, db, clock)
+    limit = settings.office.routing.lockout_failures
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("f12")
-        for _ in range(3):
+        for _ in range(limit):
             await until(pilot, lambda: isinstance(app.screen, PinDialog), "the PIN dialog")
             await pilot.press("0", "0", "0", "0", "enter")
-            await pilot.pause(0.3)
+            await until(pilot, lambda: not app.screen.query("#pin-error") or "Controleren"
+                        not in text(app, "#pin-error"), "the PIN checked")
         await until(pilot, lambda: isinstance(app.screen, StartScreen), "dialog closed")
         await pilot.press("f12")
         await pilot.pause(0.2)
-        assert isinstance(app.screen, StartScreen) and app.operator_lock.locked
+        assert isinstance(app.screen, StartScreen) and app.operator_locked
+    failed = types(await log(db, settings, clock), "staff_login_failed")
+    assert [(e.data["staff"], e.data["source"]) for e in failed] == [("katrien", "onthaal")] * limit
 
 
 async def test_an_unreachable_store_is_shown_and_nothing_is_issued(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ recorded as an event, with every KPI unchanged."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -86,3 +87,44 @@ def test_notes_can_be_switched_off() -> None:
         lg.execute(C.Finish("l1", note="x"), "an")
     lg.execute(C.Finish("l1"), "an")
     assert lg.state.tickets["A001"].status == "done"
+
+
+async def test_broadcasts_are_purged_with_the_notes(tmp_path: Path) -> None:
+    db = tmp_path / "kcc.db"
+    clock = FixedClock(T0)
+    message = "Mevrouw Peeters (85.07.30-033.61) wacht aan de balie"
+    async with Store(db, make_office(), clock=clock, create=True) as store:
+        await store.execute(C.Broadcast(message), "coord")
+        assert store.state.messages[-1].text == message
+        with sqlite3.connect(db) as c:  # the log keeps the fact, not the words
+            assert c.execute("SELECT count(*) FROM events WHERE data LIKE '%Peeters%'"
+                             ).fetchone()[0] == 0
+    async with Store(db, make_office(), clock=clock) as store:  # another process reads it
+        (e,) = [e for e in await store.events() if e.type == "message_broadcast"]
+        assert e.data["text"] == message and store.state.messages[-1].text == message
+        clock.advance(days=100)
+        await store.execute(C.PurgeNotes(), "coord")
+        (e,) = [e for e in await store.events() if e.type == "message_broadcast"]
+        assert e.data["text"] == "" and e.data["targets"] == ["counters", "display"]
+        assert await store.check() == []
+    with contextlib.closing(sqlite3.connect(db)) as c:
+        dump = "\n".join(c.iterdump())
+    assert "Peeters" not in dump and "85.07.30" not in dump
+    # nor in the file's free pages (secure_delete), once the last process closed the store
+    for path in tmp_path.glob("kcc.db*"):
+        assert b"Peeters" not in path.read_bytes(), path
+
+
+async def test_reasons_are_codes_never_free_text() -> None:
+    from kcc_tui.domain.ledger import Ledger
+
+    lg = Ledger(make_office(), FixedClock(T0))
+    lg.execute(C.IssueTicket("eid"))
+    lg.execute(C.OpenPost("l1", "an", True))
+    with pytest.raises(C.Refused, match="unknown pause reason"):
+        lg.execute(C.Pause("l1", "bij mevrouw Janssens thuis"), "an")
+    lg.execute(C.CallNext("l1"), "an")
+    with pytest.raises(C.Refused, match="unknown transfer reason"):
+        lg.execute(C.Transfer("l1", to_service="rijbewijs", reason=SECRET), "an")
+    (e,) = lg.execute(C.Transfer("l1", to_service="rijbewijs", reason="andere-dienst"), "an")
+    assert e.data["reason"] == "andere-dienst"

@@ -176,7 +176,8 @@ def test_the_lockout_reason_counts_down_the_minutes() -> None:
         refused(lg, C.OpenPost("l1", "an", False), "an")
     clock.advance(minutes=2)
     r = refused(lg, C.OpenPost("l1", "an", True), "an")
-    assert str(r) == "an is locked after too many wrong PINs; try again in 3 min"
+    assert str(r) == ("an is locked after too many wrong PINs; try again in 3 min "
+                      "or ask a coordinator to unlock")
     assert (r.code, r.params) == ("locked", {"staff": "An", "minutes": 3})
 
 

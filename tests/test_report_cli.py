@@ -17,9 +17,11 @@ from kcc_tui.config import example_path
 KCC = [sys.executable, "-m", "kcc_tui"]
 
 
-def kcc(folder: Path, *args: str, db: str = "kcc.db") -> subprocess.CompletedProcess[str]:
+def kcc(folder: Path, *args: str, db: str = "kcc.db",
+        stdin: str = "") -> subprocess.CompletedProcess[str]:
     p = subprocess.run([*KCC, "--db", str(folder / db), *args], capture_output=True, text=True,
-                       cwd=folder, timeout=120, env={**os.environ, "KCC_CONFIG": example_path()})
+                       cwd=folder, timeout=120, env={**os.environ, "KCC_CONFIG": example_path()},
+                       input=stdin)
     assert "Traceback" not in p.stderr, p.stderr
     return p
 
@@ -33,8 +35,8 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("ticket", "issue", "eid", "--outside-hours"),
         ("ticket", "issue", "afhalen", "--outside-hours"),
         ("ticket", "issue", "afhalen", "--outside-hours"),
-        ("post", "open", "loket1", "--staff", "an", "--pin", "1111"),
-        ("post", "open", "telefoon", "--staff", "lotte", "--pin", "5555"),
+        ("post", "open", "loket1", "--staff", "an", "--pin", "-", "1111"),
+        ("post", "open", "telefoon", "--staff", "lotte", "--pin", "-", "5555"),
         ("post", "call-next", "loket1"), ("post", "start", "loket1"),
         ("post", "finish", "loket1", "--topic", "eid-lost"),
         ("post", "call-next", "loket1"), ("post", "no-show", "loket1"),
@@ -42,7 +44,11 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("post", "phone-call", "telefoon", "opening-hours"),
         ("day", "end"),
     ]:
-        p = kcc(folder, *args)
+        if "--pin" in args:  # the PIN goes in on stdin, never on the command line
+            *args, pin = args
+            p = kcc(folder, *args, stdin=pin + "\n")
+        else:
+            p = kcc(folder, *args)
         assert p.returncode == 0, (args, p.stderr)
     return folder
 

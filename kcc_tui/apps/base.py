@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +25,10 @@ from ..domain.clock import Clock, system_clock
 from ..domain.commands import Command, Heartbeat, Refused
 from ..domain.events import Event
 from ..domain.office import Office
+from ..logs import log_refusal
 from ..store import Store, StoreError, StoreReplaced
+
+log = logging.getLogger("kcc_tui.apps")
 
 POLL_S = 0.05  # the change feed: DESIGN.md §1
 RECONNECT_S = 2.0
@@ -150,6 +154,11 @@ class KccApp(App[None]):
 
     def _set_error(self, message: str | None) -> None:
         self._notice_shown = False
+        if message != self.store_error:
+            if message:
+                log.warning("store: %s", message)
+            elif self.store_error:
+                log.info("store: reachable again")
         self.store_error = message
         if not self.screen_stack:  # shutting down (a poll in flight as the store closed)
             return
@@ -166,10 +175,12 @@ class KccApp(App[None]):
         try:
             events = await self.store.execute(command, actor)
         except Refused as r:
+            log_refusal(log, type(command).__name__, actor, r.code, str(r))
             self.notify(self.refusal_text(r), severity="warning", markup=False)
             self.refresh_view()  # another process got there first: show the state as it is
             return None
         except StoreError as e:
+            log.error("%s by %s not recorded: %s", type(command).__name__, actor, e)
             self.notify(str(e), severity="error", markup=False)
             self._take_notice()
             return None

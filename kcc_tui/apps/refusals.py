@@ -26,7 +26,10 @@ REFUSALS_NL: dict[str, str] = {
     "wrong_pin": "Verkeerde PIN: u kunt nog {left} keer proberen.",
     "wrong_pin_locked": "Verkeerde PIN: {staff} is nu {minutes} min vergrendeld.",
     "locked": "{staff} is vergrendeld na te veel verkeerde PIN's: probeer over {minutes} min "
-              "opnieuw.",
+              "opnieuw, of vraag een coördinator om te ontgrendelen.",
+    "operator_locked": "Te veel verkeerde PIN's: vergrendeld.",
+    "not_locked": "{staff} is niet vergrendeld.",
+    "unknown_reason": "Onbekende reden '{given}'.",
     "not_logged_in": "{staff} is niet aangemeld aan {post}.",
     "coordinator_only": "Alleen een coördinator mag dat.",
     "day_closed": "De werkdag van {day} is al afgesloten.",

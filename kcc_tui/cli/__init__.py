@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
+from .. import logs
 from ..sim import cli as sim_cli
 from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cmds, store_cmds
-from .common import Env, fail
+from .common import Env, emit, fail
 from .print_test import print_test
 from .report_cmds import report, staffing
 
+EPILOG = ("Every kcc process logs to kcc.log in the database's folder (rotated), or to the "
+          "journal when systemd runs it; `kcc log-path` prints where.")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 # $KCC_CONFIG is read by the loader itself, so its messages can say where a path came from
 @click.option("--config", default=None, metavar="PATH",
               help="config.toml (default: $KCC_CONFIG, ./config.toml, "
@@ -22,12 +27,17 @@ from .report_cmds import report, staffing
 @click.option("--db", envvar="KCC_DB", default=None, metavar="PATH",
               help="the SQLite store (default: [store] path of the config)")
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
+@click.option("--log-level", envvar=logs.LEVEL_ENV, default="INFO", show_default=True,
+              type=click.Choice(logs.LEVELS, case_sensitive=False),
+              help="what goes to the log (see below)")
 @click.version_option(package_name="kcc")
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, db: str | None, as_json: bool) -> None:
+def cli(ctx: click.Context, config: str | None, db: str | None, as_json: bool,
+        log_level: str) -> None:
     """kcc — the queue system of the klantencontactcenter."""
-    ctx.obj = Env(config, db, False)
+    env = ctx.obj = Env(config, db, False)
     _set_json(ctx, None, as_json)
+    env.log_to = logs.setup(env.log_folder(), log_level, ctx.invoked_subcommand or "kcc")
 
 
 # Commands that draw a screen or print figures for people: `--json` there is a mistake to
@@ -56,6 +66,13 @@ def _json_everywhere(group: click.Group) -> None:
                 callback=_set_json, help="print exactly one JSON object (= kcc --json ...)"))
 
 
+@click.command("log-path")
+@click.pass_obj
+def log_path(env: Env) -> None:
+    """Where this office's kcc processes log (a file, or the journal under systemd)."""
+    emit(env, {"log": env.log_to}, env.log_to)
+
+
 COMMANDS: list[click.Command] = [
     office_cmds.ticket, office_cmds.post, office_cmds.staff, office_cmds.service,
     office_cmds.broadcast, office_cmds.day, office_cmds.state, office_cmds.events,
@@ -66,6 +83,7 @@ COMMANDS: list[click.Command] = [
     print_test,
     sim_cli.simulate,
     report, staffing,
+    log_path,
 ]
 for _cmd in COMMANDS:
     cli.add_command(_cmd)
@@ -76,6 +94,7 @@ _json_everywhere(cli)
 def main(argv: list[str] | None = None) -> None:
     """Entry point: bad usage exits 2 with one line (a JSON object with --json)."""
     args = sys.argv[1:] if argv is None else argv
+    os.umask(os.umask(0o077) | 0o077)  # what kcc creates is owner-only (docs/operations.md)
     try:
         code = cli.main(args, prog_name="kcc", standalone_mode=False)
     except click.UsageError as e:

@@ -13,20 +13,22 @@ from ..config import example_path
 from ..domain import commands as C
 from ..domain.clock import local
 from ..domain.pins import hash_pin
+from ..pepper import ensure_pepper, load_pepper
 from ..store import Store
 from ..store.backups import daily_backup, restore
-from .common import Env, emit, fail, pass_env, run
+from .common import PIN_HELP, Env, emit, fail, pass_env, read_pin, run
 from .views import event_json
 
 
 @click.command("set-pin")
 @click.argument("staff_id", metavar="STAFF")
-@click.option("--pin", prompt="New PIN", hide_input=True, confirmation_prompt=True,
-              help="the new PIN (asked for when left out, so it stays out of shell history)")
+@click.option("--pin", default=None, metavar="-", help=PIN_HELP)
 @pass_env
-def set_pin(env: Env, staff_id: str, pin: str) -> None:
-    """Change a staff member's PIN: its scrypt hash is written into config.toml."""
+def set_pin(env: Env, staff_id: str, pin: str | None) -> None:
+    """Change a staff member's PIN: its hash, peppered with the office's kcc.pepper (made
+    beside the database when missing), is written into config.toml."""
     env.known("staff", staff_id)
+    pin = read_pin(pin, prompt="New PIN", confirm=True)
     if not (pin.isdigit() and 4 <= len(pin) <= 12):
         raise click.BadParameter("a PIN is 4 to 12 digits", param_hint="--pin")
     source = Path(env.settings.source)
@@ -35,8 +37,11 @@ def set_pin(env: Env, staff_id: str, pin: str) -> None:
              code=2, as_json=env.json)
     try:
         doc = tomlkit.parse(source.read_text(encoding="utf-8"))
-        doc["staff"][staff_id]["pin_hash"] = hash_pin(pin)  # type: ignore[index]
+        ensure_pepper(env.db_path)
+        pepper = load_pepper(env.db_path)
+        doc["staff"][staff_id]["pin_hash"] = hash_pin(pin, pepper=pepper)  # type: ignore[index]
         source.write_text(tomlkit.dumps(doc), encoding="utf-8")
+        source.chmod(source.stat().st_mode & 0o7770 & ~0o007)  # never world-readable
     except OSError as e:
         fail(f"{source}: cannot write the new PIN ({e.strerror})", as_json=env.json)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import sys
@@ -24,7 +25,10 @@ from ..config.settings import Settings
 from ..domain.commands import Refused
 from ..domain.events import BadEvent
 from ..domain.text import visible
+from ..logs import log_refusal
 from ..store import Store, StoreError
+
+log = logging.getLogger("kcc_tui.cli")
 
 
 @dataclass
@@ -33,6 +37,18 @@ class Env:
     db: str | None
     json: bool
     _settings: Settings | None = None
+    log_to: str = ""  # where this process logs (kcc_tui.logs)
+
+    def log_folder(self) -> Path:
+        """The database's folder, for the log; never fails (a bad config is reported later,
+        by the command that needs it)."""
+        if self.db:
+            return Path(self.db).absolute().parent
+        try:
+            self._settings = self._settings or load_settings(self.config)
+        except ConfigError:
+            return Path.cwd()
+        return Path(self._settings.store.path).absolute().parent
 
     @property
     def settings(self) -> Settings:
@@ -52,7 +68,9 @@ class Env:
         table: dict[str, object] = {
             "service": office.services, "post": office.posts, "staff": office.staff,
             "topic": office.topics, "outcome": dict.fromkeys(office.outcomes),
-            "kiosk": self.settings.kiosks, "display": self.settings.displays}[kind]
+            "kiosk": self.settings.kiosks, "display": self.settings.displays,
+            "pause reason": office.reasons.pause,
+            "transfer reason": office.reasons.transfer}[kind]
         if value not in table:
             raise click.BadParameter(f"unknown {kind} {value!r} (known: {', '.join(table)})")
         return value
@@ -124,8 +142,40 @@ def run(env: Env, body: Callable[[Store], Awaitable[None]], *, create: bool = Fa
     try:
         asyncio.run(main())
     except Refused as e:
+        log_refusal(log, "a command", "the CLI", e.code, str(e))
         fail(str(e), as_json=env.json)
     except (StoreError, BadEvent) as e:
+        log.error("store: %s", e)
         fail(str(e), as_json=env.json)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+PIN_ENV = "KCC_PIN"
+PIN_HELP = ("the PIN: '-' reads it from stdin; left out, it comes from $KCC_PIN or is asked "
+            "for (never typed on the command line, where the process list shows it)")
+
+
+def read_pin(value: str | None, *, prompt: str = "PIN", confirm: bool = False) -> str:
+    """The PIN from stdin (`--pin -`), $KCC_PIN or a prompt without echo. A PIN written on the
+    command line is refused: every user of the machine can read it in the process list."""
+    import os
+
+    if value is not None and value != "-":
+        raise click.UsageError(
+            "a PIN is never given on the command line (the process list shows it): "
+            f"use --pin - to read it from stdin, set ${PIN_ENV}, or leave --pin out to be asked")
+    if value is None and os.environ.get(PIN_ENV):
+        pin = os.environ[PIN_ENV]
+    elif value is None and sys.stdin.isatty():
+        pin = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+    else:  # `--pin -`, or a pipe: one line (two, the same, where a new PIN is confirmed)
+        pin = sys.stdin.readline()
+        if not pin:
+            raise click.UsageError(f"no PIN: give it on stdin with --pin -, or set ${PIN_ENV}")
+        if confirm and value is None and sys.stdin.readline().strip() != pin.strip():
+            raise click.UsageError("the two PINs differ")
+    pin = pin.strip()
+    if not pin:
+        raise click.UsageError("the PIN is empty")
+    return pin

@@ -9,11 +9,11 @@ import click
 
 from ..domain import commands as C
 from ..domain.clock import local, parse_iso
-from ..domain.pins import verify_pin
 from ..domain.state import Ticket
+from ..pepper import check_pin
 from ..store import Store
 from ..wait_words import minutes_words
-from .common import Env, echo, emit, fail, json_line, pass_env, run
+from .common import PIN_HELP, Env, echo, emit, fail, json_line, pass_env, read_pin, run
 from .views import (
     event_json,
     event_line,
@@ -125,14 +125,16 @@ def _post_action(env: Env, post_id: str, make: C.Command, verb: str) -> None:
 @post.command("open")
 @click.argument("post_id", metavar="POST")
 @click.option("--staff", required=True, help="staff id")
-@click.option("--pin", required=True, help="the staff member's PIN")
+@click.option("--pin", default=None, metavar="-", help=PIN_HELP)
 @pass_env
-def post_open(env: Env, post_id: str, staff: str, pin: str) -> None:
-    """Log STAFF in at POST and open it."""
+def post_open(env: Env, post_id: str, staff: str, pin: str | None) -> None:
+    """Log STAFF in at POST and open it. A wrong PIN counts towards the lockout."""
     env.known("staff", staff)
+    env.known("post", post_id)
+    typed = read_pin(pin, prompt=f"PIN of {staff}")
     member = env.settings.office.staff.get(staff)
-    pin_ok = member is not None and verify_pin(pin, member.pin_hash)
-    _post_action(env, post_id, C.OpenPost(post_id, staff, pin_ok), "opened")
+    pin_ok = member is not None and check_pin(typed, member.pin_hash, env.db_path)
+    _post_action(env, post_id, C.OpenPost(post_id, staff, pin_ok, "cli"), "opened")
 
 
 @post.command("call-next")
@@ -191,25 +193,29 @@ def post_finish(env: Env, post_id: str, outcome: str, topics: tuple[str, ...],
 @click.argument("post_id", metavar="POST")
 @click.option("--service", default=None, help="send to this service's queue")
 @click.option("--to-post", default=None, help="send to this post")
-@click.option("--reason", default="")
+@click.option("--reason", default="", help="a code from [reasons.transfer] in config.toml")
 @pass_env
 def post_transfer(env: Env, post_id: str, service: str | None, to_post: str | None,
                   reason: str) -> None:
-    """Transfer the current ticket to another service or post; it keeps its number. The
-    reason takes at most 100 characters."""
+    """Transfer the current ticket to another service or post; it keeps its number."""
     if service is not None:
         env.known("service", service)
     if to_post is not None:
         env.known("post", to_post)
+    if reason:
+        env.known("transfer reason", reason)
     _post_action(env, post_id, C.Transfer(post_id, service, to_post, reason), "transferred")
 
 
 @post.command("pause")
 @click.argument("post_id", metavar="POST")
-@click.option("--reason", default="pauze", show_default=True)
+@click.option("--reason", default="", help="a code from [reasons.pause] in config.toml "
+              "(default: the first)")
 @pass_env
 def post_pause(env: Env, post_id: str, reason: str) -> None:
-    """Pause the post with a reason (at most 100 characters)."""
+    """Pause the post with a reason code."""
+    if reason:
+        env.known("pause reason", reason)
     _post_action(env, post_id, C.Pause(post_id, reason), "paused")
 
 
@@ -246,6 +252,30 @@ def staff_move(env: Env, staff_id: str, post_id: str) -> None:
     """Move STAFF to POST (closes their current post, opens the new one)."""
     env.known("staff", staff_id)
     _post_action(env, post_id, C.MoveStaff(staff_id, post_id), f"{staff_id} moved here")
+
+
+@staff.command("unlock")
+@click.argument("staff_id", metavar="STAFF")
+@click.option("--coordinator", "coordinator", required=True, metavar="ID",
+              help="the coordinator who unlocks (their PIN is asked for and counts towards "
+                   "their own lockout)")
+@click.option("--pin", default=None, metavar="-", help=PIN_HELP)
+@pass_env
+def staff_unlock(env: Env, staff_id: str, coordinator: str, pin: str | None) -> None:
+    """Lift STAFF's lockout after too many wrong PINs (recorded, with who did it)."""
+    env.known("staff", staff_id)
+    env.known("staff", coordinator)
+    typed = read_pin(pin, prompt=f"PIN of {coordinator}")
+    member = env.settings.office.staff[coordinator]
+    pin_ok = check_pin(typed, member.pin_hash, env.db_path)
+
+    async def body(store: Store) -> None:
+        await store.execute(C.Login(coordinator, pin_ok, "cli"), coordinator)
+        await store.execute(C.UnlockStaff(staff_id), coordinator)
+        emit(env, {"staff": staff_id, "unlocked_by": coordinator},
+             f"{staff_id} unlocked by {coordinator}")
+
+    run(env, body)
 
 
 @click.group()
@@ -347,11 +377,16 @@ def state(env: Env) -> None:
 @click.option("--follow", is_flag=True, help="keep printing new events (Ctrl-C stops)")
 @pass_env
 def events(env: Env, since: int, follow: bool) -> None:
-    """The event log. With --json and --follow: one JSON object per line."""
-    if env.json and not follow:
-        fail("--json needs --follow for events (one object per line)", code=2)
+    """The event log. With --json: one object {"events": [...]}; with --json --follow, one
+    JSON object per event, a line each."""
 
     async def body(store: Store) -> None:
+        if env.json and not follow:
+            found = []
+            while batch := await store.events(since if not found else found[-1].seq, 1000):
+                found += batch
+            emit(env, {"events": [event_json(e) for e in found]})
+            return
         last = since
         while True:
             batch = await store.events(last, 1000)

@@ -1,29 +1,45 @@
-"""`kcc serve`: the apps in a browser (textual-serve)."""
+"""`kcc serve`: the apps in a browser (textual-serve). See docs/operations.md."""
 
 from __future__ import annotations
+
+import os
 
 import click
 
 from .common import Env, pass_env
 
+SECRET_ENV = "KCC_SERVE_SECRET"
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="address to listen on; anything but loopback exposes kcc to the network")
+              help="address to listen on; beyond loopback a secret is required "
+                   f"([serve] secret or ${SECRET_ENV})")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--public-url", default=None, metavar="URL",
+              help="the address browsers use, when it is not the one they asked for "
+                   "(normally not needed behind a reverse proxy that passes Host)")
 @pass_env
-def serve(env: Env, host: str, port: int) -> None:
+def serve(env: Env, host: str, port: int, public_url: str | None) -> None:
     """Serve the kiosk, each counter, the display and the coordinator at one URL each."""
     from aiohttp import web
 
-    from ..web import make_app, roles
+    from ..web import ServeError, make_app, roles
 
     settings = env.settings
-    click.echo(f"kcc serving on http://{host}:{port}/ — Ctrl+C stops")
+    # The secret never reaches the app processes (they get a copy of this environment).
+    secret = os.environ.pop(SECRET_ENV, "") or settings.serve.secret
+    try:
+        app = make_app(settings, config=env.config, db=env.db_path, host=host, port=port,
+                       secret=secret, public_url=public_url)
+    except ServeError as e:
+        raise click.UsageError(str(e)) from None
+    guard = "secret required" if secret else "open (loopback only)"
+    click.echo(f"kcc serving on http://{host}:{port}/ — {guard}; "
+               f"at most {settings.serve.max_apps_per_role} apps per role — Ctrl+C stops")
     for r in roles(settings):
         click.echo(f"  http://{host}:{port}/{r.path:<24} {r.title}")
     try:
-        web.run_app(make_app(settings, config=env.config, db=env.db_path, host=host, port=port),
-                    host=host, port=port, print=None)
+        web.run_app(app, host=host, port=port, print=None)
     except OSError as e:
         raise click.UsageError(f"cannot listen on {host}:{port}: {e.strerror}") from None

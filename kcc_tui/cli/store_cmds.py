@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..pepper import ensure_pepper
 from ..store import Store
 from .common import Env, emit, fail, pass_env, run
 from .progress import Progress
@@ -14,12 +15,15 @@ from .progress import Progress
 @click.command()
 @pass_env
 def init(env: Env) -> None:
-    """Create the database (or upgrade its schema) at the configured path."""
+    """Create the database (or upgrade its schema) at the configured path, and the office's
+    pepper file (kcc.pepper, 0600) beside it."""
     existed = env.db_path.exists()
 
     async def body(store: Store) -> None:
-        emit(env, {"db": str(store.path), "created": not existed},
-             f"{'opened' if existed else 'created'} {store.path}")
+        pepper, made = ensure_pepper(store.path)
+        emit(env, {"db": str(store.path), "created": not existed, "pepper": str(pepper)},
+             f"{'opened' if existed else 'created'} {store.path}"
+             + (f"; made {pepper} (back it up apart from config.toml)" if made else ""))
 
     run(env, body, create=True)
 

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 Loc = tuple[str | int, ...]
 
 # The TOML sections that the loader gathers under `Settings.office`.
-OFFICE_SECTIONS = ("services", "posts", "staff", "topics", "routing", "hours", "privacy")
+OFFICE_SECTIONS = ("services", "posts", "staff", "topics", "routing", "hours", "privacy",
+                   "reasons")
 # Fields filled from the table name ([services.eid] -> code "eid"); never written in the file.
 HIDDEN_FIELDS = ("code", "id", "source")
 

@@ -80,6 +80,17 @@ class AlertSettings(_Section):
     idle_with_queue_min: float = Field(default=5, gt=0)
 
 
+class ServeSettings(_Section):
+    """`[serve]`: `kcc serve`, the apps in a browser (docs/operations.md)."""
+
+    # Required (here or in $KCC_SERVE_SECRET) to serve beyond loopback; at least 16 characters.
+    secret: str = ""
+    max_apps_per_role: int = Field(default=6, ge=1, le=100)
+    # Origins a browser may open the apps from besides the served address itself, e.g. the
+    # TLS reverse proxy's "https://kcc.leiebrugge.be".
+    allowed_origins: tuple[str, ...] = ()
+
+
 class Settings(_Section):
     """Everything in config.toml, validated and cross-checked."""
 
@@ -89,6 +100,7 @@ class Settings(_Section):
     printers: dict[str, PrinterSettings] = {}
     displays: dict[str, DisplaySettings] = {}
     alerts: AlertSettings = AlertSettings()
+    serve: ServeSettings = ServeSettings()
     source: str = ""  # the file these settings came from, for messages
 
     @model_validator(mode="before")

@@ -10,7 +10,7 @@ from typing import Any
 
 from .clock import business_day, day_bounds, iso, local, zone
 from .events import Event
-from .office import Office
+from .office import LOGOUT_PAUSE, Office
 from .routing import choose_next
 from .state import ACTIVE_STATUSES, OPEN_STATUSES, DayState, Ticket
 
@@ -45,7 +45,6 @@ SYSTEM = "system"
 # to cope with a novel. docs/cli.md lists them.
 BROADCAST_MAX = 280
 NOTE_MAX = 1000
-REASON_MAX = 100
 
 
 def check_length(what: str, text: str, limit: int) -> None:
@@ -321,7 +320,6 @@ class Transfer(Command):
 
     def decide(self, c: Ctx) -> list[Event]:
         t = self.current_ticket(c, self.post, "called", "serving")
-        check_length("reason", self.reason, REASON_MAX)
         if self.to_service is None and self.to_post is None:
             raise Refused("transfer needs a service or a post to send the ticket to",
                           code="transfer_no_target")
@@ -332,6 +330,10 @@ class Transfer(Command):
             if self.to_post == self.post:
                 raise Refused("cannot transfer a ticket to the post it is at",
                               code="transfer_same_post")
+        if self.reason and self.reason not in c.office.reasons.transfer:
+            known = ", ".join(c.office.reasons.transfer)
+            raise Refused(f"unknown transfer reason {self.reason!r} (known: {known})",
+                          code="unknown_reason", given=self.reason)
         data: dict[str, Any] = dict(post=self.post, service=service,
                                     position=c.office.routing.transfer_position,
                                     reason=self.reason)
@@ -369,28 +371,119 @@ class ResumeParked(Command):
 
 
 # -- posts and staff ------------------------------------------------------------------------------
-def _login_checks(c: Ctx, staff: str, pin_ok: bool) -> None:
-    """Refuse a locked id; record a wrong PIN (and lock after too many)."""
+def locked_minutes(c: Ctx, staff: str) -> int | None:
+    """Minutes left of `staff`'s lock (at least 1), or None when the id is not locked."""
+    until = c.state.staff_state(staff).locked_until
+    if until is None or c.now >= until:
+        return None
+    return max(1, round((until - c.now).total_seconds() / 60))
+
+
+def _refuse_locked(c: Ctx, staff: str) -> None:
+    mins = locked_minutes(c, staff)
+    if mins is not None:
+        raise Refused(f"{staff} is locked after too many wrong PINs; try again in {mins} min "
+                      "or ask a coordinator to unlock", code="locked",
+                      staff=staff_name(c, staff), minutes=mins)
+
+
+def _failure_events(c: Ctx, staff: str, source: str | None) -> tuple[list[Event], int]:
+    """The events of one wrong PIN for `staff` and the tries left (0: locked by this one)."""
+    stream = f"staff:{staff}:{c.day}"
+    extra = {"source": source} if source else {}
+    events = [c.event("staff_login_failed", stream, staff=staff, **extra)]
+    st, r = c.state.staff_state(staff), c.office.routing
+    left = r.lockout_failures - st.failures - 1
+    if left <= 0:
+        until = c.now + timedelta(minutes=r.lockout_minutes)
+        events.append(c.event("staff_locked", stream, staff=staff, until=iso(until)))
+    return events, max(left, 0)
+
+
+def _login_checks(c: Ctx, staff: str, pin_ok: bool, source: str | None = None) -> None:
+    """Refuse a locked id (whatever the PIN); record a wrong PIN (and lock after too many).
+
+    Every PIN typed anywhere (counter, coordinator pane, kiosk operator pad, CLI, browser) comes
+    through here or `OperatorPin`, so they all count towards the one lockout, kept in the log.
+    """
     if staff not in c.office.staff:
         raise Refused(f"unknown staff id {staff!r}", code="unknown_staff", staff=staff)
-    st = c.state.staff_state(staff)
-    if st.locked_until is not None and c.now < st.locked_until:
-        mins = max(1, round((st.locked_until - c.now).total_seconds() / 60))
-        raise Refused(f"{staff} is locked after too many wrong PINs; try again in {mins} min",
-                      code="locked", staff=staff_name(c, staff), minutes=mins)
+    _refuse_locked(c, staff)
     if not pin_ok:
-        stream = f"staff:{staff}:{c.day}"
-        events = [c.event("staff_login_failed", stream, staff=staff)]
+        events, left = _failure_events(c, staff, source)
         r = c.office.routing
-        if st.failures + 1 >= r.lockout_failures:
-            until = c.now + timedelta(minutes=r.lockout_minutes)
-            events.append(c.event("staff_locked", stream, staff=staff, until=iso(until)))
+        if left == 0:
             raise RefusedWithEvents(
                 f"wrong PIN; {staff} is now locked for {r.lockout_minutes:g} min", events,
                 code="wrong_pin_locked", staff=staff_name(c, staff), minutes=r.lockout_minutes)
-        left = r.lockout_failures - st.failures - 1
         raise RefusedWithEvents(f"wrong PIN ({left} tries left)", events, code="wrong_pin",
                                 left=left)
+
+
+def coordinators(office: Office) -> list[str]:
+    return [sid for sid, s in office.staff.items() if s.role == "coordinator"]
+
+
+def unlocked_coordinators(state: DayState, office: Office, now: datetime) -> list[str]:
+    """The coordinators whose PIN may be tried now (the kiosk's operator pad tries each)."""
+    out = []
+    for sid in coordinators(office):
+        until = state.staff_state(sid).locked_until
+        if until is None or now >= until:
+            out.append(sid)
+    return out
+
+
+@dataclass(frozen=True)
+class OperatorPin(Command):
+    """A PIN typed at a kiosk's operator pad. It names nobody, so the edge tries it against
+    every coordinator not locked; a wrong one is a wrong guess at each of them and counts
+    towards each one's lockout. `staff` is the coordinator it matched, or None."""
+
+    source: str
+    staff: str | None
+
+    def decide(self, c: Ctx) -> list[Event]:
+        candidates = unlocked_coordinators(c.state, c.office, c.now)
+        if self.staff is not None:
+            if self.staff not in candidates:
+                _refuse_locked(c, self.staff)
+                raise Refused(f"{self.staff} is not a coordinator", code="coordinator_only")
+            return [c.event("staff_logged_in", f"staff:{self.staff}:{c.day}", staff=self.staff,
+                            source=self.source)]
+        if not candidates:
+            raise Refused("every coordinator is locked after too many wrong PINs",
+                          code="operator_locked")
+        events: list[Event] = []
+        lefts = []
+        for sid in candidates:
+            more, left = _failure_events(c, sid, self.source)
+            events += more
+            lefts.append(left)
+        left = min(lefts)
+        if left == 0:
+            raise RefusedWithEvents("wrong PIN; the operator pad is locked", events,
+                                    code="operator_locked")
+        raise RefusedWithEvents(f"wrong PIN ({left} tries left)", events, code="wrong_pin",
+                                left=left)
+
+
+@dataclass(frozen=True)
+class UnlockStaff(Command):
+    """A coordinator lifts a lockout before it runs out: the only way to clear one early."""
+
+    staff: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "unlock a staff id")
+        if self.staff not in c.office.staff:
+            raise Refused(f"unknown staff id {self.staff!r}", code="unknown_staff",
+                          staff=self.staff)
+        st = c.state.staff_state(self.staff)
+        if locked_minutes(c, self.staff) is None and st.failures == 0:
+            raise Refused(f"{self.staff} is not locked", code="not_locked",
+                          staff=staff_name(c, self.staff))
+        return [c.event("staff_unlocked", f"staff:{self.staff}:{c.day}", staff=self.staff)]
 
 
 @dataclass(frozen=True)
@@ -399,9 +492,10 @@ class Login(Command):
 
     staff: str
     pin_ok: bool
+    source: str | None = None  # where the PIN was typed (recorded with a wrong one)
 
     def decide(self, c: Ctx) -> list[Event]:
-        _login_checks(c, self.staff, self.pin_ok)
+        _login_checks(c, self.staff, self.pin_ok, self.source)
         return [c.event("staff_logged_in", f"staff:{self.staff}:{c.day}", staff=self.staff)]
 
 
@@ -446,23 +540,30 @@ class OpenPost(Command):
     post: str
     staff: str
     pin_ok: bool
+    source: str | None = None  # where the PIN was typed (recorded with a wrong one)
 
     def decide(self, c: Ctx) -> list[Event]:
         self.check_post(c, self.post)
         self.check_day_open(c)
-        _login_checks(c, self.staff, self.pin_ok)
+        _login_checks(c, self.staff, self.pin_ok, self.source)
         return _open_events(c, self.post, self.staff)
 
 
 @dataclass(frozen=True)
 class Pause(Command):
+    """Pause a post with a reason code from [reasons.pause] (empty: the first one)."""
+
     post: str
-    reason: str = "pauze"
+    reason: str = ""
 
     def decide(self, c: Ctx) -> list[Event]:
         _free_post(c, self.post)
-        check_length("reason", self.reason, REASON_MAX)
-        return [c.post_event("post_paused", self.post, reason=self.reason or "pauze")]
+        reasons = c.office.reasons.pause
+        reason = self.reason or next(iter(reasons))
+        if reason not in reasons and reason != LOGOUT_PAUSE:
+            raise Refused(f"unknown pause reason {reason!r} (known: {', '.join(reasons)})",
+                          code="unknown_reason", given=reason)
+        return [c.post_event("post_paused", self.post, reason=reason)]
 
 
 @dataclass(frozen=True)
@@ -512,6 +613,7 @@ class MoveStaff(Command):
             raise Refused(f"unknown staff id {self.staff!r}", code="unknown_staff",
                           staff=self.staff)
         self.check_post(c, self.to_post)
+        _refuse_locked(c, self.staff)  # a move is no way around a lockout
         events: list[Event] = []
         at = c.state.staff_state(self.staff).post
         if at == self.to_post:
@@ -580,7 +682,8 @@ class PurgeNotes(Command):
         days = self.retention_days or c.office.privacy.notes_retention_days
         if days < 1:
             raise Refused("retention must be at least 1 day")
-        before = c.day - timedelta(days=days)
+        # a retention reaching before year 1 keeps everything: nothing is that old
+        before = date.min if days >= (c.day - date.min).days else c.day - timedelta(days=days)
         return [c.event("notes_purged", f"office:{c.day}", before=str(before),
                         retention_days=days)]
 

@@ -51,6 +51,7 @@ SCHEMA: dict[str, frozenset[str]] = {
         "staff_logged_out": "staff",
         "staff_login_failed": "staff",
         "staff_locked": "staff until",
+        "staff_unlocked": "staff",
         "staff_moved": "staff to_post",
         "staff_pin_changed": "staff",
         "service_issuing_changed": "service issuing",

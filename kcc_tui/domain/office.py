@@ -7,9 +7,9 @@ config.toml; the domain never reads files.
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .calendar import WEEKDAY_KEYS
 
@@ -92,6 +92,37 @@ class Privacy(Frozen):
     notes_retention_days: int = Field(default=90, ge=1)
 
 
+ReasonCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+ReasonLabel = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+# A post paused by logging out of the counter app: always a known reason, whatever the config.
+LOGOUT_PAUSE = "afgemeld"
+
+
+class Reasons(Frozen):
+    """Why a post pauses or a ticket is transferred: codes with a Dutch label, never free text
+    (a reason typed by hand would be a place for personal data the retention does not reach)."""
+
+    pause: dict[ReasonCode, ReasonLabel] = Field(default={
+        "pauze": "Pauze", "koffie": "Koffiepauze", "middagpauze": "Middagpauze",
+        "overleg": "Overleg",
+        "administratie": "Administratie", "opleiding": "Opleiding",
+        "technisch": "Technisch probleem", "elders-nodig": "Elders nodig (coördinator)",
+    }, min_length=1)
+    transfer: dict[ReasonCode, ReasonLabel] = Field(default={
+        "andere-dienst": "Hoort bij een andere dienst", "expertise": "Collega met meer kennis",
+        "taal": "Taal", "vervolg": "Vervolg op een eerder gesprek", "overig": "Overig",
+    }, min_length=1)
+
+    def pause_label(self, code: str) -> str:
+        """The Dutch label of a pause reason (an unknown one, e.g. from an older log, as is)."""
+        if code == LOGOUT_PAUSE:
+            return "Afgemeld"
+        return self.pause.get(code, code)
+
+    def transfer_label(self, code: str) -> str:
+        return self.transfer.get(code, code)
+
+
 class OpeningHours(Frozen):
     # weekday key (mon..sun) -> list of [open, close] intervals in local time
     days: dict[str, list[tuple[time, time]]] = {}
@@ -115,6 +146,7 @@ class Office(Frozen):
     routing: Routing = Routing()
     hours: OpeningHours = OpeningHours()
     privacy: Privacy = Privacy()
+    reasons: Reasons = Reasons()
 
     def service_by_prefix(self, prefix: str) -> Service | None:
         return next((s for s in self.services.values() if s.prefix == prefix), None)

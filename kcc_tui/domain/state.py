@@ -388,7 +388,9 @@ def _post_opened(s: DayState, e: Event) -> None:
     p.served = p.no_show_streak = p.calls = 0
     p.current, p.last_change = None, e.at
     st = s.staff_state(e.data["staff"])
-    st.post, st.logged_in, st.failures, st.locked_until = p.id, True, 0, None
+    st.post, st.logged_in = p.id, True
+    if e.actor == e.data["staff"]:  # opened with their own PIN; a coordinator's move is not
+        st.failures = 0  # a login, and no post opening ever clears a lock (only an unlock)
 
 
 def _post_paused(s: DayState, e: Event) -> None:
@@ -424,7 +426,7 @@ def _post_profile_changed(s: DayState, e: Event) -> None:
 
 def _staff_logged_in(s: DayState, e: Event) -> None:
     st = s.staff_state(e.data["staff"])
-    st.logged_in, st.failures, st.locked_until = True, 0, None
+    st.logged_in, st.failures = True, 0
 
 
 def _staff_logged_out(s: DayState, e: Event) -> None:
@@ -440,6 +442,11 @@ def _staff_locked(s: DayState, e: Event) -> None:
 
     st = s.staff_state(e.data["staff"])
     st.locked_until, st.failures = parse_iso(e.data["until"]), 0
+
+
+def _staff_unlocked(s: DayState, e: Event) -> None:
+    st = s.staff_state(e.data["staff"])
+    st.locked_until, st.failures = None, 0
 
 
 def _service_issuing_changed(s: DayState, e: Event) -> None:

@@ -93,12 +93,28 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 
+MAX_DAYS = 366 * 25  # a report spans at most 25 years (each day is folded)
+
+
 def parse_period(text: str, today: date) -> Period:
     """Read a period as users write it (see HELP); raise PeriodError with a one-line reason."""
+    period = _parse_period(text, today)
+    if period.days > MAX_DAYS:
+        raise PeriodError(f"the period {period.first}..{period.last} is {period.days} days "
+                          f"long; a report covers at most {MAX_DAYS} days")
+    try:
+        period.previous()  # the trend compares with it: it must exist on the calendar
+    except (OverflowError, ValueError):
+        raise PeriodError(f"the period {period.first}..{period.last} starts too early "
+                          "(the period before it is not on the calendar)") from None
+    return period
+
+
+def _parse_period(text: str, today: date) -> Period:
     t = text.strip().lower()
     if ".." in t:
         a, _, b = t.partition("..")
-        first, last = parse_period(a, today), parse_period(b, today)
+        first, last = _parse_period(a, today), _parse_period(b, today)
         return Period("range", first.first, last.last)
     relative = {
         "today": lambda: day(today),

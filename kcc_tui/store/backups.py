@@ -8,6 +8,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from .connection import owner_only
 from .eventstore import Store, verify_file
 
 PREFIX = "kcc-"
@@ -43,6 +44,7 @@ def restore(backup: Path, db: Path) -> Path | None:
     kept = None
     if db.exists():
         kept = db.with_name(f"{db.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
+        owner_only(kept)
         with contextlib.closing(sqlite3.connect(db)) as live, \
                 contextlib.closing(sqlite3.connect(kept)) as copy:
             live.backup(copy)
@@ -50,6 +52,7 @@ def restore(backup: Path, db: Path) -> Path | None:
     # ever sees the restored content under the old generation.
     staged = db.with_name(f".{db.name}.restoring-{os.getpid()}")
     staged.unlink(missing_ok=True)
+    owner_only(staged)
     try:
         with contextlib.closing(sqlite3.connect(backup)) as src, \
                 contextlib.closing(sqlite3.connect(staged, isolation_level=None)) as st:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from .errors import StoreMissing, StoreReadOnly, translate
+from .errors import StoreError, StoreMissing, StoreReadOnly, translate
 
 T = TypeVar("T")
 
@@ -25,6 +26,11 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
         raise StoreMissing(f"database {path} does not exist; create it with `kcc init`")
     if create and not path.parent.exists():
         raise StoreMissing(f"database {path}: folder {path.parent} does not exist")
+    if create and not path.exists():
+        try:
+            owner_only(path)
+        except OSError as e:
+            raise StoreError(f"database {path} cannot be created ({e.strerror})") from None
     if readonly:
         target: str | Path = f"file:{path}?mode=ro"
     else:
@@ -40,6 +46,9 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
             if mode is None or mode[0].lower() != "wal":
                 raise StoreReadOnly(f"database {path} cannot switch to WAL (read-only?)")
         await db.execute("PRAGMA synchronous = FULL")
+        # a purge (notes, broadcasts) overwrites the deleted text instead of leaving it in free
+        # pages of the file (docs/operations.md, privacy)
+        await db.execute("PRAGMA secure_delete = ON")
         await db.execute("PRAGMA foreign_keys = ON")
         # Touch the schema so that a damaged or foreign file fails here, not mid-command.
         await db.execute("SELECT count(*) FROM sqlite_master")
@@ -47,6 +56,13 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
         await db.close()
         raise translate(e, str(path)) from None
     return db
+
+
+def owner_only(path: Path) -> None:
+    """Create `path` empty and owner-only (0600) unless it exists. SQLite gives the -wal and
+    -shm files the database's mode, so they are owner-only too (docs/operations.md)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def writable(path: Path) -> bool:

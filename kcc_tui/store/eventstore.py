@@ -26,7 +26,7 @@ from ..domain.events import BadEvent, Event, check_event
 from ..domain.office import Office
 from ..domain.state import DayState, FoldError
 from . import readmodels
-from .connection import connect, in_thread, writable
+from .connection import connect, in_thread, owner_only, writable
 from .errors import (
     StoreDamaged,
     StoreError,
@@ -54,6 +54,9 @@ IDENTITY = (f"SELECT (SELECT value FROM meta WHERE key = 'generation'), "
             f"(SELECT {FINGERPRINT} FROM events WHERE seq = ?), (SELECT max(seq) FROM events)")
 DAMAGED_WAY_OUT = ("`kcc store check` explains; restore a backup made before it "
                    "(`kcc store restore`, docs/operations.md)")
+# Free text written by people lives in the notes table, purged after the retention period:
+# a ticket's note, and a broadcast's message (the log keeps "text": "" for it).
+PRIVATE_KEY = {"message_broadcast": "text"}
 
 
 def row_to_event(row: Iterable[Any]) -> Event:
@@ -64,7 +67,7 @@ def row_to_event(row: Iterable[Any]) -> Event:
         payload = json.loads(data)
         check_event(type_, payload)
         if note and note[0] is not None:
-            payload["note"] = note[0]
+            payload[PRIVATE_KEY.get(type_, "note")] = note[0]
         return Event(type_, stream, version, parse_iso(at), date.fromisoformat(day), actor,
                      payload, seq)
     except (BadEvent, ValueError, TypeError) as e:
@@ -138,7 +141,7 @@ class Store:
                                          readonly=readonly)
             if self.use_flock and not readonly:
                 with contextlib.suppress(OSError):
-                    self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+                    self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
             await self.reload()
             self.lost = self._check_high_water()
         except BaseException as e:
@@ -547,6 +550,7 @@ class Store:
         partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
         try:
             partial.unlink(missing_ok=True)
+            owner_only(partial)  # VACUUM INTO fills an empty file and keeps its mode
             await self.db.execute("VACUUM INTO ?", (str(partial),))
             verify_file(partial)
             with open(partial, "rb") as f:
@@ -557,6 +561,8 @@ class Store:
                 partial.unlink()
             if isinstance(e, ValueError):
                 raise StoreError(f"backup {target} failed its check: {e}") from None
+            if isinstance(e, OSError):
+                raise StoreError(f"backup {target} cannot be created ({e.strerror})") from None
             raise translate(e, str(target)) from None
         with contextlib.suppress(OSError):  # the rename itself survives a power cut
             fd = os.open(target.parent, os.O_RDONLY)
@@ -657,10 +663,11 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
         conn.executemany(
             f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(e.seq, e.stream, e.version, e.type, iso(e.at), str(e.day), e.actor,
-              json.dumps(_without_note(e.data), ensure_ascii=False, separators=(",", ":")))
+              json.dumps(_without_note(e), ensure_ascii=False, separators=(",", ":")))
              for e in stored])
-        notes = [(e.seq, str(e.day), e.data["note"]) for e in stored
-                 if isinstance(e.data.get("note"), str)]
+        notes = [(e.seq, str(e.day), e.data[key]) for e in stored
+                 if isinstance(e.data.get(key := PRIVATE_KEY.get(e.type, "note")), str)
+                 and e.data[key]]
         if notes:
             conn.executemany("INSERT INTO notes (seq, day, text) VALUES (?, ?, ?)", notes)
         for purge in (e for e in stored if e.type == "notes_purged"):
@@ -673,10 +680,20 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    if any(e.type == "notes_purged" for e in stored):
+        # the WAL still holds the pages as they were before the purge: write them back (with
+        # secure_delete, the deleted text overwritten) and empty it
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _without_note(data: dict[str, Any]) -> dict[str, Any]:
-    """Event data as stored: a note's text goes to the notes table, the log keeps `true`."""
+def _without_note(e: Event) -> dict[str, Any]:
+    """Event data as stored: a note's text goes to the notes table, the log keeps `true`; a
+    broadcast's text goes there too, the log keeps ""."""
+    data = e.data
+    key = PRIVATE_KEY.get(e.type)
+    if key is not None and isinstance(data.get(key), str):
+        return {**data, key: ""}
     if isinstance(data.get("note"), str):
         return {**data, "note": True}
     return data

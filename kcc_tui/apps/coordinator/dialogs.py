@@ -25,6 +25,7 @@ from ...domain.office import Office
 from ...domain.state import DayState
 from ..dutch import TICKET_STATUS_NL
 from ..literal import literal, shown
+from ..reasons import ReasonPicker
 from .impact import check_move, post_name, staff_name
 
 if TYPE_CHECKING:
@@ -222,6 +223,32 @@ class ProfileDialog(Dialog):
 
 
 WITHDRAW = "withdraw"  # the broadcast dialog's answer: take down the messages shown now
+
+
+class PauseReasonDialog(Dialog):
+    """Why the coordinator pauses a post: a reason code from [reasons.pause], picked as at the
+    counters (typing filters, Tab completes, Enter takes the highlighted one)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield ReasonPicker(self.kcc.office.reasons.pause, input_id="reason")
+            yield self.buttons("Pauzeren")
+
+    def on_mount(self) -> None:
+        self.query_one(ReasonPicker).focus_filter()
+
+    def on_reason_picker_chosen(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        code = self.query_one(ReasonPicker).code
+        if code is not None:
+            self.dismiss(code)
 
 
 class BroadcastDialog(Dialog):

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...domain.commands import Login
-from ...domain.pins import verify_pin
+from ...pepper import check_pin
 from ..base import StoreBanner
 from ..literal import literal
 
@@ -82,8 +82,9 @@ class LoginScreen(Screen[None]):
             return
         message.update("Even controleren…")
         # scrypt is slow on purpose: keep the event loop (and the poller) running meanwhile
-        ok = await asyncio.to_thread(verify_pin, pin, self.kcc.office.staff[staff].pin_hash)
-        if await self.kcc.execute(Login(staff, ok), staff) is None:
+        ok = await asyncio.to_thread(check_pin, pin, self.kcc.office.staff[staff].pin_hash,
+                                     self.kcc.db_path)
+        if await self.kcc.execute(Login(staff, ok, "coordinator"), staff) is None:
             message.update("Niet aangemeld (zie de melding).")
             return
         message.update("")

@@ -32,6 +32,7 @@ from .dialogs import (
     CallDialog,
     ConfirmDialog,
     MoveDialog,
+    PauseReasonDialog,
     ProfileDialog,
 )
 from .impact import (
@@ -217,7 +218,9 @@ class BoardScreen(Screen[None]):
             return
         if await self.confirmed(f"Pauze voor {name}", check_pause(state, self.kcc.office, post),
                                 "Pauzeren"):
-            await self.run(C.Pause(post, "coordinator"))
+            reason = await self.app.push_screen_wait(PauseReasonDialog(f"Pauze voor {name}"))
+            if reason is not None:
+                await self.run(C.Pause(post, reason))
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_profile(self) -> None:

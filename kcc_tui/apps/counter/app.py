@@ -26,9 +26,10 @@ from ...config.settings import Settings
 from ...domain import commands as C
 from ...domain.clock import Clock, system_clock
 from ...domain.events import Event
-from ...domain.pins import verify_pin
+from ...domain.office import LOGOUT_PAUSE
 from ...domain.routing import choose_next
 from ...domain.state import Ticket
+from ...pepper import check_pin
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from ..literal import shown
@@ -39,7 +40,7 @@ from .phone import PhoneScreen
 from .texts import EVENT_NL, actor_name, post_name, service_name, staff_name
 from .work import WorkScreen
 
-PAUSE_ON_LOGOUT = "afgemeld"
+PAUSE_ON_LOGOUT = LOGOUT_PAUSE
 
 
 class CounterApp(KccApp):
@@ -132,7 +133,8 @@ class CounterApp(KccApp):
             return self.store_error or "de opslag is niet bereikbaar"
         member = self.office.staff.get(staff)
         # scrypt takes tens of milliseconds: keep the screen responsive meanwhile.
-        pin_ok = member is not None and await asyncio.to_thread(verify_pin, pin, member.pin_hash)
+        pin_ok = member is not None and await asyncio.to_thread(check_pin, pin, member.pin_hash,
+                                                                self.db_path)
         try:  # decide "resume or open" on the freshest state, not on the last poll
             fresh = await self.store.poll()
         except StoreError as e:
@@ -143,8 +145,9 @@ class CounterApp(KccApp):
         resume = p is not None and p.open and p.staff == staff
         # A resumed session records a login (a wrong PIN still counts towards the lockout);
         # otherwise OpenPost records the login and opens the post.
-        command: C.Command = (C.Login(staff, pin_ok) if resume
-                              else C.OpenPost(self.post_id, staff, pin_ok))
+        source = f"counter:{self.post_id}"
+        command: C.Command = (C.Login(staff, pin_ok, source) if resume
+                              else C.OpenPost(self.post_id, staff, pin_ok, source))
         ok, reason = await self.attempt(command, staff)
         if not ok:
             return reason
@@ -181,7 +184,7 @@ class CounterApp(KccApp):
             if isinstance(reason, str):
                 await self.act(C.Pause(self.post_id, reason))
 
-        self.push_screen(PauseDialog(), done)
+        self.push_screen(PauseDialog(self.office), done)
 
     def confirm_close(self) -> None:
         async def done(yes: object) -> None:

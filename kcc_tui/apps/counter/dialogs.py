@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
     Footer,
@@ -24,11 +23,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from ...domain.commands import NOTE_MAX, REASON_MAX
+from ...domain.commands import NOTE_MAX
 from ...domain.office import Office
 from ...domain.state import Ticket
 from ..literal import literal
-from .texts import PAUSE_REASONS, outcome_label, service_name
+from ..reasons import ReasonPicker
+from .texts import outcome_label, service_name
 
 NUMBER_RE = re.compile(r"^[A-Za-z]{1,2}\d{1,4}$")
 
@@ -172,15 +172,18 @@ class TransferDialog(Dialog):
         yield Label("Naar")
         yield OptionList(*options, id="target")
         yield Label("Reden")
-        yield Input(placeholder="bv. dossier vreemdelingenzaken", id="reason",
-                    max_length=REASON_MAX)
+        yield ReasonPicker(self.office.reasons.transfer, input_id="reason")
 
     def on_mount(self) -> None:
         self.query_one("#target", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#target")
     def _picked(self) -> None:
-        self.query_one("#reason", Input).focus()
+        self.query_one(ReasonPicker).focus_filter()
+
+    @on(ReasonPicker.Chosen)
+    def _reason_chosen(self) -> None:
+        self.action_ok()
 
     def answer(self) -> TransferAnswer | None:
         target = self.query_one("#target", OptionList)
@@ -189,10 +192,10 @@ class TransferDialog(Dialog):
             target.focus()
             return None
         kind, _, code = (target.get_option_at_index(target.highlighted).id or "").partition(":")
-        reason = " ".join(self.query_one("#reason", Input).value.split())
-        if not reason:
-            self.error("Geef een reden op.")
-            self.query_one("#reason").focus()
+        reason = self.query_one(ReasonPicker).code
+        if reason is None:
+            self.error("Kies een reden uit de lijst.")
+            self.query_one(ReasonPicker).focus_filter()
             return None
         if kind == "service":
             return TransferAnswer(code, None, reason)
@@ -220,21 +223,32 @@ class CallNumberDialog(Dialog):
 
 
 class PauseDialog(Dialog):
-    """Pause the post with a reason (tab completes a usual reason)."""
+    """Pause the post with a reason code from config.toml: typing filters the list, Tab
+    completes, the arrows choose, Enter takes the highlighted reason."""
 
     TITLE_TEXT = "Pauze nemen"
     OK_LABEL = "Pauze (Enter)"
 
+    def __init__(self, office: Office) -> None:
+        super().__init__()
+        self.office = office
+
     def body(self) -> ComposeResult:
-        yield Label("Reden: " + ", ".join(PAUSE_REASONS))
-        yield Input(placeholder="pauze", id="reason", max_length=REASON_MAX,
-                    suggester=SuggestFromList(PAUSE_REASONS, case_sensitive=False))
+        yield Label("Reden")
+        yield ReasonPicker(self.office.reasons.pause, input_id="reason")
 
     def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
+        self.query_one(ReasonPicker).focus_filter()
 
-    def answer(self) -> str:
-        return " ".join(self.query_one("#reason", Input).value.split()) or "pauze"
+    @on(ReasonPicker.Chosen)
+    def _chosen(self) -> None:
+        self.action_ok()
+
+    def answer(self) -> str | None:
+        code = self.query_one(ReasonPicker).code
+        if code is None:
+            self.error("Geen reden gevonden: wis de zoektekst of kies uit de lijst.")
+        return code
 
 
 class ParkedDialog(Dialog):

@@ -34,7 +34,6 @@ EVENT_NL = {
     "ticket_closed_unserved": "afgesloten bij sluiting",
 }
 
-PAUSE_REASONS = ["koffiepauze", "middagpauze", "administratie", "overleg", "opleiding"]
 
 
 def duration(seconds: float) -> str:
@@ -95,7 +94,8 @@ def post_line(state: DayState, office: Office, p: PostState) -> str:
     kind = office.posts[p.id].kind if p.id in office.posts else "desk"
     parts.append(f"{p.calls} gesprekken" if kind == "phone" else f"{p.served} geholpen")
     if p.pause_reason is not None:
-        parts.append(f"PAUZE: {shown(p.pause_reason)} (sinds {clock_time(p.paused_at, office)})")
+        label = shown(office.reasons.pause_label(p.pause_reason))
+        parts.append(f"PAUZE: {label} (sinds {clock_time(p.paused_at, office)})")
     return " · ".join(parts)
 
 

@@ -36,7 +36,7 @@ from ...store import StoreError
 from ..base import POLL_S, KccApp
 from .availability import availability
 from .confirm import ConfirmScreen, PrintState
-from .operator import OperatorLock, PinDialog
+from .operator import PinDialog
 from .printing import IssuedTicket, PrinterWatch
 from .start import StartScreen
 from .texts import t
@@ -80,7 +80,6 @@ class KioskApp(KccApp, inherit_bindings=False):
         self.printer = (PrinterWatch(printer_id, settings.printers[printer_id])
                       if printer_id and printer_id in settings.printers else None)
         self.debounce_s, self.heartbeat_s, self.recheck_s = debounce_s, heartbeat_s, recheck_s
-        self.operator_lock = OperatorLock()
         self.timings: dict[str, dict[str, Any]] = {}  # number -> perf_counter marks (benchmarks)
         self._issuing = False
         self._quiet_until = 0.0
@@ -279,22 +278,47 @@ class KioskApp(KccApp, inherit_bindings=False):
     def action_nothing(self) -> None:
         """Swallow a key (ctrl+q, ctrl+c): the public cannot close the kiosk."""
 
+    def operator_candidates(self) -> list[str]:
+        """The coordinators whose PIN the pad may try now (locked ones are never tried)."""
+        if self.store is None:
+            return []
+        return C.unlocked_coordinators(self.store.state, self.office, self.clock())
+
+    @property
+    def operator_locked(self) -> bool:
+        """The pad stays shut while every coordinator is locked — a fact of the store, so a
+        restart or another process sees it too — or while the store (where every attempt is
+        recorded) cannot be reached."""
+        return not self.operator_candidates()
+
+    async def operator_pin(self, staff: str | None) -> tuple[bool, int | None]:
+        """Record a PIN typed at the pad: (accepted, tries left; None when the pad is locked
+        now or the attempt could not be recorded, which refuses it)."""
+        if self.store is None:
+            return False, None
+        try:
+            await self.store.execute(C.OperatorPin(self.kiosk_id, staff), self.kiosk_id)
+        except C.Refused as r:
+            log.warning("kiosk %s: operator PIN refused: %s", self.kiosk_id, r)
+            left = r.params.get("left") if r.code == "wrong_pin" else None
+            return False, left if isinstance(left, int) else None
+        except StoreError as e:
+            log.warning("kiosk %s: operator PIN not recorded: %s", self.kiosk_id, e)
+            return False, None
+        return True, None
+
     def action_operator(self) -> None:
-        if self.operator_lock.locked or isinstance(self.screen, PinDialog):
+        if self.operator_locked or isinstance(self.screen, PinDialog):
             return
 
         async def done(staff: str | None) -> None:
             if staff is None:
                 return
-            self.operator_lock.succeeded()
             await self._write(C.Heartbeat(self.kiosk_id, "kiosk", "stopped",
                                           f"closed by {staff}"))
             self.exit()
 
         self.push_screen(PinDialog(), done)
-
-    def operator_failed(self) -> int:
-        return self.operator_lock.failed()
 
     def _tick(self) -> None:
         choice_made = (self.lang, self.priority) != (self.default_lang, False)

@@ -2,15 +2,18 @@
 
 Opened by a hidden key (F12) or gesture (five taps on the office name). Any staff member with
 the coordinator role may close the kiosk with their PIN. The PIN is typed on an on-screen pad
-(a touch kiosk has no keyboard) or with the digit keys, and shown as dots only. Wrong PINs are
-limited: after `MAX_TRIES` the dialog closes and stays shut for a while, and a dialog nobody
-touches closes by itself so a curious citizen cannot leave the kiosk stuck on it.
+(a touch kiosk has no keyboard) or with the digit keys, and shown as dots only. Every PIN typed
+here is recorded in the store (`OperatorPin`) and counts towards the same lockout as a login at
+a counter or the coordinator pane: a wrong one counts against every coordinator it was tried
+against. While every coordinator is locked the pad does not open, in this process or any
+other (a restarted kiosk, another browser tab under `kcc serve`). A dialog nobody touches closes
+by itself so a curious citizen cannot leave the kiosk stuck on it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -22,23 +25,23 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from ...domain.office import Office
-from ...domain.pins import verify_pin
+from ...pepper import check_pin
 from .texts import OPERATOR
 
 if TYPE_CHECKING:
     from .app import KioskApp
 
-MAX_TRIES = 3
-LOCK_S = 60.0
 IDLE_S = 30.0
 MAX_PIN = 12
 
 
-def coordinator_for(office: Office, pin: str) -> str | None:
-    """The coordinator whose PIN this is, or None. Slow on purpose (scrypt): run in a thread."""
-    for staff in office.staff.values():
-        if staff.role == "coordinator" and verify_pin(pin, staff.pin_hash):
-            return staff.id
+def coordinator_for(office: Office, pin: str, candidates: list[str],
+                    db: Path) -> str | None:
+    """The coordinator among `candidates` (those not locked) whose PIN this is, or None. Slow
+    on purpose (scrypt): run in a thread."""
+    for sid in candidates:
+        if check_pin(pin, office.staff[sid].pin_hash, db):
+            return sid
     return None
 
 
@@ -148,39 +151,17 @@ class PinDialog(ModalScreen[str | None]):
         error.update(OPERATOR["checking"])
         pin, self.pin = self.pin, ""
         self._draw()
-        staff = await asyncio.to_thread(coordinator_for, self.kiosk.office, pin)
+        kiosk = self.kiosk
+        candidates = kiosk.operator_candidates()
+        staff = await asyncio.to_thread(coordinator_for, kiosk.office, pin, candidates,
+                                        kiosk.db_path)
+        ok, left = await kiosk.operator_pin(staff)
         self._busy = False
         if not self.is_attached:
             return
-        if staff is not None:
+        if ok:
             self.dismiss(staff)
-            return
-        left = self.kiosk.operator_failed()
-        if left <= 0:
+        elif left is None:  # locked now, or the attempt could not be recorded
             self.dismiss(None)
-            return
-        error.update(OPERATOR["wrong"].format(left=left))
-
-
-class OperatorLock:
-    """Wrong PINs in a row, and until when the dialog stays shut after too many."""
-
-    def __init__(self) -> None:
-        self.failures = 0
-        self.locked_until = 0.0
-
-    @property
-    def locked(self) -> bool:
-        return time.monotonic() < self.locked_until
-
-    def failed(self) -> int:
-        """Count a wrong PIN; return the tries left (0: locked now)."""
-        self.failures += 1
-        left = MAX_TRIES - self.failures
-        if left <= 0:
-            self.failures = 0
-            self.locked_until = time.monotonic() + LOCK_S
-        return max(left, 0)
-
-    def succeeded(self) -> None:
-        self.failures = 0
+        else:
+            error.update(OPERATOR["wrong"].format(left=left))
