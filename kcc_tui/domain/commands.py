@@ -243,6 +243,38 @@ class Recall(Command):
 
 
 @dataclass(frozen=True)
+class CallBack(Command):
+    """Call a ticket back by number ("terugroepen") to this post: a ticket marked no-show (by
+    mistake, or the citizen turned up after all), or one called at another post where the
+    citizen did not go. Allowed within `[routing] call_back_min` of that no-show or call; the
+    no-show is undone (it no longer counts as one) and the call keeps its first-call time."""
+
+    post: str
+    number: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        _free_post(c, self.post)
+        t = find_ticket(c, self.number)
+        iv = t.current
+        if t.status == "no_show":
+            since = iv.ended_at
+        elif t.status == "called" and t.post != self.post:
+            since = iv.called_at
+        else:
+            raise Refused(f"ticket {t.number} is {t.status}: only a no-show or a ticket called "
+                          "at another post can be called back", code="call_back_status",
+                          number=t.number, status=t.status)
+        window = c.office.routing.call_back_min
+        if since is not None and (c.now - since).total_seconds() > window * 60:
+            raise Refused(f"ticket {t.number} can only be called back within {window:g} min",
+                          code="call_back_too_late", number=t.number, minutes=window)
+        p = c.state.post(self.post)
+        return [c.ticket_event("ticket_called_back", t.number, post=self.post,
+                               staff=p.staff or c.actor, from_status=t.status,
+                               from_post=t.post)]
+
+
+@dataclass(frozen=True)
 class NoShow(Command):
     post: str
 
@@ -309,6 +341,10 @@ class Transfer(Command):
                           code="transfer_no_target")
         service = self.to_service or t.service
         self.check_service(c, service)
+        if self.to_post is None and service == t.service:
+            raise Refused(f"ticket {t.number} is already for {c.office.services[service].name()}",
+                          code="transfer_same_service", number=t.number,
+                          service=c.office.services[service].name())
         if self.to_post is not None:
             self.check_post(c, self.to_post)
             if self.to_post == self.post:

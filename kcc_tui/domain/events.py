@@ -34,6 +34,7 @@ SCHEMA: dict[str, frozenset[str]] = {
         "ticket_issued": "number n service lang priority",
         "ticket_called": "number post staff",
         "ticket_recalled": "number post",
+        "ticket_called_back": "number post staff from_status",
         "ticket_no_show": "number post",
         "ticket_requeued": "number post",
         "ticket_started": "number post",
