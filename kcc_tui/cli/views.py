@@ -37,7 +37,7 @@ def ticket_json(t: Ticket, state: DayState, office: Office, now: datetime) -> di
         ahead = people_ahead(state, office, t.service, now, t)
         d["people_ahead"] = ahead
         d["estimated_wait_min"] = minutes(estimate_wait_s(state, office, t.service, now, t))
-        d["waiting_min"] = minutes((now - t.queued_at).total_seconds()) if t.queued_at else None
+        d["waiting_min"] = minutes((now - t.issued_at).total_seconds())  # from issue (§4)
     if t.outcome:
         d["outcome"], d["topics"] = t.outcome, list(t.topics)
     if t.print_failed:
@@ -57,7 +57,7 @@ def state_json(state: DayState, office: Office, now: datetime) -> dict[str, Any]
     services = []
     for code, svc in office.services.items():
         waiting = state.waiting(code)
-        longest = max(((now - t.queued_at).total_seconds() for t in waiting if t.queued_at),
+        longest = max(((now - t.issued_at).total_seconds() for t in waiting),
                       default=0.0)
         services.append({
             "service": code,
