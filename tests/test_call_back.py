@@ -138,3 +138,34 @@ def test_the_display_takes_a_requeued_ticket_off_and_shows_a_call_back() -> None
     assert [(c.number, c.post) for c in added] == [("A001", "l2")]
     board.rebuild(lg.state)
     assert [(c.number, c.post) for c in board.calls] == [("A001", "l2")]
+
+
+def test_the_coordinator_moves_a_waiting_ticket_and_gives_priority(clock: FixedClock) -> None:
+    lg = office_with_two_posts(clock)
+    lg.execute(C.IssueTicket("rijbewijs"))  # B001
+    with pytest.raises(C.Refused) as staff_may_not:
+        lg.execute(C.MoveTicket("A001", to_service="rijbewijs"), "an")
+    assert staff_may_not.value.code == "coordinator_only"
+    clock.advance(minutes=5)
+    (moved,) = lg.execute(C.MoveTicket("A001", to_service="rijbewijs"), "coord")
+    assert (moved.type, moved.actor) == ("ticket_moved", "coord")
+    t = lg.state.tickets["A001"]
+    assert (t.service, t.transfers, t.issued_at, len(t.intervals)) == \
+        ("rijbewijs", 1, T0, 1)  # no new wait: it was never called
+    with pytest.raises(C.Refused) as same:
+        lg.execute(C.MoveTicket("A001", to_service="rijbewijs"), "coord")
+    assert same.value.code == "transfer_same_service"
+    (prio,) = lg.execute(C.SetPriority("B001"), "coord")
+    assert prio.type == "ticket_priority_set" and lg.state.tickets["B001"].priority
+    lg.execute(C.OpenPost("l3", "cas", True), "cas")
+    (called,) = lg.execute(C.CallNext("l3"), "cas")
+    assert called.data["number"] == "B001"  # priority first, although A001 is older
+    clock.advance(minutes=1)
+    lg.execute(C.Finish("l3"), "cas")
+    lg.execute(C.CallNext("l3"), "cas")
+    k = service_kpis(lg.state.tickets.values(), lg.office, T0, T0 + timedelta(hours=1))
+    # B001 waited 5 min; A001 6 min, counted from its issue (as eid), not from the move
+    assert sorted(k["rijbewijs"].waits) == [300.0, 360.0]
+    with pytest.raises(C.Refused) as not_waiting:
+        lg.execute(C.SetPriority("A001"), "coord")
+    assert not_waiting.value.code == "not_waiting"

@@ -57,6 +57,7 @@ REFUSALS_NL: dict[str, str] = {
                              "een loket.",
     "call_back_status": "Ticket {number} kan niet teruggeroepen worden (nu: {status}): dat kan "
                         "alleen na 'niet verschenen' of een oproep aan een ander loket.",
+    "priority_unchanged": "Ticket {number} heeft dat al.",
     "call_back_too_late": "Ticket {number} kan alleen binnen {minutes} min teruggeroepen worden.",
     # berichten van de coördinator
     "empty_message": "Het bericht is leeg.",

@@ -386,6 +386,57 @@ class ResumeParked(Command):
         return [c.ticket_event("ticket_resumed", t.number, post=self.post, staff=staff)]
 
 
+def _waiting_ticket(c: Ctx, number: str) -> Ticket:
+    t = find_ticket(c, number)
+    if t.status != "waiting":
+        raise Refused(f"ticket {t.number} is {t.status}, not waiting", code="not_waiting",
+                      number=t.number, status=t.status)
+    return t
+
+
+@dataclass(frozen=True)
+class MoveTicket(Command):
+    """The coordinator moves a waiting ticket to another service's queue or to one post (the
+    citizen took the wrong ticket, or one post should take them). It keeps its number, its
+    place by age and its wait from issue: no call happened, so no new wait starts."""
+
+    number: str
+    to_service: str | None = None
+    to_post: str | None = None
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "move a waiting ticket")
+        t = _waiting_ticket(c, self.number)
+        service = self.to_service or t.service
+        self.check_service(c, service)
+        if self.to_post is not None:
+            self.check_post(c, self.to_post)
+        elif service == t.service:
+            raise Refused(f"ticket {t.number} is already for {c.office.services[service].name()}",
+                          code="transfer_same_service", number=t.number,
+                          service=c.office.services[service].name())
+        data: dict[str, Any] = dict(service=service)
+        if self.to_post is not None:
+            data["to_post"] = self.to_post
+        return [c.ticket_event("ticket_moved", t.number, **data)]
+
+
+@dataclass(frozen=True)
+class SetPriority(Command):
+    """The coordinator gives a waiting ticket priority (or takes it away)."""
+
+    number: str
+    priority: bool = True
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "give priority")
+        t = _waiting_ticket(c, self.number)
+        if t.priority == self.priority:
+            raise Refused(f"ticket {t.number} already has priority {self.priority}",
+                          code="priority_unchanged", number=t.number)
+        return [c.ticket_event("ticket_priority_set", t.number, priority=self.priority)]
+
+
 # -- posts and staff ------------------------------------------------------------------------------
 def _login_checks(c: Ctx, staff: str, pin_ok: bool) -> None:
     """Refuse a locked id; record a wrong PIN (and lock after too many)."""

@@ -35,6 +35,8 @@ SCHEMA: dict[str, frozenset[str]] = {
         "ticket_called": "number post staff",
         "ticket_recalled": "number post",
         "ticket_called_back": "number post staff from_status",
+        "ticket_moved": "number service",
+        "ticket_priority_set": "number priority",
         "ticket_no_show": "number post",
         "ticket_requeued": "number post",
         "ticket_started": "number post",

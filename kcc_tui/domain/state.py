@@ -295,6 +295,18 @@ def _ticket_called_back(s: DayState, e: Event) -> None:
     post.last_change = e.at
 
 
+def _ticket_moved(s: DayState, e: Event) -> None:
+    """A waiting ticket moved by the coordinator: same wait (from issue), same place by age."""
+    t = s.tickets[e.data["number"]]
+    t.service = t.current.service = e.data["service"]
+    t.target_post = e.data.get("to_post")
+    t.transfers += 1
+
+
+def _ticket_priority_set(s: DayState, e: Event) -> None:
+    s.tickets[e.data["number"]].priority = bool(e.data["priority"])
+
+
 def _ticket_no_show(s: DayState, e: Event) -> None:
     t = _end_interval(s, e, "no_show")
     t.status = "no_show"
