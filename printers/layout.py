@@ -35,24 +35,28 @@ from printers.text import fill, printable, wrap
 LABELS: Final[dict[str, dict[str, str]]] = {
     "nl": {
         "your_number": "Uw nummer",
+        "priority": "Voorrangticket",
         "people_ahead": "Wachtenden voor u",
         "estimated_wait": "Geschatte wachttijd",
         "less_than_a_minute": "< 1 min",
     },
     "fr": {
         "your_number": "Votre numéro",
+        "priority": "Ticket prioritaire",
         "people_ahead": "Personnes avant vous",
         "estimated_wait": "Temps d'attente estimé",
         "less_than_a_minute": "< 1 min",
     },
     "en": {
         "your_number": "Your number",
+        "priority": "Priority ticket",
         "people_ahead": "People ahead of you",
         "estimated_wait": "Estimated wait",
         "less_than_a_minute": "< 1 min",
     },
     "de": {
         "your_number": "Ihre Nummer",
+        "priority": "Ticket mit Vorrang",
         "people_ahead": "Wartende vor Ihnen",
         "estimated_wait": "Geschätzte Wartezeit",
         "less_than_a_minute": "< 1 min",
@@ -88,6 +92,7 @@ class TicketContent:
     estimated_wait_min: int | None = None
     qr_text: str | None = None
     footer: str | None = None
+    priority: bool = False  # printed as one bold line under the service
     tz: str = "Europe/Brussels"  # the office's local time is what the visitor expects to read
 
     def __post_init__(self) -> None:
@@ -133,6 +138,7 @@ def content_for(
     people_ahead: int,
     estimated_wait_min: int | None,
     tz: str = "Europe/Brussels",
+    priority: bool = False,
 ) -> TicketContent:
     """A ticket with the QR text and footer that a printer's settings ask for.
 
@@ -153,6 +159,7 @@ def content_for(
         estimated_wait_min=estimated_wait_min,
         qr_text=qr_text,
         footer=settings.footer.get(lang),
+        priority=priority,
         tz=tz,
     )
 
@@ -182,6 +189,8 @@ def render(printer: Escpos, content: TicketContent) -> None:
     # GS ! 0 explicitly: ESC ! 0 (python-escpos's "normal size") leaves GS ! alone on some models.
     printer.set(custom_size=True, width=1, height=1)
     say(content.service)
+    if content.priority:
+        say(f"* {text['priority']} *")
     printer.set(bold=False)
     say(format_issued_at(content))
     printer.ln()

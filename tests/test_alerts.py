@@ -214,3 +214,22 @@ def test_long_waits_read_as_hours_and_minutes_like_the_board() -> None:
     assert minutes(99 * 60) == "1u39"
     assert minutes(361 * 60) == "6u01"  # the board's "Nieuw ticket" column writes it so too
     assert minutes(-30) == "0 min"
+
+
+def test_alerts_that_need_a_decision_come_first() -> None:
+    """Loket 1 idle with six tickets waiting sorts above the estimate warnings, a silent kiosk
+    above everything, a device not yet heard from today below everything."""
+    d = Day(watched=Watched(kiosks=("k1",), displays=("tv",)))
+    d.do(C.Heartbeat("k1", "kiosk"))
+    for _ in range(6):
+        d.do(C.IssueTicket("eid"), C.IssueTicket("rijbewijs"), C.IssueTicket("afhalen"))
+    d.do(C.OpenPost("l1", "an", True), actor="an")
+    d.do(C.OpenPost("snel", "cas", True), C.Pause("snel", "koffie"), actor="cas")
+    d.later(minutes=16)
+    d.do(C.Heartbeat("k1", "kiosk"))
+    d.later(minutes=2)  # the kiosk is silent for 2 min (limit 60 s)
+    kinds = [a.key.split(":")[0] for a in d.alerts()]
+    assert kinds[0] == "device" and d.alerts()[0].severity == "error"  # the silent kiosk
+    assert kinds.index("idle") < kinds.index("wait") < kinds.index("unserved")
+    assert "estimate" in kinds and kinds.index("estimate") > kinds.index("idle")
+    assert d.alerts()[-1].severity == "info"  # the display: not heard from today

@@ -56,3 +56,25 @@ def test_login_screen(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.pause(0.05)
 
     assert snap_compare(morning_app(tmp_path), terminal_size=SIZE, run_before=wait)
+
+
+def test_waiting_list_at_120x35(snap_compare: Any, tmp_path: Path) -> None:
+    async def waiting(pilot: Any) -> None:
+        await login(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+
+    assert snap_compare(morning_app(tmp_path), terminal_size=SIZE, run_before=waiting)
+
+
+def test_condensed_board_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(morning_app(tmp_path), terminal_size=(80, 24), run_before=login)
+
+
+def test_waiting_list_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    async def waiting(pilot: Any) -> None:
+        await login(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+
+    assert snap_compare(morning_app(tmp_path), terminal_size=(80, 24), run_before=waiting)

@@ -97,3 +97,39 @@ def test_phone_post(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=on_the_phone)
+
+
+NARROW = (80, 24)
+
+
+def test_working_screen_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    """An 80×24 terminal: the waits stay in view, the service names are shortened at a word,
+    the possible actions are buttons with their key (no cut words)."""
+    db = tmp_path / "kcc.db"
+    settings, clock = busy_morning(db)
+    app = counter(settings, db, "loket1", clock)
+
+    async def called(pilot: Pilot[Any]) -> None:
+        await logged_in(pilot, "an")
+        await pilot.press("n")
+        await until(pilot, lambda: app.current_ticket() is not None, "called")
+        clock.advance(seconds=40)
+        app.refresh_view()
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=NARROW, run_before=called)
+
+
+def test_paused_after_login_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    db = tmp_path / "kcc.db"
+    settings, clock = busy_morning(db)
+    asyncio.run(run(db, settings, clock, C.Pause("loket1", "afgemeld"), "an"))
+    app = counter(settings, db, "loket1", clock)
+
+    async def paused(pilot: Pilot[Any]) -> None:
+        await logged_in(pilot, "an")
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=NARROW, run_before=paused)

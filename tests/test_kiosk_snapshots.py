@@ -67,3 +67,57 @@ def test_start_screen_on_a_small_terminal(snap_compare: Any, tmp_path: Path) -> 
         await ready(pilot)
 
     assert snap_compare(_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_priority_confirmation_in_french(snap_compare: Any, tmp_path: Path) -> None:
+    app = _app(tmp_path)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        await pilot.click("#lang-fr")
+        await pilot.click("#priority")
+        await pilot.click("#svc-eid")
+        await until(pilot, lambda: print_state(app) == "printed", "the printed ticket")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_priority_confirmation_in_dutch(snap_compare: Any, tmp_path: Path) -> None:
+    app = _app(tmp_path)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        await pilot.click("#priority")
+        await pilot.click("#svc-eid")
+        await until(pilot, lambda: print_state(app) == "printed", "the printed ticket")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def _closed_app(tmp_path: Path) -> Any:
+    db, clock = tmp_path / "kcc.db", FixedClock(T0.replace(hour=12))  # Tuesday 13:00: closed
+    settings = kiosk_settings()
+    asyncio.run(seed(db, settings, clock))
+    return kiosk(settings, db, clock)
+
+
+def test_closed_kiosk_in_dutch(snap_compare: Any, tmp_path: Path) -> None:
+    app = _closed_app(tmp_path)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: app.store is not None and "morgen" in str(
+            app.screen.query_one("#svc-eid").label), "closed buttons")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_closed_kiosk_in_german(snap_compare: Any, tmp_path: Path) -> None:
+    app = _closed_app(tmp_path)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: app.store is not None, "the store")
+        await pilot.click("#lang-de")
+        await until(pilot, lambda: "öffnet morgen" in str(
+            app.screen.query_one("#svc-eid").label), "closed buttons in German")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -8,7 +8,7 @@ import pytest
 from test_kiosk_kit import kiosk_settings
 
 from kcc_tui.apps.kiosk import bigfont
-from kcc_tui.apps.kiosk.availability import availability, open_now
+from kcc_tui.apps.kiosk.availability import availability, next_opening
 from kcc_tui.domain.state import DayState
 
 
@@ -33,11 +33,15 @@ def test_fit_scale_takes_the_largest_that_fits_and_never_less_than_one() -> None
 def test_opening_hours_in_local_time() -> None:
     office = kiosk_settings().office  # thu 08:30-12:30 and 16:00-19:30, sun closed
     thursday = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # 13:00 in Brussels
-    assert open_now(office, thursday) == (False, time(16, 0))
-    assert open_now(office, thursday.replace(hour=15, minute=30))[0]  # 16:30 local
-    assert open_now(office, datetime(2026, 11, 29, 10, 0, tzinfo=UTC)) == (False, None)
+    assert next_opening(office, thursday) == (False, (0, time(16, 0)))
+    assert next_opening(office, thursday.replace(hour=15, minute=30))[0]  # 16:30 local
+    # Sunday: closed all day, opens on Monday (one day later)
+    assert next_opening(office, datetime(2026, 11, 29, 10, 0, tzinfo=UTC)) == \
+        (False, (1, time(8, 30)))
+    # the day was ended early: nothing more today, even before the evening opening
+    assert next_opening(office, thursday, today_done=True) == (False, (1, time(8, 30)))
     summer = datetime(2026, 7, 2, 6, 45, tzinfo=UTC)  # 08:45 local in summer time (UTC+2)
-    assert open_now(office, summer)[0]
+    assert next_opening(office, summer)[0]
 
 
 def test_availability_reasons() -> None:

@@ -99,12 +99,13 @@ def mins(seconds: float) -> float:
     return round(seconds / 60, 2)
 
 
-# The wait intervals, worked out from the script:
+# The wait intervals, worked out from the script. DESIGN.md §4: a ticket's wait is issue → first
+# call; the waits after a requeue or transfer are "waits after transfer", reported apart.
 #   A001 eid  #1 queued 09:50 called 09:55 (l1, an) → requeued 09:56       wait 300
-#   A001 eid  #2 queued 09:56 called 09:59 (l1) started 10:00 done 10:06   wait 180, service 420
+#   A001 eid  #2 queued 09:56 called 09:59 (l1) started 10:00 done 10:06   after 180, service 420
 #   B001 rijb #1 queued 09:52 called 09:57 (l2, bo) started 09:58
 #                                             transferred 10:02            wait 300, service 300
-#   B001 eid  #2 queued 10:02 called 10:08 (l1) started 10:09 done 10:20   wait 360, service 720
+#   B001 eid  #2 queued 10:02 called 10:08 (l1) started 10:09 done 10:20   after 360, service 720
 #   A002 eid  #1 queued 09:58 called 10:03 (l2) no-show 10:04              wait 300
 #   E001 afh  #1 queued 10:25 called 10:32 (snel, cas) started 10:33
 #                                             done 10:35                   wait 420 (> 300), 180
@@ -115,11 +116,13 @@ def mins(seconds: float) -> float:
 async def test_by_service(report) -> None:  # type: ignore[no-untyped-def]
     r = rows(report, "service")
     eid, rij, afh, total = r["eid"], r["rijbewijs"], r["afhalen"], r["total"]
-    # eid: issued A001, A002 (B001 was issued as rijbewijs); 4 waits, all within 900 s
+    # eid: issued A001, A002 (B001 was issued as rijbewijs); 4 calls; the waits (issue → first
+    # call) are A001's and A002's, both 300 s; A001's second and B001's eid wait come after
     assert (eid["issued"], eid["called"], eid["served"], eid["no_shows"], eid["transfers"]) == \
         (2, 4, 2, 1, 0)
-    assert eid["mean_wait_min"] == mins((300 + 180 + 360 + 300) / 4)  # 4.75
-    assert eid["p90_wait_min"] == mins(360)  # nearest rank: ceil(0.9·4) = 4th of 180,300,300,360
+    assert eid["mean_wait_min"] == mins((300 + 300) / 2)  # 5.0
+    assert eid["p90_wait_min"] == mins(300)
+    assert eid["mean_wait_after_min"] == mins((180 + 360) / 2)  # 4.5
     assert (eid["sl"], eid["sl_offered"], eid["target_min"]) == (1.0, 1.0, 15)
     assert eid["no_show_rate"] == 0.25  # 1 no-show / 4 calls
     assert eid["mean_service_min"] == mins((420 + 720) / 2)  # 9.5
@@ -127,19 +130,21 @@ async def test_by_service(report) -> None:  # type: ignore[no-untyped-def]
     # rijbewijs: B001's first interval, which ended in the transfer (service time 300 s)
     assert (rij["issued"], rij["called"], rij["served"], rij["transfers"]) == (1, 1, 0, 1)
     assert (rij["mean_wait_min"], rij["sl"], rij["sl_offered"]) == (5.0, 1.0, 1.0)
+    assert rij["mean_wait_after_min"] is None
     assert rij["mean_service_min"] == 5.0
     # afhalen: E001 waited 420 s > 300 s; E002 was never called (a failure when offered)
     assert (afh["issued"], afh["called"], afh["served"]) == (2, 1, 1)
     assert (afh["sl"], afh["sl_offered"], afh["mean_wait_min"]) == (0.0, 0.0, 7.0)
     assert afh["mean_service_min"] == 3.0
-    # total: 6 waits 300,180,360,300,300,420 = 1860 s; 5 of 6 within their own target
+    # total: 4 waits 300 (A001), 300 (B001), 300 (A002), 420 (E001) = 1320 s; 3 within target
     assert (total["issued"], total["called"], total["served"], total["no_shows"],
             total["transfers"]) == (5, 6, 3, 1, 1)
-    assert total["mean_wait_min"] == mins(1860 / 6)  # 5.17
-    assert total["p90_wait_min"] == 7.0  # ceil(0.9·6) = 6th = 420 s
-    assert total["sl"] == round(5 / 6, 4)
-    # offered: eid 4 (all within), rijbewijs 1 (within), afhalen 2 (none) → 5 of 7
-    assert total["sl_offered"] == round(5 / 7, 4)
+    assert total["mean_wait_min"] == mins(1320 / 4)  # 5.5
+    assert total["p90_wait_min"] == 7.0  # ceil(0.9·4) = 4th = 420 s
+    assert total["mean_wait_after_min"] == 4.5
+    assert total["sl"] == round(3 / 4, 4)
+    # offered: the 5 tickets issued; A001, B001, A002 within, E001 late, E002 never → 3 of 5
+    assert total["sl_offered"] == round(3 / 5, 4)
     assert total["no_show_rate"] == round(1 / 6, 4)
     assert total["mean_service_min"] == mins((420 + 720 + 300 + 180) / 4)  # 6.75
     assert total["phone_calls"] == 2
@@ -149,25 +154,27 @@ async def test_by_hour_the_spanning_ticket_counts_where_each_fact_happened(repor
     r = rows(report, "hour")
     assert list(r) == ["09:00", "10:00"]
     nine, ten = r["09:00"], r["10:00"]
-    # 09:00–10:00: issued A001, B001 and A002 (09:58); waits that ended by a call before
-    # 10:00: A001 #1 (300), B001 #1 (300), A001 #2 (180); the requeue at 09:56 ends nothing
+    # 09:00–10:00: issued A001, B001 and A002 (09:58); calls before 10:00: A001 #1 (wait 300),
+    # B001 #1 (wait 300), A001 #2 (after requeue: 180, reported apart)
     assert (nine["issued"], nine["called"], nine["served"], nine["no_shows"],
             nine["transfers"]) == (3, 3, 0, 0, 0)
-    assert nine["mean_wait_min"] == mins((300 + 300 + 180) / 3)
+    assert nine["mean_wait_min"] == mins((300 + 300) / 2)
+    assert nine["mean_wait_after_min"] == 3.0
     assert nine["p90_wait_min"] == 5.0
     assert nine["sl"] == 1.0
-    # waits started 09:50 (A001), 09:52 (B001), 09:56 (A001 again), 09:58 (A002): all were
-    # called within target, A002 only at 10:03 — the offered SL counts it here
+    # offered: tickets issued 09:50 (A001), 09:52 (B001), 09:58 (A002): all were called within
+    # target, A002 only at 10:03 — the offered SL counts it here
     assert nine["sl_offered"] == 1.0
     assert nine["mean_service_min"] is None and nine["phone_calls"] == 0
-    # 10:00–11:00: A002's wait (called 10:03), B001 #2 (360), E001 (420 > 300)
+    # 10:00–11:00: A002's wait (called 10:03), E001 (420 > 300); B001 #2 (360) comes after
     assert (ten["issued"], ten["called"], ten["served"], ten["no_shows"],
             ten["transfers"]) == (2, 3, 3, 1, 1)
-    assert ten["mean_wait_min"] == 6.0  # (300 + 360 + 420) / 3
+    assert ten["mean_wait_min"] == 6.0  # (300 + 420) / 2
+    assert ten["mean_wait_after_min"] == 6.0  # 360
     assert ten["p90_wait_min"] == 7.0
-    assert ten["sl"] == round(2 / 3, 4)
-    # waits started: B001 #2 10:02 (within), E001 10:25 (late), E002 10:36 (never called)
-    assert ten["sl_offered"] == round(1 / 3, 4)
+    assert ten["sl"] == round(1 / 2, 4)
+    # issued: E001 10:25 (late), E002 10:36 (never called)
+    assert ten["sl_offered"] == 0.0
     assert ten["no_show_rate"] == round(1 / 3, 4)
     # ended in this hour: B001 #1 transferred (300), A001 done (420), B001 done (720), E001 (180)
     assert ten["mean_service_min"] == mins((300 + 420 + 720 + 180) / 4)
@@ -181,7 +188,8 @@ async def test_by_post_and_staff_with_idle_time(report) -> None:  # type: ignore
     l1, l2, snel, tel = posts["l1"], posts["l2"], posts["snel"], posts["tel"]
     # l1 called A001 twice and B001 #2; served A001 and B001
     assert (l1["issued"], l1["called"], l1["served"], l1["no_shows"]) == (None, 3, 2, 0)
-    assert l1["mean_wait_min"] == mins((300 + 180 + 360) / 3)
+    assert l1["mean_wait_min"] == mins(300)  # A001's; its second call and B001's come after
+    assert l1["mean_wait_after_min"] == mins((180 + 360) / 2)
     assert l1["mean_service_min"] == 9.5
     # l2: B001 #1 (transferred), A002 (no-show)
     assert (l2["called"], l2["served"], l2["transfers"], l2["no_shows"]) == (2, 0, 1, 1)

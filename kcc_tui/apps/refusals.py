@@ -57,6 +57,12 @@ REFUSALS_NL: dict[str, str] = {
     "notes_off": "Vrije notities zijn hier uitgeschakeld.",
     "transfer_no_target": "Kies een dienst of een loket om naar door te sturen.",
     "transfer_same_post": "Doorsturen naar het eigen loket kan niet.",
+    "transfer_same_service": "Ticket {number} is al voor {service}: kies een andere dienst of "
+                             "een loket.",
+    "call_back_status": "Ticket {number} kan niet teruggeroepen worden (nu: {status}): dat kan "
+                        "alleen na 'niet verschenen' of een oproep aan een ander loket.",
+    "priority_unchanged": "Ticket {number} heeft dat al.",
+    "call_back_too_late": "Ticket {number} kan alleen binnen {minutes} min teruggeroepen worden.",
     # berichten van de coördinator
     "empty_message": "Het bericht is leeg.",
     "bad_targets": "Een bericht gaat naar de loketten en/of het scherm in de wachtzaal.",

@@ -40,7 +40,7 @@ def ticket_json(t: Ticket, state: DayState, office: Office, now: datetime) -> di
         d["people_ahead"] = promise.ahead
         d["estimated_wait_min"] = promise.minutes
         d["estimate_reason"] = promise.code
-        d["waiting_min"] = minutes((now - t.queued_at).total_seconds()) if t.queued_at else None
+        d["waiting_min"] = minutes((now - t.issued_at).total_seconds())  # from issue (§4)
     if t.outcome:
         d["outcome"], d["topics"] = t.outcome, list(t.topics)
     if t.print_failed:
@@ -63,7 +63,7 @@ def state_json(state: DayState, office: Office, now: datetime) -> dict[str, Any]
     services = []
     for code, svc in office.services.items():
         waiting = state.waiting(code)
-        longest = max(((now - t.queued_at).total_seconds() for t in waiting if t.queued_at),
+        longest = max(((now - t.issued_at).total_seconds() for t in waiting),
                       default=0.0)
         est = estimate(state, office, code, now)
         services.append({

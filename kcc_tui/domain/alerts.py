@@ -90,7 +90,7 @@ class Watched:
 
 def evaluate(state: DayState, office: Office, limits: Limits, now: datetime,
              watched: Watched | None = None) -> list[Alert]:
-    """Every alert that holds now, errors first; each key at most once."""
+    """Every alert that holds now, what needs a decision first; each key at most once."""
     watched = watched or Watched()
     alerts: list[Alert] = _unreachable_posts(state, office, limits, now)
     if not state.ended:
@@ -101,7 +101,28 @@ def evaluate(state: DayState, office: Office, limits: Limits, now: datetime,
     alerts += _printers(state)
     alerts += _print_failures(state, watched)
     alerts += _silent_devices(state, limits, now, watched)
-    return sorted(alerts, key=lambda a: SEVERITY_ORDER[a.severity])  # stable: rule order kept
+    return sorted(alerts, key=decision_order)  # stable: rule order kept within a rank
+
+
+# What needs the coordinator's decision first: an app that no longer answers, a post idle while
+# citizens wait, a wait over target, a service nobody serves; then the printers; information
+# (estimates, a device not yet heard from today) last. By the key's kind (before the ":").
+DECISION_RANK: dict[str, int] = {
+    "app": 0, "unreachable": 0, "device": 0,
+    "idle": 1,
+    "wait": 2,
+    "unserved": 3, "unserved-post": 3,
+    "printer": 4, "printfail": 4,
+    "noshow": 5,
+    "estimate": 6,
+}
+
+
+def decision_order(a: Alert) -> tuple[bool, int, int]:
+    """Sort key of an alert: information last; before it, by what needs a decision first
+    (DECISION_RANK; a kind not listed goes after the listed ones), then severity."""
+    rank = DECISION_RANK.get(a.key.split(":", 1)[0], len(DECISION_RANK))
+    return a.severity == "info", rank, SEVERITY_ORDER[a.severity]
 
 
 minutes = wait_text  # "12 min"; above 60 minutes "1u05", as every surface writes a wait
@@ -112,8 +133,8 @@ def _waits(state: DayState, office: Office, limits: Limits, now: datetime) -> li
     for code, svc in office.services.items():
         limit_s = svc.target_wait_min * 60 * limits.wait_over_target_factor
         waiting = state.waiting(code)
-        longest = max(((now - t.queued_at).total_seconds() for t in waiting if t.queued_at),
-                      default=0.0)
+        # the citizen's wait: from issue, also after a requeue or transfer (DESIGN.md §4)
+        longest = max(((now - t.issued_at).total_seconds() for t in waiting), default=0.0)
         if longest > limit_s:
             out.append(Alert(f"wait:{code}", "error",
                              f"{svc.name()}: langste wachttijd {minutes(longest)} "

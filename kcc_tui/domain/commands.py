@@ -259,6 +259,38 @@ class Recall(Command):
 
 
 @dataclass(frozen=True)
+class CallBack(Command):
+    """Call a ticket back by number ("terugroepen") to this post: a ticket marked no-show (by
+    mistake, or the citizen turned up after all), or one called at another post where the
+    citizen did not go. Allowed within `[routing] call_back_min` of that no-show or call; the
+    no-show is undone (it no longer counts as one) and the call keeps its first-call time."""
+
+    post: str
+    number: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        _free_post(c, self.post)
+        t = find_ticket(c, self.number)
+        iv = t.current
+        if t.status == "no_show":
+            since = iv.ended_at
+        elif t.status == "called" and t.post != self.post:
+            since = iv.called_at
+        else:
+            raise Refused(f"ticket {t.number} is {t.status}: only a no-show or a ticket called "
+                          "at another post can be called back", code="call_back_status",
+                          number=t.number, status=t.status)
+        window = c.office.routing.call_back_min
+        if since is not None and (c.now - since).total_seconds() > window * 60:
+            raise Refused(f"ticket {t.number} can only be called back within {window:g} min",
+                          code="call_back_too_late", number=t.number, minutes=window)
+        p = c.state.post(self.post)
+        return [c.ticket_event("ticket_called_back", t.number, post=self.post,
+                               staff=p.staff or c.actor, from_status=t.status,
+                               from_post=t.post)]
+
+
+@dataclass(frozen=True)
 class NoShow(Command):
     post: str
 
@@ -325,6 +357,10 @@ class Transfer(Command):
                           code="transfer_no_target")
         service = self.to_service or t.service
         self.check_service(c, service)
+        if self.to_post is None and service == t.service:
+            raise Refused(f"ticket {t.number} is already for {c.office.services[service].name()}",
+                          code="transfer_same_service", number=t.number,
+                          service=c.office.services[service].name())
         if self.to_post is not None:
             self.check_post(c, self.to_post)
             if self.to_post == self.post:
@@ -368,6 +404,57 @@ class ResumeParked(Command):
             raise Refused(f"ticket {t.number} is parked by {t.staff}, not {staff}",
                           code="parked_by_other", number=t.number, by=staff_name(c, t.staff))
         return [c.ticket_event("ticket_resumed", t.number, post=self.post, staff=staff)]
+
+
+def _waiting_ticket(c: Ctx, number: str) -> Ticket:
+    t = find_ticket(c, number)
+    if t.status != "waiting":
+        raise Refused(f"ticket {t.number} is {t.status}, not waiting", code="not_waiting",
+                      number=t.number, status=t.status)
+    return t
+
+
+@dataclass(frozen=True)
+class MoveTicket(Command):
+    """The coordinator moves a waiting ticket to another service's queue or to one post (the
+    citizen took the wrong ticket, or one post should take them). It keeps its number, its
+    place by age and its wait from issue: no call happened, so no new wait starts."""
+
+    number: str
+    to_service: str | None = None
+    to_post: str | None = None
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "move a waiting ticket")
+        t = _waiting_ticket(c, self.number)
+        service = self.to_service or t.service
+        self.check_service(c, service)
+        if self.to_post is not None:
+            self.check_post(c, self.to_post)
+        elif service == t.service:
+            raise Refused(f"ticket {t.number} is already for {c.office.services[service].name()}",
+                          code="transfer_same_service", number=t.number,
+                          service=c.office.services[service].name())
+        data: dict[str, Any] = dict(service=service)
+        if self.to_post is not None:
+            data["to_post"] = self.to_post
+        return [c.ticket_event("ticket_moved", t.number, **data)]
+
+
+@dataclass(frozen=True)
+class SetPriority(Command):
+    """The coordinator gives a waiting ticket priority (or takes it away)."""
+
+    number: str
+    priority: bool = True
+
+    def decide(self, c: Ctx) -> list[Event]:
+        self.check_coordinator(c, "give priority")
+        t = _waiting_ticket(c, self.number)
+        if t.priority == self.priority:
+            raise Refused(f"ticket {t.number} already has priority {self.priority}",
+                          code="priority_unchanged", number=t.number)
+        return [c.ticket_event("ticket_priority_set", t.number, priority=self.priority)]
 
 
 # -- posts and staff ------------------------------------------------------------------------------

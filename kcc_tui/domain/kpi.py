@@ -1,11 +1,12 @@
 """KPIs exactly as DESIGN.md §4: reports, the dashboard and the simulator all use these.
 
-- wait = first call − start of the wait; each requeue or transfer starts a new wait interval, so a
-  ticket can contribute more than one wait.
+- wait = first call − issue: one per ticket, whatever happened later. A requeue or transfer starts
+  a further waiting interval; those are "waits after transfer" (`waits_after`), reported apart,
+  and never count towards the wait, SL or offered SL. A ticket's total waiting is the sum.
 - service time = end − first call of an interval that ended done or transferred (walk included);
   walk = start − call.
-- SL(t) = share of waits *called* in the period with wait ≤ target; "offered" SL = share of waits
-  *started* in the period that were called within target (never called counts as a failure).
+- SL(t) = share of tickets first *called* in the period with wait ≤ target; "offered" SL = share
+  of tickets *issued* in the period that were called within target (never called = failure).
 - no-show rate = intervals ended no_show / intervals called.
 - A period includes its start and excludes its end; a fact belongs to the period of its time stamp.
 """
@@ -47,12 +48,18 @@ class Figures:
     offered: int = 0
     offered_ok: int = 0
     waits: list[float] = field(default_factory=list)
+    waits_after: list[float] = field(default_factory=list)  # after a requeue or transfer
     service_times: list[float] = field(default_factory=list)
     walks: list[float] = field(default_factory=list)
 
     @property
     def mean_wait_s(self) -> float | None:
         return mean(self.waits)
+
+    @property
+    def mean_wait_after_s(self) -> float | None:
+        """Mean "wait after transfer" (or requeue): the waits after the first call."""
+        return mean(self.waits_after)
 
     @property
     def p90_wait_s(self) -> float | None:
@@ -87,8 +94,9 @@ class ServiceKpi(Figures):
         return sum(1 for w in self.waits if w <= self.target_s) / len(self.waits)
 
 
-# A fact of §4 with its time stamp: "issued" (issue time, first interval), "offered" (start of
-# each wait), "called" (call that ends a wait), "ended" (end of each called interval).
+# A fact of §4 with its time stamp: "issued" (issue time, first interval), "offered" (the first
+# wait, at issue), "called" (call that ends a wait; the first is the wait, later ones
+# "wait after transfer"), "ended" (end of each called interval).
 Fact = Literal["issued", "offered", "called", "ended"]
 # (fact, interval, time stamp) -> the groups the fact belongs to; none = left out (outside the
 # period). Groups are anything hashable: (), ("hour", 9), ("post", "loket1"), ...
@@ -120,16 +128,17 @@ def kpis_by(tickets: Iterable[Ticket], office: Office,
             code = iv.service
             if iv.queued_at is not None:
                 w = iv.wait_s
-                for g in keys("offered", iv, iv.queued_at):
-                    kp = k(g, code)
-                    kp.offered += 1
-                    if w is not None and w <= kp.target_s:
-                        kp.offered_ok += 1
+                if iv is first:
+                    for g in keys("offered", iv, iv.queued_at):
+                        kp = k(g, code)
+                        kp.offered += 1
+                        if w is not None and w <= kp.target_s:
+                            kp.offered_ok += 1
                 if iv.called_at is not None:
                     for g in keys("called", iv, iv.called_at):
                         kp = k(g, code)
                         kp.called += 1
-                        kp.waits.append(w or 0.0)
+                        (kp.waits if iv is first else kp.waits_after).append(w or 0.0)
             if iv.called_at is None or iv.ended_at is None:
                 continue
             end = iv.end
@@ -190,6 +199,7 @@ class CombinedKpi(Figures):
             target = k.target_s
             c.waits_ok += len([w for w in k.waits if w <= target])
             c.waits += k.waits
+            c.waits_after += k.waits_after
             c.service_times += k.service_times
             c.walks += k.walks
         return c

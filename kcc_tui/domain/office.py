@@ -82,6 +82,8 @@ class Routing(Frozen):
     require_topic: bool = False
     lockout_failures: int = Field(default=5, ge=1)
     lockout_minutes: float = Field(default=5, gt=0)
+    # how long after a no-show (or a call at another post) a ticket may still be called back
+    call_back_min: float = Field(default=15, gt=0)
 
 
 class Privacy(Frozen):

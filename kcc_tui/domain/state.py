@@ -41,7 +41,9 @@ class Interval:
     called_at: datetime | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    end: str | None = None  # done, transferred, requeued, no_show, parked, closed_unserved
+    # done, transferred, requeued, no_show, parked, closed_unserved; called_back: the next
+    # interval is the same citizen called back (no wait of its own)
+    end: str | None = None
     post: str | None = None
     staff: str | None = None
 
@@ -301,6 +303,37 @@ def _end_interval(s: DayState, e: Event, end: str) -> Ticket:
         p.current = None
         p.last_change = e.at
     return t
+
+
+def _ticket_called_back(s: DayState, e: Event) -> None:
+    """A no-show undone, or a call taken over from another post: the earlier interval ends as
+    "called_back" (no longer a no-show) and a new one starts with this call, without a wait,
+    so the citizen's wait stays issue → first call."""
+    t = s.tickets[e.data["number"]]
+    if t.status == "no_show":
+        t.current.end = "called_back"
+        if t.post is not None:
+            old = s.post(t.post)
+            old.no_show_streak = max(0, old.no_show_streak - 1)
+    else:
+        _end_interval(s, e, "called_back")
+    post = s.post(e.data["post"])
+    t.status, t.post, t.staff = "called", post.id, e.data["staff"]
+    t.intervals.append(Interval(t.service, None, e.at, post=post.id, staff=e.data["staff"]))
+    post.current = t.number
+    post.last_change = e.at
+
+
+def _ticket_moved(s: DayState, e: Event) -> None:
+    """A waiting ticket moved by the coordinator: same wait (from issue), same place by age."""
+    t = s.tickets[e.data["number"]]
+    t.service = t.current.service = e.data["service"]
+    t.target_post = e.data.get("to_post")
+    t.transfers += 1
+
+
+def _ticket_priority_set(s: DayState, e: Event) -> None:
+    s.tickets[e.data["number"]].priority = bool(e.data["priority"])
 
 
 def _ticket_no_show(s: DayState, e: Event) -> None:

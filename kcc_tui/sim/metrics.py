@@ -33,6 +33,7 @@ def merge(into: ServiceKpi, other: ServiceKpi) -> None:
     for name in ("issued", "called", "served", "no_shows", "transfers", "offered", "offered_ok"):
         setattr(into, name, getattr(into, name) + getattr(other, name))
     into.waits += other.waits
+    into.waits_after += other.waits_after
     into.service_times += other.service_times
     into.walks += other.walks
 

@@ -321,15 +321,16 @@ class BroadcastDialog(Dialog):
 class CallDialog(Dialog):
     """Call one specific waiting ticket to a post."""
 
-    def __init__(self, post: str | None) -> None:
+    def __init__(self, post: str | None, number: str = "") -> None:
         super().__init__()
         self.first_post = post
+        self.number = number
 
     def compose(self) -> ComposeResult:
         office = self.kcc.office
         with Vertical(classes="dialog call"):
             yield Label("Een bepaald ticket oproepen", classes="dialog-title")
-            yield Input(placeholder="Ticketnummer, bv. A012", id="number")
+            yield Input(self.number, placeholder="Ticketnummer, bv. A012", id="number")
             yield OptionList(*[Option(literal(p.name), id=pid) for pid, p in office.posts.items()
                                if p.kind != "phone"], id="post")
             yield Static("", id="check", classes="check")
@@ -339,7 +340,8 @@ class CallDialog(Dialog):
         posts = self.query_one("#post", OptionList)
         ids = [posts.get_option_at_index(i).id for i in range(posts.option_count)]
         posts.highlighted = ids.index(self.first_post) if self.first_post in ids else 0
-        self.query_one("#number", Input).focus()
+        # a number chosen in the waiting list: go straight to the posts
+        self.query_one("#post" if self.number else "#number").focus()
         self.kcc.redraw(self)
 
     def on_input_submitted(self) -> None:
@@ -363,3 +365,46 @@ class CallDialog(Dialog):
         if posts.highlighted is None:
             return
         self.dismiss((number, posts.get_option_at_index(posts.highlighted).id))
+
+
+class MoveTicketDialog(Dialog):
+    """Move a waiting ticket to another service's queue or to one post (closed posts are
+    marked). Returns ("service", code) or ("post", id)."""
+
+    def __init__(self, number: str, service: str) -> None:
+        super().__init__()
+        self.number, self.service = number, service
+
+    def compose(self) -> ComposeResult:
+        office = self.kcc.office
+        options = [Option(f"Dienst: {svc.name()} ({svc.prefix})", id=f"service:{code}")
+                   for code, svc in office.services.items() if code != self.service]
+        options += [Option(f"Loket: {p.name}", id=f"post:{pid}")
+                    for pid, p in office.posts.items() if p.kind != "phone"]
+        with Vertical(classes="dialog move-ticket"):
+            yield Label(f"Ticket {self.number} verplaatsen (het nummer en de wachttijd blijven)",
+                        classes="dialog-title")
+            yield OptionList(*options, id="target")
+            yield self.buttons("Verplaatsen")
+
+    def on_mount(self) -> None:
+        self.query_one("#target", OptionList).focus()
+        self.kcc.redraw(self)
+
+    def update_from(self, state: DayState, now: datetime) -> None:
+        targets = self.query_one("#target", OptionList)
+        for pid, p in self.kcc.office.posts.items():
+            if p.kind != "phone":
+                prompt = Text(f"Loket: {p.name}")
+                prompt.append_text(post_prompt(state, self.kcc.office, pid)[len(p.name):])
+                targets.replace_option_prompt(f"post:{pid}", prompt)
+
+    def on_option_list_option_selected(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        targets = self.query_one("#target", OptionList)
+        if targets.highlighted is None:
+            return
+        kind, _, code = (targets.get_option_at_index(targets.highlighted).id or "").partition(":")
+        self.dismiss((kind, code))

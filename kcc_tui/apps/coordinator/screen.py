@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from ...domain import commands as C
 from ...domain.alerts import evaluate, unreachable
@@ -32,6 +33,7 @@ from .dialogs import (
     CallDialog,
     ConfirmDialog,
     MoveDialog,
+    MoveTicketDialog,
     PauseReasonDialog,
     ProfileDialog,
 )
@@ -47,6 +49,7 @@ from .impact import (
     staff_name,
 )
 from .texts import TARGETS_NL
+from .waiting import SORT_NL, SORTS, WaitingTable, waiting_rows
 from .widgets import AlertList, HeaderBar, PostsTable, ServicesTable
 
 if TYPE_CHECKING:
@@ -57,23 +60,36 @@ WIDE = 200  # columns from which the board uses two columns
 
 class BoardScreen(Screen[None]):
     BINDINGS = [
-        # short words: all ten fit in the footer at 120 columns
+        # short words: the board's keys fit in the footer at 120 columns; w and c come first,
+        # so they stay in view at 80 columns too (a compact footer there)
+        Binding("w", "toggle_waiting", "Wachtenden"),
+        Binding("c", "call", "Oproepen"),
         Binding("m", "move", "Verplaatsen"),
         Binding("o", "open_post", "Openen"),
         Binding("x", "close_post", "Sluiten"),
         Binding("z", "pause", "Pauze"),
         Binding("s", "profile", "Diensten"),
         Binding("i", "issuing", "Uitgifte"),
+        # the waiting list's own keys (only while it is shown)
+        Binding("v", "move_ticket", "Verplaatsen"),
+        Binding("p", "priority", "Voorrang"),
+        Binding("f", "filter", "Filter"),
+        Binding("g", "sort", "Sorteren"),
         Binding("b", "broadcast", "Bericht"),
-        Binding("c", "call", "Oproepen"),
         Binding("r", "report", "Rapport"),
         Binding("l", "logout", "Afmelden"),
     ]
+    # below 100 columns (80×24): a condensed board without the chart (coordinator.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal")]
+    BOARD_ONLY = frozenset({"move", "open_post", "close_post", "pause", "profile", "issuing"})
+    WAITING_ONLY = frozenset({"move_ticket", "priority", "filter", "sort"})
 
     def __init__(self) -> None:
         super().__init__()
         self._kpis: tuple[tuple[int, int], dict[str, ServiceKpi]] | None = None
         self._chart: tuple[tuple[int, int, datetime], DayChart] | None = None
+        self.filter: str | None = None  # service code, or None: every service
+        self.sort = "wait"
 
     @property
     def kcc(self) -> CoordinatorApp:
@@ -83,9 +99,11 @@ class BoardScreen(Screen[None]):
         yield HeaderBar()
         yield StoreBanner()
         with Container(id="main"):  # a grid: see coordinator.tcss
-            with Vertical(id="tables"):
-                yield ServicesTable(id="services")
-                yield PostsTable(id="posts")
+            with ContentSwitcher(initial="tables", id="views"):
+                with Vertical(id="tables"):
+                    yield ServicesTable(id="services")
+                    yield PostsTable(id="posts")
+                yield WaitingTable(id="waiting")
             yield AlertList(id="alerts")
             yield DayChartView(id="chart")
         yield Footer()
@@ -94,11 +112,16 @@ class BoardScreen(Screen[None]):
         # a 1080p monitor (about 240 columns) has room for the alerts beside the tables and a
         # wide chart under them
         self.set_class(event.size.width >= WIDE, "-wide")
+        for table in (ServicesTable, PostsTable):
+            self.query_one(table).set_narrow(event.size.width < 100)
+        self.query_one(Footer).compact = event.size.width < 140  # all the keys at 120 columns
+        self.kcc.redraw(self)
 
     def on_mount(self) -> None:
         self.query_one("#services").border_title = "Diensten · vandaag"
         self.query_one("#posts").border_title = "Loketten"
         self.query_one("#alerts").border_title = "Waarschuwingen"
+        self.query_one("#waiting").border_title = "Wachtenden"
         self.query_one("#chart").border_title = "Vandaag"
         self.query_one(PostsTable).focus()
         self.kcc.redraw(self)
@@ -133,6 +156,14 @@ class BoardScreen(Screen[None]):
             self.query_one(ServicesTable).show(services, clears_at, late)
             self.query_one(PostsTable).show(post_rows(
                 state, office, now, unreachable(state, self.kcc.settings.alerts, now)))
+            rows = waiting_rows(state, office, now, self.filter, self.sort)
+            waiting = self.query_one(WaitingTable)
+            waiting.show(rows)
+            which = (escape(shown(office.services[self.filter].name()))
+                     if self.filter in office.services else "alle diensten")
+            waiting.border_title = f"Wachtenden · {len(rows)} · {which} · {SORT_NL[self.sort]}"
+            waiting.border_subtitle = ("c oproepen · v verplaatsen · p voorrang · f filter · "
+                                       "g sorteren · w terug")
             new = self.query_one(AlertList).show(alerts)
             self.query_one("#alerts").border_title = f"Waarschuwingen · {len(alerts)}" \
                 if alerts else "Waarschuwingen"
@@ -144,6 +175,77 @@ class BoardScreen(Screen[None]):
                 always_open=not office.hours.days)
         if new:
             self.app.bell()  # a new alert: the coordinator may be looking elsewhere
+
+    # -- the two views: the board and the waiting list -----------------------------------------
+    @property
+    def showing_waiting(self) -> bool:
+        return self.query_one("#views", ContentSwitcher).current == "waiting"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WAITING_ONLY:
+            return self.showing_waiting
+        if action in self.BOARD_ONLY:
+            return not self.showing_waiting
+        return True
+
+    def action_toggle_waiting(self) -> None:
+        views = self.query_one("#views", ContentSwitcher)
+        views.current = "tables" if self.showing_waiting else "waiting"
+        self.query_one(WaitingTable if self.showing_waiting else PostsTable).focus()
+        self.refresh_bindings()
+        self.kcc.redraw(self)
+
+    def action_filter(self) -> None:
+        """Every service in turn, then all again."""
+        codes = list(self.kcc.office.services)
+        i = codes.index(self.filter) + 1 if self.filter in codes else 0
+        self.filter = codes[i] if i < len(codes) else None
+        self.kcc.redraw(self)
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.kcc.redraw(self)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        if isinstance(event.data_table, WaitingTable):
+            key = {"waited": "wait", "number": "number", "service": "service"}.get(
+                str(event.column_key.value))
+            if key:
+                self.sort = key
+                self.kcc.redraw(self)
+
+    def selected_ticket(self) -> str | None:
+        return self.query_one(WaitingTable).highlighted() if self.showing_waiting else None
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_move_ticket(self) -> None:
+        number, state = self.selected_ticket(), self.state
+        if number is None or state is None or number not in state.tickets:
+            return
+        choice = await self.app.push_screen_wait(
+            MoveTicketDialog(number, state.tickets[number].service))
+        if choice is None:
+            return
+        kind, code = choice
+        command = (C.MoveTicket(number, to_service=code) if kind == "service"
+                   else C.MoveTicket(number, to_post=code))
+        if await self.run(command):
+            office = self.kcc.office
+            to = office.services[code].name() if kind == "service" else post_name(office, code)
+            self.notify(f"{number} verplaatst naar {to}", markup=False)
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_priority(self) -> None:
+        number, state = self.selected_ticket(), self.state
+        if number is None or state is None or number not in state.tickets:
+            return
+        give = not state.tickets[number].priority
+        title = f"{number} voorrang geven?" if give else f"Voorrang van {number} intrekken?"
+        lines = (["het ticket komt vóór de andere wachtenden van zijn dienst"] if give else
+                 ["het ticket wacht weer op zijn beurt (de wachttijd blijft)"])
+        if await self.app.push_screen_wait(ConfirmDialog(title, lines, "Voorrang" if give
+                                                         else "Intrekken")):
+            await self.run(C.SetPriority(number, give))
 
     # -- what the cursor is on -------------------------------------------------------------------
     def cursor_key(self, table: type[DataTable[Any]]) -> str | None:
@@ -267,8 +369,8 @@ class BoardScreen(Screen[None]):
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_call(self) -> None:
-        post = self.cursor_key(PostsTable)
-        choice = await self.app.push_screen_wait(CallDialog(post))
+        post = None if self.showing_waiting else self.cursor_key(PostsTable)
+        choice = await self.app.push_screen_wait(CallDialog(post, self.selected_ticket() or ""))
         if choice is None or (state := self.state) is None:
             return
         number, post = choice

@@ -71,9 +71,42 @@ def _same(a: Text | str, b: Text | str) -> bool:
 
 
 NAME_WIDTH = 28  # "Verhuis & vreemdelingenzaken" whole; longer names end in "…" (120 columns)
+NARROW_NAME_WIDTH = 16  # the condensed board (80 columns)
 
 
-class ServicesTable(DataTable[Text | str]):
+class CondensedTable(DataTable[Text | str]):
+    """A board table that shows only its NARROW columns below 100 columns (80×24), so what the
+    coordinator needs first is never scrolled away or cut mid-word."""
+
+    COLUMNS: tuple[tuple[str, str], ...] = ()
+    NARROW: tuple[str, ...] = ()
+    narrow = False
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label in self.COLUMNS:
+            if not self.narrow or key in self.NARROW:
+                self.add_column(label, key=key)
+
+    def set_narrow(self, narrow: bool) -> None:
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.clear(columns=True)
+            self.__dict__.pop("_kcc_shown", None)  # sync_rows starts afresh
+            self._add_columns()
+
+    def pick(self, cells: list[Text | str]) -> list[Text | str]:
+        if not self.narrow:
+            return cells
+        keep = [key in self.NARROW for key, _ in self.COLUMNS]
+        return [c for c, k in zip(cells, keep, strict=True) if k]
+
+
+class ServicesTable(CondensedTable):
     """Per service, live: queue, waits, today's KPIs, issuing."""
 
     DEFAULT_CSS = """
@@ -84,27 +117,25 @@ class ServicesTable(DataTable[Text | str]):
                ("longest", "Langste"), ("estimate", "Nieuw ticket"), ("served", "Geholpen"),
                ("mean", "Gem. wacht"), ("sl", "SL"), ("issuing", "Uitgifte"),
                ("clears", "Leeg om"))
-
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.zebra_stripes = True
-        for key, label in self.COLUMNS:
-            self.add_column(label, key=key)
+    NARROW = ("service", "waiting", "longest", "estimate", "sl", "issuing")
 
     def show(self, rows: list[ServiceRow], clears_at: dict[str, str],
              late: set[str]) -> None:
-        sync_rows(self, {r.code: self.cells(r, clears_at.get(r.code, DASH), r.code in late)
+        width = NARROW_NAME_WIDTH if self.narrow else NAME_WIDTH
+        sync_rows(self, {r.code: self.pick(self.cells(r, clears_at.get(r.code, DASH),
+                                                      r.code in late, width))
                          for r in rows})
 
     @staticmethod
-    def cells(r: ServiceRow, clears: str, late: bool) -> list[Text | str]:
+    def cells(r: ServiceRow, clears: str, late: bool,
+              name_width: int = NAME_WIDTH) -> list[Text | str]:
         target_s = r.target_min * 60
         over = r.longest_s is not None and r.longest_s > target_s
         est_over = r.estimate_s is not None and r.estimate_s > target_s
         issuing = {"on": Text("aan", "green"), "off": Text("UIT", "bold yellow"),
                    "cap": Text("limiet", "yellow"), "closed": Text("gesloten", "dim")}[r.issuing]
         name = literal(r.name)
-        name.truncate(NAME_WIDTH, overflow="ellipsis")
+        name.truncate(name_width, overflow="ellipsis")
         return [
             name,
             num(f"{r.target_min:g} min"),
@@ -125,7 +156,7 @@ STATE_STYLE = {"serving": "green", "called": "cyan", "idle": "yellow", "paused":
                "closed": "dim", "unreachable": "bold red"}
 
 
-class PostsTable(DataTable[Text | str]):
+class PostsTable(CondensedTable):
     """Per post (counters, snelbalie, phone), live: who, doing what, for how long."""
 
     DEFAULT_CSS = """
@@ -134,15 +165,10 @@ class PostsTable(DataTable[Text | str]):
     COLUMNS = (("post", "Loket"), ("staff", "Medewerker"), ("state", "Status"),
                ("ticket", "Ticket"), ("for", "Duur"), ("served", "Geholpen"),
                ("idle", "Leegloop"), ("services", "Diensten"))
-
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.zebra_stripes = True
-        for key, label in self.COLUMNS:
-            self.add_column(label, key=key)
+    NARROW = ("post", "staff", "state", "ticket", "for", "idle")
 
     def show(self, rows: list[PostRow]) -> None:
-        sync_rows(self, {r.id: self.cells(r) for r in rows})
+        sync_rows(self, {r.id: self.pick(self.cells(r)) for r in rows})
 
     @staticmethod
     def cells(r: PostRow) -> list[Text | str]:
@@ -221,8 +247,10 @@ class HeaderBar(Static):
              alerts: int, always_open: bool = False) -> None:
         """`always_open`: no opening hours are configured (the demo), so never "gesloten"."""
         line = Text()
-        line.append(shown(office), "bold")
-        line.append(f" · {shown(who)} · {short_date(here)} {here:%H:%M}")
+        if self.size.width >= 100:  # at 80 columns the rest of the line matters more
+            line.append(shown(office), "bold")
+            line.append(" · ")
+        line.append(f"{shown(who)} · {short_date(here)} {here:%H:%M}")
         if closes is not None:
             left = (closes - here).total_seconds()
             # short: the line has to fit 120 columns with the alert count at its end

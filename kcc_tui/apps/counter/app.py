@@ -96,6 +96,20 @@ class CounterApp(KccApp):
                        if t.status == "parked" and t.staff == self.staff_id),
                       key=lambda t: t.order)
 
+    def last_no_show(self) -> str | None:
+        """The ticket this post marked no-show last, while it can still be called back."""
+        if self.store is None:
+            return None
+        now, window = self.clock(), self.office.routing.call_back_min * 60
+        latest = None
+        for t in self.store.state.tickets.values():
+            iv = t.current
+            if (t.status == "no_show" and iv.post == self.post_id and iv.ended_at is not None
+                    and (now - iv.ended_at).total_seconds() <= window
+                    and (latest is None or iv.ended_at > latest.current.ended_at)):
+                latest = t
+        return latest.number if latest else None
+
     def next_number(self) -> str | None:
         """The ticket "call next" would take now (marked ▶ in the queue)."""
         if self.store is None:
@@ -154,6 +168,11 @@ class CounterApp(KccApp):
         self.staff_id = staff
         greeting = "Welkom terug" if resume else "Welkom"
         self.notify(f"{greeting}, {staff_name(self.office, staff)}.", markup=False)
+        paused = self.store.state.post(self.post_id).pause_reason
+        if paused is not None:  # e.g. "afgemeld": the post does not call until the pause ends
+            self.notify(f"{post_name(self.office, self.post_id)} staat nog in pauze "
+                        f"({paused}). Druk z voor Einde pauze.", title="Pauze",
+                        severity="warning", timeout=15, markup=False)
         self._show_post_screen()
         return None
 

@@ -152,9 +152,11 @@ class TransferDialog(Dialog):
 
     OK_LABEL = "Doorsturen (Enter)"
 
-    def __init__(self, ticket: Ticket, office: Office, post_id: str) -> None:
+    def __init__(self, ticket: Ticket, office: Office, post_id: str,
+                 open_posts: frozenset[str] | None = None) -> None:
         super().__init__()
         self.office = office
+        self.open_posts = open_posts
         position = "vooraan" if office.routing.transfer_position == "head" else "achteraan"
         self.TITLE_TEXT = (f"Ticket {ticket.number} doorsturen (het nummer blijft; "
                            f"het komt {position} in de wachtrij)")
@@ -164,11 +166,16 @@ class TransferDialog(Dialog):
     def body(self) -> ComposeResult:
         options: list[Option] = []
         for code, svc in self.office.services.items():
-            options.append(Option(literal(f"Dienst: {svc.name('nl')} ({svc.prefix})"),
-                                  id=f"service:{code}"))
+            if code != self.ticket.service:  # its own service: nothing would change
+                options.append(Option(literal(f"Dienst: {svc.name('nl')} ({svc.prefix})"),
+                                      id=f"service:{code}"))
         for pid, post in self.office.posts.items():
             if pid != self.post_id and post.kind != "phone":
-                options.append(Option(literal(f"Loket: {post.name}"), id=f"post:{pid}"))
+                closed = self.open_posts is not None and pid not in self.open_posts
+                # a closed post can still be chosen (it calls the ticket when it opens)
+                options.append(Option(literal(f"Loket: {post.name}"
+                                              + (" (gesloten)" if closed else "")),
+                                      id=f"post:{pid}"))
         yield Label("Naar")
         yield OptionList(*options, id="target")
         yield Label("Reden")
@@ -203,13 +210,24 @@ class TransferDialog(Dialog):
 
 
 class CallNumberDialog(Dialog):
-    """Call one specific ticket by its number (recorded as a specific call)."""
+    """Call one specific ticket by its number (recorded as a specific call), or call one back
+    (terugroepen): the same question with another title."""
 
     TITLE_TEXT = "Een bepaald ticket oproepen"
     OK_LABEL = "Oproepen (Enter)"
 
+    def __init__(self, number: str = "", *, title: str | None = None,
+                 ok: str | None = None) -> None:
+        super().__init__()
+        self.number = number
+        if title:
+            self.TITLE_TEXT = title
+        if ok:
+            self.OK_LABEL = ok
+
     def body(self) -> ComposeResult:
-        yield Input(placeholder="Ticketnummer, bv. A012", id="number", max_length=8)
+        yield Input(self.number, placeholder="Ticketnummer, bv. A012", id="number",
+                    max_length=8)
 
     def on_mount(self) -> None:
         self.query_one("#number", Input).focus()

@@ -79,7 +79,7 @@ class PhoneScreen(CounterScreen):
             literal(line + (f"\n{message}" if message else ""), newlines=True))
         free = p.open and p.pause_reason is None
         allowed = {"register": free, "pause": p.open, "close_post": p.open, "logout": True}
-        self.query_one(ActionBar).relabel("pause", "Hervat pauze" if p.pause_reason else "Pauze")
+        self.query_one(ActionBar).relabel("pause", "Einde pauze" if p.pause_reason else "Pauze")
         self.set_allowed(allowed)
 
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

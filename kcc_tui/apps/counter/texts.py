@@ -24,6 +24,7 @@ OUTCOME_NL = {
 EVENT_NL = {
     "ticket_called": "opgeroepen",
     "ticket_recalled": "opnieuw opgeroepen",
+    "ticket_called_back": "teruggeroepen",
     "ticket_no_show": "niet verschenen",
     "ticket_requeued": "terug in de wachtrij",
     "ticket_started": "in behandeling",
@@ -78,10 +79,12 @@ def outcome_label(code: str) -> str:
 
 
 def waited_s(t: Ticket) -> float | None:
-    """The wait before the current call; a resumed parked ticket shows its last real wait."""
+    """How long the citizen waited for the current call, counted from taking the ticket
+    (DESIGN.md §4: never from a requeue or transfer). A resumed parked or called-back ticket
+    shows the wait up to its last real call."""
     for iv in reversed(t.intervals):
-        if iv.wait_s is not None:
-            return iv.wait_s
+        if iv.queued_at is not None and iv.called_at is not None:
+            return (iv.called_at - t.issued_at).total_seconds()
     return None
 
 

@@ -14,7 +14,8 @@ from textual.widgets import Button, DataTable, Static
 
 from ...domain.office import Office
 from ...domain.routing import choose_next, eligible, rank_key
-from ...domain.state import DayState, Ticket
+from ...domain.state import DayState, PostState, Ticket
+from ...domain.text import visible
 from ..dutch import TICKET_STATUS_NL
 from ..literal import literal, shown
 from .texts import clock_time, duration, post_name, service_name, waited_s
@@ -57,13 +58,14 @@ class CurrentTicket(Vertical):
     """The ticket at this post, always in view: number, service, waited, served, notes."""
 
     DEFAULT_CSS = """
-    CurrentTicket { height: 10; border: round $primary; border-title-style: bold;
+    CurrentTicket { height: 11; border: round $primary; border-title-style: bold;
                     padding: 0 1; }
     CurrentTicket #number { text-style: bold; width: 100%; height: 3; content-align: left middle;
                             padding: 0 2; background: $boost; }
     CurrentTicket.-called #number { background: $warning 40%; }
     CurrentTicket.-serving #number { background: $success 40%; }
-    CurrentTicket #details { height: 5; text-overflow: ellipsis; }
+    CurrentTicket.-paused #number { background: $error 30%; }
+    CurrentTicket #details { height: 6; text-overflow: ellipsis; }
     """
 
     def compose(self) -> ComposeResult:
@@ -76,30 +78,47 @@ class CurrentTicket(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Huidig ticket"
 
-    def show(self, t: Ticket | None, office: Office, now: datetime) -> None:
+    def show(self, t: Ticket | None, office: Office, now: datetime,
+             post: PostState | None = None) -> None:
         number = self.query_one("#number", Steady)
         details = self.query_one("#details", Steady)
         self.set_class(t is not None and t.status == "called", "-called")
         self.set_class(t is not None and t.status == "serving", "-serving")
+        paused = t is None and post is not None and post.pause_reason is not None
+        self.set_class(paused, "-paused")
         if t is None:
+            if paused and post is not None:
+                number.update(Text("PAUZE", style="bold"))
+                details.update(Text(f"{post_name(office, post.id)} is in pauze "
+                                    f"({visible(post.pause_reason or '')}, sinds "
+                                    f"{clock_time(post.paused_at, office)}).\n"
+                                    "Druk z voor Einde pauze; daarna roept n de volgende "
+                                    "burger op."))
+                return
             number.update("Geen ticket")
             details.update("Druk n om de volgende burger op te roepen.")
             return
         head = Text()
         head.append(t.number, style="bold")
-        head.append(f"   {service_name(office, t.service)}")
+        # the citizen's language (the ticket records it): greet them in it
+        head.append(f"   {t.lang.upper()}", style="bold")
         if t.priority:
             head.append("   VOORRANG", style="bold")
         number.update(head)
         iv = t.current
-        lines = [f"Status: {TICKET_STATUS_NL.get(t.status, t.status)}"
-                 + (f" · {t.recalls}× opnieuw opgeroepen" if t.recalls else "")]
+        lines = [service_name(office, t.service),
+                 f"Status: {TICKET_STATUS_NL.get(t.status, t.status)}"
+                 + (f" ({t.recalls}× opnieuw)" if t.recalls else "")]
+        # the citizen's wait: from taking the ticket to the first call (DESIGN.md §4)
         wait = waited_s(t)
         lines.append(f"Gewacht: {duration(wait) if wait is not None else '—'}"
-                     f" (ticket genomen om {clock_time(t.issued_at, office)})")
-        if iv.called_at is not None:
-            lines.append(f"Bediend: {duration((now - iv.called_at).total_seconds())}"
-                         f" (opgeroepen om {clock_time(iv.called_at, office)})")
+                     f" (ticket van {clock_time(t.issued_at, office)})")
+        if t.status == "called" and iv.called_at is not None:
+            lines.append(f"Opgeroepen om {clock_time(iv.called_at, office)}"
+                         f" · {duration((now - iv.called_at).total_seconds())} geleden")
+        elif iv.started_at is not None:
+            lines.append(f"In behandeling: {duration((now - iv.started_at).total_seconds())}"
+                         f" (sinds {clock_time(iv.started_at, office)})")
         if t.transfers:
             lines.append(f"Doorgestuurd: {t.transfers}×")
         if t.note:  # one line here; the full note is in the ticket's history
@@ -129,8 +148,8 @@ class ServiceInfo(Steady):
         if svc.staff_info:
             text.append(shown(svc.staff_info.strip(), newlines=True) + "\n")
         bring = svc.citizen_info.get("nl")
-        if bring:
-            text.append("\nMeebrengen: ", style="bold")
+        if bring:  # the citizen's own text ("Breng mee: ..."): shown as it is, no label
+            text.append("\nVoor de burger: ", style="bold")
             text.append(shown(bring, newlines=True) + "\n")
         if svc.fee:
             text.append("\nTarief: ", style="bold")
@@ -142,7 +161,7 @@ class ServiceInfo(Steady):
 class QueueRow:
     number: str
     service: str
-    queued_at: datetime
+    issued_at: datetime  # the citizen's wait counts from here, also after a requeue/transfer
     flags: str
     target_s: float
 
@@ -153,7 +172,7 @@ def queue_rows(state: DayState, office: Office, post_id: str, now: datetime) -> 
     services = state.post(post_id).services
     rows: list[tuple[tuple[int, int], QueueRow]] = []
     for t in state.tickets.values():
-        if not eligible(t, post_id, services) or t.queued_at is None:
+        if not eligible(t, post_id, services):
             continue
         cls = rank_key(t, office, now, 1.0, post_id)[0]
         flags = []
@@ -161,14 +180,25 @@ def queue_rows(state: DayState, office: Office, post_id: str, now: datetime) -> 
             flags.append("voorrang")
         if t.target_post == post_id:
             flags.append("voor u")  # sent to this post by name
-        elif t.head:
-            flags.append("doorgest.")  # transferred to the head of the queue
+        elif t.transfers:
+            flags.append("doorgestuurd")
+        elif len(t.intervals) > 1:
+            flags.append("terug")  # requeued: waiting again
         svc = office.services.get(t.service)
         target_s = svc.target_wait_min * 60 if svc else 600.0
         rows.append(((cls, t.order),
-                     QueueRow(t.number, t.service, t.queued_at, ", ".join(flags), target_s)))
+                     QueueRow(t.number, t.service, t.issued_at, ", ".join(flags), target_s)))
     rows.sort(key=lambda r: r[0])
     return [r for _, r in rows]
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` cells: cut at a word boundary, with "…" when shortened."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rstrip(" /-")
+    space = cut.rfind(" ")
+    return (cut[:space].rstrip(" /-") if space > width // 2 else cut) + "…"
 
 
 class QueueTable(DataTable[str | Text]):
@@ -179,7 +209,8 @@ class QueueTable(DataTable[str | Text]):
     QueueTable { height: 1fr; }
     """
 
-    COLUMNS = (("next", " "), ("nr", "Nr"), ("service", "Dienst"), ("waited", "Gewacht"),
+    # the wait before the service: at 80 columns the long service name is what gets shortened
+    COLUMNS = (("next", " "), ("nr", "Nr"), ("waited", "Gewacht"), ("service", "Dienst"),
                ("flags", "Info"))
 
     def __init__(self, **kw: object) -> None:
@@ -188,10 +219,30 @@ class QueueTable(DataTable[str | Text]):
         self._order: list[str] = []
         self._next: str | None = None
         self._waited: dict[str, Text] = {}  # what each row's "Gewacht" cell shows now
+        self.app_office: Office | None = None
+        self._service_width = 40
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
             self.add_column(label, key=key)
+
+    def on_resize(self) -> None:
+        self._fit_services()
+
+    def _fit_services(self) -> None:
+        """Give the service names the width the other columns leave (cells and their padding),
+        shortened with "…" at a word: a narrow terminal never shows a cut word."""
+        flags = max((len(r.flags) for r in self._rows.values()), default=0)
+        width = max(8, self.size.width - (3 + 6 + 9 + flags + 2 + 2 + 1))
+        if width != self._service_width:
+            self._service_width = width
+            for number, r in self._rows.items():
+                self.update_cell(number, "service", self._service(r), update_width=True)
+
+    def _service(self, r: QueueRow) -> Text:
+        if self.app_office is None:
+            return literal(r.service)
+        return literal(shorten(service_name(self.app_office, r.service), self._service_width))
 
     def sync(self, rows: list[QueueRow], next_number: str | None, office: Office,
              now: datetime) -> None:
@@ -218,6 +269,7 @@ class QueueTable(DataTable[str | Text]):
             self.sort("nr", key=lambda n: rank[n])
             self._order = order
         self._mark_next(next_number)
+        self._fit_services()
         self.tick(now)
         if cursor_key in wanted:  # keep the cursor on the same ticket when rows move
             index = self.get_row_index(cursor_key)
@@ -249,12 +301,12 @@ class QueueTable(DataTable[str | Text]):
     def _cells(self, r: QueueRow, is_next: bool, office: Office, now: datetime) -> list[str | Text]:
         cell = self._waited_cell(r, now)
         self._waited[r.number] = cell
-        return ["▶" if is_next else " ", r.number, literal(service_name(office, r.service)),
-                cell, r.flags]
+        self.app_office = office
+        return ["▶" if is_next else " ", r.number, cell, self._service(r), r.flags]
 
     @staticmethod
     def _waited_cell(r: QueueRow, now: datetime) -> Text:
-        waited = (now - r.queued_at).total_seconds()
+        waited = (now - r.issued_at).total_seconds()
         # Over the service's target wait: red, so the longest waits stand out.
         return Text(duration(waited), style="bold red" if waited > r.target_s else "")
 
@@ -294,7 +346,7 @@ class ActionBar(Static):
     """
 
     DEFAULT_CSS = """
-    ActionBar { layout: grid; grid-size: 7; grid-gutter: 0 1; height: auto; padding: 0 1; }
+    ActionBar { layout: grid; grid-size: 5; grid-gutter: 0 1; height: auto; padding: 0 1; }
     ActionBar Button { width: 100%; min-width: 8; }
     """
 

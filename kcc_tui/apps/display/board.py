@@ -1,7 +1,8 @@
 """What the wall display shows, as plain data: the calls (newest first) and the queues.
 
-`CallBoard` keeps the last calls in a bounded deque, one entry per ticket number: a recall or a
-new call of the same ticket moves it back to the top, so the history never shows a number twice
+`CallBoard` keeps the last calls in a bounded deque, one entry per ticket number: a recall, a
+call-back or a new call of the same ticket moves it back to the top, a requeue or transfer
+takes it off (it waits again), so the history never shows a number twice
 and memory stays flat however long the display runs. Pure Python: no Textual.
 """
 
@@ -49,12 +50,17 @@ class CallBoard:
         """Put a call on top; False when it is for a post this display does not show."""
         if call.post not in self.posts:
             return False
-        for old in self._calls:
-            if old.number == call.number:
-                self._calls.remove(old)
-                break
+        self.remove(call.number)
         self._calls.appendleft(call)
         return True
+
+    def remove(self, number: str) -> bool:
+        """Take a ticket off the board (it waits again); False when it was not on it."""
+        for old in self._calls:
+            if old.number == number:
+                self._calls.remove(old)
+                return True
+        return False
 
     def rebuild(self, state: DayState) -> None:
         """Start-up and reconnection: today's calls from the state (recalls are not kept
@@ -67,7 +73,10 @@ class CallBoard:
         """The calls among new events, put on the board; returns the ones this display shows."""
         added = []
         for e in events:
-            if e.type not in ("ticket_called", "ticket_recalled"):
+            if e.type in ("ticket_requeued", "ticket_transferred"):
+                self.remove(e.data["number"])  # waiting again: no longer "Nu aan de beurt"
+                continue
+            if e.type not in ("ticket_called", "ticket_recalled", "ticket_called_back"):
                 continue
             t = state.tickets.get(e.data["number"])
             call = Call(e.data["number"], e.data["post"], e.at,
@@ -81,9 +90,16 @@ class CallBoard:
 def calls_in_state(state: DayState) -> list[Call]:
     out = []
     for t in state.tickets.values():
+        if t.status == "waiting":
+            continue  # requeued or transferred: waiting again, not on the board
+        called_back = False
         for iv in t.intervals:
-            if iv.called_at is not None and iv.post is not None and iv.queued_at is not None:
+            # a call ends a wait, or is a call-back (the interval before ended "called_back");
+            # a resumed parked ticket is not called on the display
+            if (iv.called_at is not None and iv.post is not None
+                    and (iv.queued_at is not None or called_back)):
                 out.append(Call(t.number, iv.post, iv.called_at, t.lang, iv.service))
+            called_back = iv.end == "called_back"
     return out
 
 

@@ -9,7 +9,7 @@ number nobody will call. No Textual here: the screens only translate the reason 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Literal
 
 from ...domain.clock import local
@@ -23,25 +23,33 @@ Reason = Literal["closed", "stopped", "cap", "no_priority", "out_of_order"]
 @dataclass(frozen=True, slots=True)
 class Availability:
     reason: Reason | None = None  # None: the service issues tickets now
-    opens_at: time | None = None  # for "closed": the next opening later today, if any
+    opens_at: time | None = None  # for "closed": the next opening, if any within a week ...
+    opens_days: int = 0  # ... this many days from today (0: later today, 1: tomorrow)
 
     @property
     def ok(self) -> bool:
         return self.reason is None
 
 
-def open_now(office: Office, now: datetime) -> tuple[bool, time | None]:
-    """(open, next opening later today). Without any configured hours the office is open."""
+def next_opening(office: Office, now: datetime,
+                 today_done: bool = False) -> tuple[bool, tuple[int, time] | None]:
+    """(open now, (days from today, time) of the next opening within a week, if closed).
+    `today_done`: the day was ended, so nothing opens again today. Without any configured
+    hours the office is open."""
     if not office.hours.days:
         return True, None
     here = local(now, office.timezone)
     clock = here.time().replace(tzinfo=None)
-    ranges = office.hours.on(here)
-    for start, end in ranges:
+    for start, end in office.hours.on(here):
         if start <= clock < end:
             return True, None
-    later = [start for start, _ in ranges if start > clock]
-    return False, min(later) if later else None
+    for days in range(8):
+        ranges = office.hours.on(here.date() + timedelta(days=days))
+        later = [start for start, _ in ranges
+                 if days > 0 or (start > clock and not today_done)]
+        if later:
+            return False, (days, min(later))
+    return False, None
 
 
 def availability(state: DayState | None, office: Office, service: str, now: datetime,
@@ -49,9 +57,11 @@ def availability(state: DayState | None, office: Office, service: str, now: date
     """Whether `service` can be taken now at the kiosk, and if not, the reason code."""
     if state is None:  # the store is unreachable: nothing can be issued
         return Availability("out_of_order")
-    is_open, opens_at = open_now(office, now)
+    is_open, opens = next_opening(office, now, today_done=state.ended)
     if not is_open or state.ended:
-        return Availability("closed", None if state.ended else opens_at)
+        if opens is None:
+            return Availability("closed")
+        return Availability("closed", opens[1], opens[0])
     why = issuing_now(state, office, service)
     if why is not None:
         svc = office.services[service]

@@ -53,6 +53,8 @@ class ConfirmScreen(Screen[None]):
             yield Static(t(lang, "your_number"), id="c-title")
             yield BigNumber(tk.number, id="c-number")
             yield Static(literal(service.name(lang)), id="c-service")
+            if tk.priority:  # the citizen asked for priority: confirm it, as the paper does
+                yield Static(f"★ {t(lang, 'priority_ticket')}", id="c-priority")
             facts = f"{t(lang, 'people_ahead')}: {tk.people_ahead}"
             facts += (f"   ·   {t(lang, 'estimated_wait')}: "
                       f"{minutes_words(tk.wait_min, tk.wait_code, lang)}")

@@ -58,7 +58,7 @@ class PrinterWatch:
             self.settings, office=office.name, number=ticket.number,
             service_code=ticket.service, service_name=service.name(ticket.lang),
             lang=ticket.lang, issued_at=ticket.issued_at, people_ahead=ticket.people_ahead,
-            estimated_wait_min=ticket.wait_min, tz=office.timezone)
+            estimated_wait_min=ticket.wait_min, tz=office.timezone, priority=ticket.priority)
 
     async def print(self, ticket: IssuedTicket, office: Office) -> PrintResult:
         """Build and print one ticket; never raises (see printers.service): building the

@@ -20,7 +20,7 @@ from ...domain.clock import local
 from ..base import StoreBanner
 from ..literal import literal
 from .availability import availability
-from .texts import LANG_LABELS, t
+from .texts import LANG_LABELS, closed_text, t
 from .widgets import KioskButton, LangButton, Notice, ServiceButton
 
 if TYPE_CHECKING:
@@ -85,8 +85,9 @@ class StartScreen(Screen[None]):
             a = availability(state, app.office, button.service, now, app.priority)
             reason = None
             if not a.ok:
-                reason = (t(lang, "opens_at", time=a.opens_at.strftime("%H:%M"))
-                          if a.reason == "closed" and a.opens_at else t(lang, a.reason or ""))
+                reason = (closed_text(lang, a.opens_at, a.opens_days,
+                                      local(now, app.office.timezone).date())
+                          if a.reason == "closed" else t(lang, a.reason or ""))
             button.show(app.office.services[button.service].name(lang), reason)
         if self.focused is None:
             # Auto focus found nothing while the store was still opening (every button

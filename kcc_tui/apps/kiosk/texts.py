@@ -6,7 +6,10 @@ citizen reads them standing, at arm's length, often in a hurry.
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
 from typing import Final
+
+from ...domain.calendar import WEEKDAY_NAMES
 
 LANG_LABELS: Final[dict[str, str]] = {"nl": "NL", "fr": "FR", "en": "EN", "de": "DE"}
 LANG_NAMES: Final[dict[str, str]] = {
@@ -32,6 +35,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "closes": "Dit scherm sluit vanzelf.",
         "closed": "Gesloten",
         "opens_at": "Gesloten — opent om {time}",
+        "opens_on": "Gesloten — opent {day} om {time}",
+        "tomorrow": "morgen",
+        "on_day": "{weekday}",
+        "priority_ticket": "Voorrangticket",
         "stopped": "Nu geen tickets meer",
         "cap": "Geen tickets meer vandaag",
         "no_priority": "Geen voorrang voor deze dienst",
@@ -57,6 +64,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "closes": "Cet écran se ferme tout seul.",
         "closed": "Fermé",
         "opens_at": "Fermé — ouvre à {time}",
+        "opens_on": "Fermé — ouvre {day} à {time}",
+        "tomorrow": "demain",
+        "on_day": "{weekday}",
+        "priority_ticket": "Ticket prioritaire",
         "stopped": "Plus de tickets pour l'instant",
         "cap": "Plus de tickets aujourd'hui",
         "no_priority": "Pas de priorité pour ce service",
@@ -82,6 +93,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "closes": "This screen closes by itself.",
         "closed": "Closed",
         "opens_at": "Closed — opens at {time}",
+        "opens_on": "Closed — opens {day} at {time}",
+        "tomorrow": "tomorrow",
+        "on_day": "on {weekday}",
+        "priority_ticket": "Priority ticket",
         "stopped": "No more tickets for now",
         "cap": "No more tickets today",
         "no_priority": "No priority for this service",
@@ -107,6 +122,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "closes": "Dieser Bildschirm schließt sich von selbst.",
         "closed": "Geschlossen",
         "opens_at": "Geschlossen — öffnet um {time}",
+        "opens_on": "Geschlossen — öffnet {day} um {time}",
+        "tomorrow": "morgen",
+        "on_day": "am {weekday}",
+        "priority_ticket": "Ticket mit Vorrang",
         "stopped": "Zurzeit keine Tickets",
         "cap": "Heute keine Tickets mehr",
         "no_priority": "Kein Vorrang für diesen Dienst",
@@ -133,3 +152,18 @@ def t(lang: str, key: str, **values: object) -> str:
     text = TEXTS.get(lang, TEXTS["nl"]).get(key) or TEXTS["nl"][key]
     return text.format(**values) if values else text
 
+
+
+def closed_text(lang: str, opens_at: time | None, days: int, today: date) -> str:
+    """"Gesloten", or when it opens again: later today, tomorrow, or on a weekday."""
+    if opens_at is None:
+        return t(lang, "closed")
+    at = opens_at.strftime("%H:%M")
+    if days == 0:
+        return t(lang, "opens_at", time=at)
+    if days == 1:
+        day = t(lang, "tomorrow")
+    else:
+        names = WEEKDAY_NAMES.get(lang, WEEKDAY_NAMES["nl"])
+        day = t(lang, "on_day", weekday=names[(today + timedelta(days=days)).weekday()])
+    return t(lang, "opens_on", day=day, time=at)
