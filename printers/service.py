@@ -48,7 +48,7 @@ class _Job:
         self.deadline = time.monotonic() + timeout_s
         self.abandoned = threading.Event()
         self.status_before: PrinterStatus | None = None  # None: no answer yet
-        self.size = 0  # bytes of the ticket, once the worker starts sending
+        self.size = 0  # bytes of the ticket, set as the worker starts sending
         self.bytes_sent = 0  # bytes the device has taken
         self._printer: Escpos | None = None
         self._guard = threading.Lock()
@@ -73,14 +73,14 @@ class _Job:
     def late_reason(self, timeout_s: float) -> str:
         """Why the caller gave up, and whether paper may still come out."""
         reason = f"printer did not finish within {timeout_s:g} s"
-        if self.size and self.bytes_sent >= self.size:
+        if not self.size:
+            return f"{reason}; nothing was sent"
+        if self.bytes_sent >= self.size:
             return f"{reason}; the ticket had been sent and may still come out"
-        if self.bytes_sent:
-            return (
-                f"{reason}; {self.bytes_sent} of {self.size} bytes had been sent: "
-                "part of the ticket may come out"
-            )
-        return f"{reason}; nothing was sent"
+        return (
+            f"{reason}; sending had begun ({self.bytes_sent} of {self.size} bytes taken): "
+            "part of the ticket may come out"
+        )
 
 
 class TicketPrinter:

@@ -148,18 +148,41 @@ class FastNetwork(Network):  # type: ignore[misc]
 
 class TimedSerial(Serial):  # type: ignore[misc]
     """`Serial` whose writes time out too: python-escpos sets only pyserial's read timeout,
-    so a printer holding the line busy (hardware flow control) blocks a write forever."""
+    so a printer holding the line busy (hardware flow control) blocks a write forever. After
+    a failed or abandoned write, close() discards what is still queued instead of waiting for
+    it to drain (python-escpos flushes first, which would block just the same)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.stuck = False
 
     def open(self, raise_not_found: bool = True) -> None:
         super().open(raise_not_found)
         if self._device:
             self._device.write_timeout = self.timeout
 
+    def _raw(self, msg: bytes) -> None:
+        try:
+            super()._raw(msg)
+        except BaseException:
+            self.stuck = True
+            raise
+
     def abort(self) -> None:
+        self.stuck = True
         port = self._device
         for cancel in ("cancel_write", "cancel_read"):  # POSIX pyserial has both
             if port and hasattr(port, cancel):
                 getattr(port, cancel)()
+
+    def close(self) -> None:
+        port = self._device
+        if self.stuck and port:
+            port.reset_output_buffer()  # drop the rest of a ticket that already failed
+            port.close()
+            self._device = False
+            return
+        super().close()
 
 
 def open_printer(settings: PrinterSettings) -> Escpos:

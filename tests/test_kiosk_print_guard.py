@@ -167,3 +167,33 @@ async def test_a_device_that_takes_no_data_frees_the_printer_and_prints_nothing_
     # Room in the pipe again: only the filler comes out, never A001 late.
     await asyncio.sleep(0.2)
     assert drain(reader, 1.0) == b"." * filled
+
+
+def test_a_serial_line_that_takes_no_data_times_out() -> None:
+    # python-escpos sets only pyserial's read timeout: a write to a line nobody drains (a pty
+    # whose other end is never read, its buffer full) would block for ever.
+    pytest.importorskip("serial", reason="pyserial: pip install -e '.[serial]'")
+    import pty
+
+    from printers.health import classify_error
+    from printers.transport import open_printer
+
+    master, slave = pty.openpty()
+    try:
+        os.set_blocking(slave, False)
+        try:
+            while True:
+                os.write(slave, b"." * 1024)
+        except BlockingIOError:
+            pass
+        printer = open_printer(
+            PrinterSettings(transport="serial", device=os.ttyname(slave), timeout_s=1.0)
+        )
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - pyserial's own class
+            printer._raw(b"x" * 400)
+        assert classify_error(caught.value).status is PrinterStatus.TIMEOUT
+        printer.close()  # discards the queued rest instead of waiting for it to drain
+        assert not printer._device
+    finally:
+        os.close(slave)
+        os.close(master)
