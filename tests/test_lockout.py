@@ -148,3 +148,21 @@ def test_a_pin_from_stdin_or_the_environment_is_accepted(office_dir: Path) -> No
     assert p.returncode == 0, p.stderr
     p = kcc(office_dir, "post", "open", "loket3", "--staff", "els")  # no PIN anywhere
     assert p.returncode == 2 and "no PIN" in p.stderr
+
+
+def test_each_lock_of_the_day_lasts_twice_as_long() -> None:
+    office = kiosk_settings().office
+    clock = FixedClock(T0)
+    lg = Ledger(office, clock)
+    lasted = []
+    for _ in range(4):
+        for _ in range(office.routing.lockout_failures - 1):
+            with pytest.raises(C.Refused, match="tries left"):
+                lg.execute(C.Login("els", False), "els")
+        with pytest.raises(C.Refused, match="now locked") as locked:
+            lg.execute(C.Login("els", False), "els")
+        lasted.append(locked.value.params["minutes"])
+        until = lg.state.staff_state("els").locked_until
+        assert until is not None
+        clock.advance(seconds=(until - clock()).total_seconds() + 1)
+    assert lasted == [5, 10, 20, 40]
