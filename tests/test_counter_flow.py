@@ -6,6 +6,7 @@ Real SQLite files in tmp_path, real apps through `run_test` and `Pilot`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from test_counter_kit import (
     T0,
@@ -24,6 +25,7 @@ from test_counter_kit import (
     types,
     until,
 )
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, SelectionList
 
 from kcc_tui.apps.counter.dialogs import FinishDialog, TransferDialog
@@ -71,7 +73,8 @@ async def test_five_wrong_pins_lock_the_staff_id_for_a_while(tmp_path: Path) -> 
         await until(pilot, lambda: "probeer over 5 min opnieuw" in login_error(app),
                     "the lock message")
         assert login_error(app) == ("An Peeters is vergrendeld na te veel verkeerde PIN's: "
-                                    "probeer over 5 min opnieuw.")
+                                    "probeer over 5 min opnieuw, of vraag een coördinator om "
+                                    "te ontgrendelen.")
         assert isinstance(app.screen, LoginScreen)
         clock.advance(minutes=6)
         await login(pilot, "an", "1111")
@@ -184,15 +187,21 @@ async def test_park_and_resume_a_parked_ticket(tmp_path: Path) -> None:
         "A001", "A001"]
 
 
+async def pause_dialog(pilot: Pilot[Any]) -> None:
+    """Press z and wait for the pause dialog, its reason line focused."""
+    app = pilot.app
+    await pilot.press("z")
+    await until(pilot, lambda: app.screen.query("#reason") and
+                app.screen.query_one("#reason").has_focus, "the pause dialog")
+
+
 async def test_pause_with_a_reason_blocks_calling_until_resumed(tmp_path: Path) -> None:
     db, settings, clock = tmp_path / "kcc.db", example_settings(), FixedClock(T0)
     await seed(db, settings, clock, "eid")
     app = counter(settings, db, "loket1", clock)
     async with app.run_test(size=SIZE) as pilot:
         await logged_in(pilot, "an")
-        await pilot.press("z")
-        await until(pilot, lambda: app.screen.query("#reason") and
-                    app.screen.query_one("#reason").has_focus, "the pause dialog")
+        await pause_dialog(pilot)
         await pilot.press(*"koffie", "enter")
         await until(pilot, lambda: app.store.state.post("loket1").pause_reason == "koffie",
                     "paused")
@@ -219,9 +228,7 @@ async def test_the_pause_reason_completes_with_tab_and_is_a_code(tmp_path: Path)
     app = counter(settings, db, "loket1", clock)
     async with app.run_test(size=SIZE) as pilot:
         await logged_in(pilot, "an")
-        await pilot.press("z")
-        await until(pilot, lambda: app.screen.query("#reason") and
-                    app.screen.query_one("#reason").has_focus, "the pause dialog")
+        await pause_dialog(pilot)
         reason = app.screen.query_one("#reason", Input)
         await pilot.press(*"mid", "tab")
         await until(pilot, lambda: reason.value == "Middagpauze", "completed by Tab")

@@ -5,14 +5,11 @@ unlock lifts it early; a staff move does not."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import test_admin
 from pilot_wait import until
 from test_counter_kit import counter, login, login_error
 from test_kiosk_kit import SIZE, T0, kiosk, kiosk_settings, log, ready, seed, text, types
@@ -20,12 +17,12 @@ from textual.pilot import Pilot
 
 from kcc_tui.apps.kiosk.operator import PinDialog
 from kcc_tui.apps.kiosk.start import StartScreen
-from kcc_tui.config import example_path
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.ledger import Ledger
 
-KCC = [sys.executable, "-m", "kcc_tui"]
+kcc = test_admin.kcc
+office_dir = test_admin.office_dir  # the fixture: the example office, initialised
 
 
 async def wrong_at_the_pad(pilot: Pilot[Any], times: int) -> None:
@@ -110,25 +107,6 @@ def test_a_coordinator_move_does_not_reset_the_wrong_pin_count() -> None:
         lg.execute(C.Login("els", False), "els")
 
 
-def kcc(folder: Path, *args: str, pin: str | None = None,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "KCC_PIN"}
-    if pin is not None:
-        env["KCC_PIN"] = pin
-    p = subprocess.run([*KCC, "--config", str(folder / "config.toml"), "--db",
-                        str(folder / "kcc.db"), *args], capture_output=True, text=True,
-                       timeout=60, env=env, input=stdin if stdin is not None else "")
-    assert "Traceback" not in p.stderr, p.stderr
-    return p
-
-
-@pytest.fixture
-def office_dir(tmp_path: Path) -> Path:
-    shutil.copy(example_path(), tmp_path / "config.toml")
-    assert kcc(tmp_path, "init").returncode == 0
-    return tmp_path
-
-
 def test_the_cli_counts_each_process_and_only_an_unlock_lifts_the_lock(office_dir: Path) -> None:
     for left in (4, 3, 2, 1):  # every attempt its own process: nothing is kept in memory
         p = kcc(office_dir, "post", "open", "loket1", "--staff", "els", pin="0000")
@@ -170,3 +148,21 @@ def test_a_pin_from_stdin_or_the_environment_is_accepted(office_dir: Path) -> No
     assert p.returncode == 0, p.stderr
     p = kcc(office_dir, "post", "open", "loket3", "--staff", "els")  # no PIN anywhere
     assert p.returncode == 2 and "no PIN" in p.stderr
+
+
+def test_each_lock_of_the_day_lasts_twice_as_long() -> None:
+    office = kiosk_settings().office
+    clock = FixedClock(T0)
+    lg = Ledger(office, clock)
+    lasted = []
+    for _ in range(4):
+        for _ in range(office.routing.lockout_failures - 1):
+            with pytest.raises(C.Refused, match="tries left"):
+                lg.execute(C.Login("els", False), "els")
+        with pytest.raises(C.Refused, match="now locked") as locked:
+            lg.execute(C.Login("els", False), "els")
+        lasted.append(locked.value.params["minutes"])
+        until = lg.state.staff_state("els").locked_until
+        assert until is not None
+        clock.advance(seconds=(until - clock()).total_seconds() + 1)
+    assert lasted == [5, 10, 20, 40]

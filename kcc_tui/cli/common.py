@@ -159,18 +159,16 @@ PIN_HELP = ("the PIN: '-' reads it from stdin; left out, it comes from $KCC_PIN 
 def read_pin(value: str | None, *, prompt: str = "PIN", confirm: bool = False) -> str:
     """The PIN from stdin (`--pin -`), $KCC_PIN or a prompt without echo. A PIN written on the
     command line is refused: every user of the machine can read it in the process list."""
-    import os
-
     if value is not None and value != "-":
         raise click.UsageError(
             "a PIN is never given on the command line (the process list shows it): "
             f"use --pin - to read it from stdin, set ${PIN_ENV}, or leave --pin out to be asked")
     if value is None and os.environ.get(PIN_ENV):
         pin = os.environ[PIN_ENV]
-    elif value is None and sys.stdin.isatty():
+    elif value is None and sys.stdin is not None and sys.stdin.isatty():
         pin = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
     else:  # `--pin -`, or a pipe: one line (two, the same, where a new PIN is confirmed)
-        pin = sys.stdin.readline()
+        pin = sys.stdin.readline() if sys.stdin is not None else ""
         if not pin:
             raise click.UsageError(f"no PIN: give it on stdin with --pin -, or set ${PIN_ENV}")
         if confirm and value is None and sys.stdin.readline().strip() != pin.strip():

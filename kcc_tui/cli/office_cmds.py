@@ -122,6 +122,14 @@ def _post_action(env: Env, post_id: str, make: C.Command, verb: str) -> None:
     run(env, body)
 
 
+def _pin_ok(env: Env, staff: str, pin: str | None) -> bool:
+    """Ask for `staff`'s PIN (prompt, stdin or $KCC_PIN; never the command line) and check it.
+    The caller records the answer through a login command, so a wrong one counts."""
+    env.known("staff", staff)
+    typed = read_pin(pin, prompt=f"PIN of {staff}")
+    return check_pin(typed, env.settings.office.staff[staff].pin_hash, env.db_path)
+
+
 @post.command("open")
 @click.argument("post_id", metavar="POST")
 @click.option("--staff", required=True, help="staff id")
@@ -129,11 +137,8 @@ def _post_action(env: Env, post_id: str, make: C.Command, verb: str) -> None:
 @pass_env
 def post_open(env: Env, post_id: str, staff: str, pin: str | None) -> None:
     """Log STAFF in at POST and open it. A wrong PIN counts towards the lockout."""
-    env.known("staff", staff)
     env.known("post", post_id)
-    typed = read_pin(pin, prompt=f"PIN of {staff}")
-    member = env.settings.office.staff.get(staff)
-    pin_ok = member is not None and check_pin(typed, member.pin_hash, env.db_path)
+    pin_ok = _pin_ok(env, staff, pin)
     _post_action(env, post_id, C.OpenPost(post_id, staff, pin_ok, "cli"), "opened")
 
 
@@ -264,10 +269,7 @@ def staff_move(env: Env, staff_id: str, post_id: str) -> None:
 def staff_unlock(env: Env, staff_id: str, coordinator: str, pin: str | None) -> None:
     """Lift STAFF's lockout after too many wrong PINs (recorded, with who did it)."""
     env.known("staff", staff_id)
-    env.known("staff", coordinator)
-    typed = read_pin(pin, prompt=f"PIN of {coordinator}")
-    member = env.settings.office.staff[coordinator]
-    pin_ok = check_pin(typed, member.pin_hash, env.db_path)
+    pin_ok = _pin_ok(env, coordinator, pin)
 
     async def body(store: Store) -> None:
         await store.execute(C.Login(coordinator, pin_ok, "cli"), coordinator)

@@ -148,6 +148,7 @@ class StaffState:
     logged_in: bool = False
     failures: int = 0
     locked_until: datetime | None = None
+    locks: int = 0  # lockouts today: each one lasts twice as long as the one before
 
 
 @dataclass(slots=True)
@@ -475,6 +476,7 @@ def _staff_locked(s: DayState, e: Event) -> None:
 
     st = s.staff_state(e.data["staff"])
     st.locked_until, st.failures = parse_iso(e.data["until"]), 0
+    st.locks += 1
 
 
 def _staff_unlocked(s: DayState, e: Event) -> None:

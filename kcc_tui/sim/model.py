@@ -313,7 +313,11 @@ class DaySim:
                     continue
                 if pauses and s.at_s(pauses[0].at) <= now and s.at_s(pauses[0].at) < end:
                     pause = pauses.pop(0)
-                    if self.execute(C.Pause(post, pause.reason), sid) is not None:
+                    # a reason the office does not list pauses with its first one (reasons
+                    # are codes from [reasons.pause]; a scenario's words are not checked)
+                    known = pause.reason in self.office.reasons.pause
+                    reason = pause.reason if known else ""
+                    if self.execute(C.Pause(post, reason), sid) is not None:
                         yield env.timeout(pause.minutes * 60)
                         self.execute(C.Resume(post), sid)
                     continue
