@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from factories import T0, make_office
@@ -25,10 +26,10 @@ KCC = [sys.executable, "-m", "kcc_tui"]
 WORKERS = str(Path(__file__).parent / "workers.py")
 
 
-def kcc(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def kcc(folder: Path, *args: str, stdin: str = "", **kw: Any) -> subprocess.CompletedProcess[str]:
     p = subprocess.run([*KCC, "--config", str(folder / "config.toml"), "--db",
                         str(folder / "kcc.db"), *args], input=stdin, capture_output=True,
-                       text=True, timeout=60)
+                       text=True, timeout=60, **kw)
     assert "Traceback" not in p.stderr, p.stderr
     return p
 

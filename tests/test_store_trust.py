@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import test_admin
 from factories import make_office
+from test_admin import KCC, kcc
 
-from kcc_tui.config import example_path
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import iso, system_clock
 from kcc_tui.store import (
@@ -28,23 +29,7 @@ from kcc_tui.store import (
 )
 from kcc_tui.store.backups import restore
 
-KCC = [sys.executable, "-m", "kcc_tui"]
-
-
-def kcc(folder: Path, *args: str, stdin: str | None = "", db: str = "kcc.db",
-        **kw: object) -> subprocess.CompletedProcess[str]:
-    p = subprocess.run([*KCC, "--config", str(folder / "config.toml"), "--db",
-                        str(folder / db), *args], input=stdin, capture_output=True, text=True,
-                       timeout=60, **kw)  # type: ignore[call-overload]
-    assert "Traceback" not in p.stderr, p.stderr
-    return p
-
-
-@pytest.fixture
-def office_dir(tmp_path: Path) -> Path:
-    shutil.copy(example_path(), tmp_path / "config.toml")
-    assert kcc(tmp_path, "init").returncode == 0
-    return tmp_path
+office_dir = test_admin.office_dir  # the fixture: the example office, initialised
 
 
 def events(db: Path) -> list[tuple[str, dict[str, object]]]:
@@ -164,12 +149,13 @@ def test_an_empty_database_file_is_refused(office_dir: Path, args: list[str]) ->
 
 
 def test_a_foreign_database_is_refused(office_dir: Path) -> None:
-    with sqlite3.connect(office_dir / "other.db") as c:
+    (office_dir / "kcc.db").unlink()
+    with sqlite3.connect(office_dir / "kcc.db") as c:  # another program's database
         c.execute("CREATE TABLE photos (id INTEGER)")
     for args in (["state"], ["init"]):
-        p = kcc(office_dir, *args, db="other.db")
+        p = kcc(office_dir, *args)
         assert p.returncode == 1 and "is not a kcc database" in p.stderr
-    with sqlite3.connect(office_dir / "other.db") as c:  # untouched: no kcc tables added
+    with sqlite3.connect(office_dir / "kcc.db") as c:  # untouched: no kcc tables added
         names = {r[0] for r in c.execute("SELECT name FROM sqlite_master")}
     assert names == {"photos"}
 

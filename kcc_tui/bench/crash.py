@@ -19,10 +19,12 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import commands as C
+from ..domain.events import Event
 from ..domain.office import Office
 from ..store import Store, StoreError, StoreLocked, create_store
 from ..store.eventstore import SELECT_EVENTS, row_to_event
@@ -125,21 +127,10 @@ def _check(db: Path, out: Outcome) -> None:
     bad = out.problems.append
     if not all('"resumed"' in line for line in out.restarts):
         bad("a restarted counter did not resume its session")
-    with sqlite3.connect(db) as conn:
-        if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            bad("integrity check failed")
-        events = [row_to_event(r) for r in conn.execute(SELECT_EVENTS)]
+    events = _log_invariants(db, bad)
     out.events = len(events)
     issued = [e for e in events if e.type == "ticket_issued"]
     out.tickets = len(issued)
-    numbers: dict[str, list[int]] = defaultdict(list)
-    for e in issued:
-        numbers[e.data["service"]].append(e.data["n"])
-    if any(sorted(ns) != list(range(1, len(ns) + 1)) for ns in numbers.values()):
-        bad("ticket numbers have a gap or a duplicate")
-    calls = Counter(e.data["number"] for e in events if e.type == "ticket_called")
-    if calls and max(calls.values()) > 1:
-        bad("a ticket was called twice")
     opened = Counter(e.data["post"] for e in events if e.type == "post_opened")
     if any(opened[p] != 1 for p in POSTS):
         bad("a counter opened its post again instead of resuming")
@@ -333,13 +324,33 @@ def run_apps(db: Path, kills: int, seed: int = 11, pause: tuple[float, float] = 
     return out
 
 
-def _check_apps(db: Path, settings, acks: list[dict[str, object]],  # type: ignore[no-untyped-def]
-                out: AppOutcome) -> None:
-    bad = out.problems.append
+def _log_invariants(db: Path, bad: Callable[[str], None]) -> list[Event]:
+    """The log's own invariants: an intact file, gap-free numbers, no ticket called twice, no
+    event naming a ticket before it was issued. Returns the events."""
     with sqlite3.connect(db) as conn:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             bad("integrity check failed")
         events = [row_to_event(r) for r in conn.execute(SELECT_EVENTS)]
+    numbers: dict[str, list[int]] = defaultdict(list)
+    known: set[str] = set()
+    for e in events:
+        if e.type == "ticket_issued":
+            numbers[e.data["service"]].append(e.data["n"])
+            known.add(e.data["number"])
+        elif "number" in e.data and e.data["number"] not in known:
+            bad(f"event #{e.seq} names {e.data['number']}, never issued")
+    if any(sorted(ns) != list(range(1, len(ns) + 1)) for ns in numbers.values()):
+        bad("ticket numbers have a gap or a duplicate")
+    calls = Counter(e.data["number"] for e in events if e.type == "ticket_called")
+    if calls and max(calls.values()) > 1:
+        bad("a ticket was called twice")
+    return events
+
+
+def _check_apps(db: Path, settings, acks: list[dict[str, object]],  # type: ignore[no-untyped-def]
+                out: AppOutcome) -> None:
+    bad = out.problems.append
+    events = _log_invariants(db, bad)
     out.events = len(events)
     issued = [e for e in events if e.type == "ticket_issued"]
     out.tickets = len(issued)
@@ -350,20 +361,6 @@ def _check_apps(db: Path, settings, acks: list[dict[str, object]],  # type: igno
     lost = acked - {e.data["number"] for e in issued}
     if lost:
         bad(f"{len(lost)} acknowledged tickets are not in the log: {sorted(lost)[:5]}")
-    numbers: dict[str, list[int]] = defaultdict(list)
-    for e in issued:
-        numbers[e.data["service"]].append(e.data["n"])
-    if any(sorted(ns) != list(range(1, len(ns) + 1)) for ns in numbers.values()):
-        bad("ticket numbers have a gap or a duplicate")
-    calls = Counter(e.data["number"] for e in events if e.type == "ticket_called")
-    if calls and max(calls.values()) > 1:
-        bad("a ticket was called twice")
-    known: set[str] = set()
-    for e in events:
-        if e.type == "ticket_issued":
-            known.add(e.data["number"])
-        elif "number" in e.data and e.data["number"] not in known:
-            bad(f"event #{e.seq} names {e.data['number']}, never issued")
     opened = Counter(e.data["post"] for e in events if e.type == "post_opened")
     if any(n > 1 for n in opened.values()):
         bad("a counter app opened its post again instead of resuming")
