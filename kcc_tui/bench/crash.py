@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config.settings import Settings
 from ..domain import commands as C
 from ..domain.events import Event
 from ..domain.office import Office
@@ -152,11 +153,12 @@ async def _verify(db: Path, issued: set[str], out: Outcome) -> None:
 APP_COUNTERS = {"loket1": ("an", "1111"), "loket2": ("bart", "2222")}  # the example office
 
 
-def app_settings():  # type: ignore[no-untyped-def]
+def app_settings() -> Settings:
     """The example office, open around the clock; its kiosk prints on a dummy printer and
     returns to the start at once."""
+    from printers.settings import PrinterSettings
+
     from ..config import example_path, load_settings
-    from ..config.settings import PrinterSettings
     from ..domain.office import OpeningHours
 
     settings = load_settings(example_path())
@@ -347,7 +349,7 @@ def _log_invariants(db: Path, bad: Callable[[str], None]) -> list[Event]:
     return events
 
 
-def _check_apps(db: Path, settings, acks: list[dict[str, object]],  # type: ignore[no-untyped-def]
+def _check_apps(db: Path, settings: Settings, acks: list[dict[str, object]],
                 out: AppOutcome) -> None:
     bad = out.problems.append
     events = _log_invariants(db, bad)
@@ -367,7 +369,7 @@ def _check_apps(db: Path, settings, acks: list[dict[str, object]],  # type: igno
     asyncio.run(_readers(db, settings, out))
 
 
-async def _readers(db: Path, settings, out: AppOutcome) -> None:  # type: ignore[no-untyped-def]
+async def _readers(db: Path, settings: Settings, out: AppOutcome) -> None:
     try:
         async with Store(db, settings.office) as store:
             out.problems += await store.check()
