@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from factories import T0, make_office
@@ -25,12 +26,12 @@ KCC = [sys.executable, "-m", "kcc_tui"]
 WORKERS = str(Path(__file__).parent / "workers.py")
 
 
-def kcc(folder: Path, *args: str, stdin: str = "",
-        pin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **({"KCC_PIN": pin} if pin else {})}
+def kcc(folder: Path, *args: str, stdin: str = "", pin: str | None = None,
+        **kw: Any) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **({"KCC_PIN": pin} if pin else {}), **kw.pop("env", {})}
     p = subprocess.run([*KCC, "--config", str(folder / "config.toml"), "--db",
                         str(folder / "kcc.db"), *args], input=stdin, capture_output=True,
-                       text=True, timeout=60, env=env)
+                       text=True, timeout=60, env=env, **kw)
     assert "Traceback" not in p.stderr, p.stderr
     return p
 

@@ -21,7 +21,7 @@ from textual.app import App
 from textual.widgets import Static
 
 from ..config.settings import Settings
-from ..domain.clock import Clock, system_clock
+from ..domain.clock import Clock, local, system_clock
 from ..domain.commands import Command, Heartbeat, Refused
 from ..domain.events import Event
 from ..domain.office import Office
@@ -140,7 +140,7 @@ class KccApp(App[None]):
         if notice is None:
             return
         self.refresh_view()
-        at = self.clock().astimezone().strftime("%H:%M:%S")
+        at = local(self.clock(), self.office.timezone).strftime("%H:%M:%S")
         message = self.replaced_text(notice, at)
         self._set_error(message)
         self._notice_shown = True

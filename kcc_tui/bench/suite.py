@@ -25,7 +25,7 @@ FIGURE = re.compile(r"\d\s*(ms|s|%|/s|MiB|MB|min|tickets)\b|\d\.\d|p50|p99|MAE|t
 PROGRAMS: list[tuple[str, list[str], list[str]]] = [
     ("store", ["-m", "kcc_tui", "bench", "store"], ["--cycles", "300", "--seconds", "10",
                                                      "--feed", "100"]),
-    ("crash", ["-m", "kcc_tui", "bench", "crash"], ["--kills", "30"]),
+    ("crash", ["-m", "kcc_tui", "bench", "crash"], ["--kills", "30", "--app-kills", "300"]),
     ("kiosk", [str(BENCH / "kiosk_latency.py")], ["--tickets", "50", "--printer", "dummy"]),
     ("counter", [str(BENCH / "counter_latency.py")], ["--rounds", "50"]),
     ("display", [str(BENCH / "display_latency.py")], ["--calls", "50"]),

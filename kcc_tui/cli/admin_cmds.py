@@ -85,9 +85,18 @@ def _summary(data: dict[str, object]) -> str:
 @pass_env
 def store_restore(env: Env, backup: Path, yes: bool) -> None:
     """Replace the database's content with BACKUP (verified first; the current content is
-    kept beside it as <db>.before-restore-<time>). Running apps reconnect by themselves."""
+    kept beside it as <db>.before-restore-<time>). The store gets a new generation: running
+    apps notice within a second, read it afresh and say so; a command they decided on the old
+    content is refused. Not confirmed (no, or no terminal without --yes): exit 1, no change."""
     if not yes:
-        click.confirm(f"Replace the content of {env.db_path} with {backup}?", abort=True)
+        try:
+            sure = click.confirm(f"Replace the content of {env.db_path} with {backup}?")
+        except click.Abort:  # no answer: end of input (no terminal), or Ctrl-C
+            click.echo("", err=True)
+            fail("restore not confirmed (no answer; add --yes to restore without asking): "
+                 "nothing was changed", as_json=env.json)
+        if not sure:
+            fail("restore not confirmed: nothing was changed", as_json=env.json)
     try:
         kept = restore(backup, env.db_path)
     except (OSError, sqlite3.Error, ValueError) as e:

@@ -37,9 +37,12 @@ def bench_store(cycles: int, seconds: float, feed: int, year_db: Path | None) ->
 
 @bench.command("crash")
 @click.option("--kills", default=300, show_default=True, help="SIGKILLs at random moments")
+@click.option("--app-kills", default=1000, show_default=True,
+              help="SIGKILLs of the loop that also kills the apps (0: skip it)")
 @click.option("--seed", default=7, show_default=True)
-def bench_crash(kills: int, seed: int) -> None:
-    """Kill kiosk and counter processes at random, then check the store and the counters."""
+def bench_crash(kills: int, app_kills: int, seed: int) -> None:
+    """Kill kiosk and counter processes at random, then check the store and the counters; then
+    the same with the kiosk, counter and display apps among the processes killed."""
     import tempfile
     import time
 
@@ -52,3 +55,13 @@ def bench_crash(kills: int, seed: int) -> None:
                f"{out.events} events, {len(out.restarts)} counter restarts (all resumed: "
                f"{all('resumed' in r for r in out.restarts)}); problems: "
                f"{'; '.join(out.problems) or 'none'}")
+    if app_kills:
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            apps = crash.run_apps(Path(tmp) / "kcc.db", app_kills, seed)
+        click.echo(f"{apps.kills} kills ({apps.app_kills} of apps) in "
+                   f"{time.perf_counter() - t0:.0f} s: {apps.tickets} tickets, {apps.events} "
+                   f"events; {apps.acknowledged} acknowledged tickets ({apps.by_kiosk_app} by "
+                   f"the kiosk app), lost: {len([p for p in apps.problems if 'acknowledged' in p])}"
+                   f"; counter app resumed {apps.counter_resumes} times; problems: "
+                   f"{'; '.join(apps.problems) or 'none'}")

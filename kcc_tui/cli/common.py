@@ -79,9 +79,9 @@ class Env:
     def db_path(self) -> Path:
         return Path(self.db) if self.db else Path(self.settings.store.path)
 
-    def store(self, *, create: bool = False) -> Store:
+    def store(self, *, create: bool = False, lenient: bool = False) -> Store:
         s = self.settings
-        return Store(self.db_path, s.office, create=create,
+        return Store(self.db_path, s.office, create=create, lenient=lenient,
                      busy_timeout_ms=s.store.busy_timeout_ms)
 
 
@@ -132,11 +132,15 @@ def emit(env: Env, obj: dict[str, Any], text: str | None = None) -> None:
         echo(text)
 
 
-def run(env: Env, body: Callable[[Store], Awaitable[None]], *, create: bool = False) -> None:
-    """Open the store, run `body`, close it; turn every expected failure into one line."""
+def run(env: Env, body: Callable[[Store], Awaitable[None]], *, create: bool = False,
+        lenient: bool = False) -> None:
+    """Open the store, run `body`, close it; turn every expected failure into one line. A store
+    short of acknowledged events (store.lost) is said loudly on stderr first."""
 
     async def main() -> None:
-        async with env.store(create=create) as store:
+        async with env.store(create=create, lenient=lenient) as store:
+            if store.lost:
+                click.echo(f"kcc: WARNING: {store.lost}", err=True)
             await body(store)
 
     try:

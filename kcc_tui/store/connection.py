@@ -37,8 +37,21 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
         target = path
     try:
         db = await aiosqlite.connect(target, isolation_level=None, uri=readonly)
+        await _touch(db)
     except sqlite3.Error as e:
-        raise translate(e, str(path)) from None
+        wal = path.with_name(f"{path.name}-wal")
+        if not (readonly and "unable to open" in str(e) and
+                (not wal.exists() or wal.stat().st_size == 0)):
+            raise translate(e, str(path)) from None
+        # A read-only file or mount with no -shm beside it, which SQLite cannot create: as no
+        # -wal holds changes, no process has it open, and the file alone is the whole store.
+        with contextlib.suppress(Exception):
+            await db.close()
+        try:
+            db = await aiosqlite.connect(f"file:{path}?mode=ro&immutable=1",
+                                         isolation_level=None, uri=True)
+        except sqlite3.Error as e2:
+            raise translate(e2, str(path)) from None
     try:
         await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if not readonly:
@@ -63,6 +76,9 @@ def owner_only(path: Path) -> None:
     -shm files the database's mode, so they are owner-only too (docs/operations.md)."""
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+async def _touch(db: aiosqlite.Connection) -> None:
+    """SQLite opens lazily: read the schema so that a file it cannot open fails here."""
+    await db.execute("SELECT count(*) FROM sqlite_master")
 
 
 def writable(path: Path) -> bool:

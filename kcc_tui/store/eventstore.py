@@ -289,16 +289,23 @@ class Store:
 
     async def _read_new(self) -> list[Event]:
         """Fold what other processes committed since our last look, on the read connection."""
+        if self._write_lock.locked():
+            # Our own command is between folding its events and committing them: the log is
+            # behind our state for that moment. Its catch-up hands out what others wrote.
+            return []
         async with self._read_lock:
             reader = self._reader
             if reader is None:
                 raise StoreError(f"database {self.path} is not open")
+            seen = self.state.seq
             try:
                 # One statement, one snapshot: the change counter and our identity checks.
                 row = await (await reader.execute(
                     f"SELECT (SELECT data_version FROM pragma_data_version()), "
                     f"{IDENTITY[len('SELECT '):]}", (self.state.seq,))).fetchone()
                 dv, generation, mark, top = row if row else (0, None, None, None)
+                if self.state.seq != seen:  # a command of ours folded meanwhile: next time
+                    return []
                 changed = generation != self.generation or mark != self._mark
                 if not changed:
                     if dv == self._data_version:
@@ -510,7 +517,10 @@ class Store:
                     if state is not None:
                         yield state
                     state = DayState(e.day)
-                state.apply(e)
+                try:
+                    state.apply(e)
+                except FoldError as err:
+                    raise damaged(err) from None
         if state is not None:
             yield state
 
@@ -526,13 +536,23 @@ class Store:
         problems = []
         rows = await (await self.db.execute("PRAGMA integrity_check")).fetchall()
         problems += [r[0] for r in rows if r[0] != "ok"]
+        if self.lost:
+            problems.append(self.lost)
         tickets, sessions = await self.read_models()
         exp_t: list[tuple[Any, ...]] = []
         exp_s: list[tuple[Any, ...]] = []
-        async for state in self._days(self.db):
-            t, s = readmodels.rows_for_day(state)
-            exp_t += t
-            exp_s += s
+        try:
+            async for state in self._days(self.db):
+                t, s = readmodels.rows_for_day(state)
+                exp_t += t
+                exp_s += s
+        except (StoreDamaged, StoreTooNew) as e:
+            problems.append(f"{str(e).split('; ')[0]}. kcc's own commands cannot write such an "
+                            "event on this history: the file was damaged, or an older kcc "
+                            "wrote it. Every reader stops there. Way out: restore the last "
+                            "backup made before that event (`kcc store restore BACKUP` keeps "
+                            "the current file beside it as <db>.before-restore-<time>)")
+            return problems
         if sorted(exp_t, key=lambda r: r[:2]) != tickets:
             problems.append("ticket read model differs from the event log "
                             "(run `kcc store rebuild`)")
@@ -640,7 +660,8 @@ def _snapshot(conn: sqlite3.Connection, day: str) -> tuple[str | None, tuple[int
         rows = conn.execute(f"{SELECT_EVENTS} WHERE e.day = ? AND e.seq <= ? ORDER BY e.seq",
                             (day, top[0] if top else 0)).fetchall()
     finally:
-        conn.execute("COMMIT")
+        if conn.in_transaction:
+            conn.execute("COMMIT")
     return generation, (top[0], top[1]) if top else None, rows
 
 
