@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
 from test_counter_kit import T0, counter, example_settings, logged_in, seed, until
-from textual.widgets import SelectionList, Static
+from textual.widgets import OptionList, SelectionList, Static
 
 from kcc_tui.apps.coordinator import build_app as coordinator
 from kcc_tui.apps.coordinator.dialogs import BroadcastDialog
@@ -235,6 +235,22 @@ async def test_a_broadcast_with_markup_does_not_crash_a_counter_at_its_login_scr
             await store.execute(C.Broadcast("[bold red]X[/] [dringend]"), "katrien")
         await until(pilot, lambda: "[bold red]X[/] [dringend]" in text_of(desk, "#login-message")
                     and "[bold red]X[/] [dringend]" in desk.notices, "the second message")
+        assert_clean(desk)
+
+
+async def test_a_topic_label_with_markup_is_text_on_the_phone_post(tmp_path: Path) -> None:
+    clock, db = FixedClock(T0), tmp_path / "kcc.db"
+    label = "Te lang [/] gewacht [@click=app.quit]x[/]"
+    settings = office_with([label])
+    await seed(db, settings, clock)
+    desk = counter(settings, db, "telefoon", clock)
+    async with desk.run_test(size=SIZE) as pilot:
+        await logged_in(pilot, "lotte")
+        topics = desk.screen.query_one("#topics", OptionList)
+        topics.highlighted = list(settings.office.topics).index("t0")
+        await pilot.press("enter")
+        await until(pilot, lambda: label in text_of(desk, "#calls"), "the call in the list")
+        assert f"Gesprek geregistreerd: {label}" in desk.notices
         assert_clean(desk)
 
 
