@@ -94,10 +94,12 @@ def test_notes_and_reasons_have_a_maximum_length() -> None:
     lg.execute(C.Pause("l1", "p" * 100), "an")
 
 
-def test_an_end_time_that_is_not_text_is_a_bad_event() -> None:
-    check_event("message_broadcast", {"text": "x", "targets": ["display"], "until": "2026Z"})
-    with pytest.raises(BadEvent, match="until must be a string"):
-        check_event("message_broadcast", {"text": "x", "targets": ["display"], "until": 5})
+def test_an_end_time_that_is_not_a_time_is_a_bad_event() -> None:
+    check_event("message_broadcast", {"text": "x", "targets": ["display"],
+                                      "until": "2026-11-24T23:00:00.000000Z"})
+    for bad in (5, "2026Z", "later", "2026-11-24T23:00:00"):
+        with pytest.raises(BadEvent, match="until must be a UTC time"):
+            check_event("message_broadcast", {"text": "x", "targets": ["display"], "until": bad})
     check_event("message_withdrawn", {})
 
 
