@@ -27,6 +27,7 @@ from ..domain.events import Event
 from ..domain.office import Office
 from ..logs import log_refusal
 from ..store import Store, StoreError, StoreReplaced
+from .literal import literal, shown
 
 log = logging.getLogger("kcc_tui.apps")
 
@@ -49,7 +50,7 @@ class StoreBanner(Static):
         # A screen mounted after the store failed (the first one, a dialog) shows it at once.
         error = getattr(self.app, "store_error", None)
         if error:
-            self.update(error)
+            self.update(literal(error))  # may name a path: never markup
             self.add_class("-shown")
 
 
@@ -163,25 +164,26 @@ class KccApp(App[None]):
         if not self.screen_stack:  # shutting down (a poll in flight as the store closed)
             return
         for banner in self.screen.query(StoreBanner):
-            banner.update(message or "")
+            banner.update(literal(message))
             banner.set_class(message is not None, "-shown")
 
     # -- commands ----------------------------------------------------------------------------
     async def execute(self, command: Command, actor: str) -> Sequence[Event] | None:
         """Run a command; a refusal or store error becomes a notice. None when not done."""
         if self.store is None:
-            self.notify(self.store_error or "the store is not open", severity="error")
+            self.notify(shown(self.store_error or "the store is not open"), severity="error",
+                        markup=False)
             return None
         try:
             events = await self.store.execute(command, actor)
         except Refused as r:
             log_refusal(log, type(command).__name__, actor, r.code, str(r))
-            self.notify(self.refusal_text(r), severity="warning", markup=False)
+            self.notify(shown(self.refusal_text(r)), severity="warning", markup=False)
             self.refresh_view()  # another process got there first: show the state as it is
             return None
         except StoreError as e:
             log.error("%s by %s not recorded: %s", type(command).__name__, actor, e)
-            self.notify(str(e), severity="error", markup=False)
+            self.notify(shown(e), severity="error", markup=False)
             self._take_notice()
             return None
         self.on_events(events)

@@ -87,8 +87,19 @@ def check_event(type_: str, data: Any) -> None:
     for key in required & STRING_KEYS:
         if not isinstance(data[key], str):
             raise BadEvent(f"event {type_!r}: {key} must be a string, found {data[key]!r}")
-    if type_ == "message_broadcast" and not isinstance(data.get("until", ""), str):
-        raise BadEvent(f"event 'message_broadcast': until must be a string, "
-                       f"found {data['until']!r}")
+    if type_ == "message_broadcast" and "until" in data:
+        _check_time(type_, "until", data["until"])
     if type_ == "ticket_issued" and not isinstance(data["n"], int):
         raise BadEvent(f"event 'ticket_issued': n must be an integer, found {data['n']!r}")
+
+
+def _check_time(type_: str, key: str, value: Any) -> None:
+    """A time as `clock.iso` writes it ("2026-11-24T08:00:00.000000Z")."""
+    from .clock import parse_iso
+
+    try:
+        if not isinstance(value, str) or not value.endswith("Z"):
+            raise ValueError
+        parse_iso(value)
+    except ValueError:
+        raise BadEvent(f"event {type_!r}: {key} must be a UTC time, found {value!r}") from None
