@@ -92,12 +92,12 @@ def state_json(state: DayState, office: Office, now: datetime) -> dict[str, Any]
 
 def state_text(data: dict[str, Any]) -> str:
     lines = [f"Day {data['day']}" + ("  (closed)" if data["ended"] else ""), "",
-             f"{'service':<28}{'waiting':>8}{'longest':>9}{'estimate':>10}"]
+             f"{'service':<28}{'waiting':>8}{'longest':>9}{'estimate':>20}"]
     for s in data["services"]:
         est = minutes_words(s["estimated_wait_min"], s["estimate_reason"], "en")
         flag = "" if s["issuing"] else "  (not issuing)"
         lines.append(f"{s['name']:<28}{s['waiting']:>8}{s['longest_wait_min']:>6} min"
-                     f"{est:>10}{flag}")
+                     f"{est:>20}{flag}")
     lines += ["", f"{'post':<14}{'staff':<10}{'state':<10}{'ticket':<8}{'served':>7}"]
     for p in data["posts"]:
         st = p["state"] + (f" ({p['pause_reason']})" if p["pause_reason"] else "")
