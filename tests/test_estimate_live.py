@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pilot_wait import until
 from test_coordinator_kit import cells, login
 from test_kiosk_kit import DUMMY, text
@@ -106,6 +107,9 @@ def display_cell(app: Any, code: str) -> str:
 
 
 async def test_one_number_per_state_in_a_live_office(tmp_path: Path) -> None:
+    here = local(datetime.now().astimezone(), "Europe/Brussels")
+    if here.hour == 23 and here.minute >= 50:
+        pytest.skip("the business day changes at midnight, in the middle of this test")
     office = Office(tmp_path)
     await office.kcc("init")
     await office.kcc("post", "open", "loket1", "--staff", "an", pin="1111")

@@ -59,7 +59,7 @@ def test_the_cli_gives_the_minimum_and_evaluates_a_number_of_posts(tmp_path: Pat
     assert out["p_wait"] == round(q.p_wait, 4) and 0 < out["p_wait"] < 1
     assert out["mean_wait_min"] == round(q.mean_wait, 4)
     assert out["service_level"] == round(q.service_level(15), 4) >= 0.8
-    p = kcc("staffing", "--arrivals-per-hour", "20", "--mean-service", "12", "--target", "80",
+    p = kcc("staffing", "--arrivals-per-hour", "20", "--mean-service", "12", "--target", "80%",
             "--within", "15", "--posts", "5", cwd=tmp_path)
     assert "minimum posts for 80% within 15 min: 5" in p.stdout
     assert "with 5 posts: P(wait)" in p.stdout
@@ -86,6 +86,10 @@ def test_the_cli_says_unstable(tmp_path: Path) -> None:
     (["--mean-service", "0"], "mean service must be more than 0 minutes"),
     (["--arrivals-per-hour", "-3"], "arrivals per hour must be a number of at least 0"),
     (["--posts", "0"], "posts must be at least 1"),
+    (["--posts", "9999999999"], "posts must be at most 200"),  # a bounded search, no hang
+    (["--target", "100%"], "100% within 15 min cannot be reached"),
+    (["--target", "1.5"], "target 1.5 is ambiguous: write a percentage with % (1.5%)"),
+    (["--target", "80"], "target 80 is ambiguous"),
     (["--within", "soon"], "'soon' is not a valid float"),
     (["--arrivals-per-hour", "nan"], "arrivals per hour must be a number"),
 ])
@@ -106,8 +110,10 @@ def test_missing_figures_are_named(tmp_path: Path) -> None:
 
 
 def test_share_reads_what_users_write() -> None:
-    assert share("80%") == share("80") == share(0.8) == share("0.8") == 0.8
-    assert share("100%") == 1.0
+    assert share("80%") == share(0.8) == share("0.8") == 0.8
+    assert share("100%") == 1.0 and share("1.5%") == 0.015
+    with pytest.raises(StaffingError, match="ambiguous"):
+        share("1.5")  # never silently 1.5 %
     with pytest.raises(StaffingError):
         share("0")
 

@@ -135,7 +135,7 @@ def report(env: Env, period: str | None, first: str | None, last: str | None, by
 @click.option("--arrivals-per-hour", "rate", type=float, metavar="R",
               help="citizens arriving per hour")
 @click.option("--mean-service", "mean", type=float, metavar="M", help="mean minutes per citizen")
-@click.option("--target", metavar="P", help="share to serve within the time: 0.8, 80 or 80%")
+@click.option("--target", metavar="P", help="share to serve within the time: 0.8 or 80%")
 @click.option("--within", type=float, metavar="T", help="minutes")
 @click.option("--posts", type=int, metavar="N", help="evaluate N staffed posts instead")
 @click.option("--for", "day", metavar="DAY",

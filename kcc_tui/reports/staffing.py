@@ -81,18 +81,34 @@ def _r(x: float | None, nd: int = 4) -> float | None:
 
 
 def share(text: str | float) -> float:
-    """A target share as users write it: 0.8, 80 or "80%"."""
+    """A target share as users write it: a share (0.8) or a percentage with % ("80%").
+
+    A bare number above 1 ("80", "1.5") is refused rather than guessed: 1.5 could be 1.5 %
+    or a typo for 0.15."""
+    raw = str(text).strip()
+    percent = raw.endswith("%")
     try:
-        v = float(str(text).strip().rstrip("%").strip())
+        v = float(raw.rstrip("%").strip())
     except ValueError:
         raise StaffingError(f"target must be a share like 0.8 or 80%, found {text!r}") from None
     if not math.isfinite(v):
         raise StaffingError(f"target must be a share like 0.8 or 80%, found {text!r}")
-    if v > 1 or str(text).strip().endswith("%"):
+    if percent:
         v /= 100
+    elif v > 1:
+        raise StaffingError(f"target {raw} is ambiguous: write a percentage with % "
+                            f"({raw}%) or a share (0.8)")
     if not 0 < v <= 1:
         raise StaffingError(f"target must be above 0 and at most 100 %, found {text!r}")
     return v
+
+
+def _reachable(target: float, within: str, arrivals: float) -> None:
+    """100 % can never be promised: with random arrivals and service times some citizen always
+    waits longer than any time (Erlang C: P(wait > t) > 0 for every number of posts)."""
+    if target >= 1 and arrivals > 0:
+        raise StaffingError(f"100% within {within} cannot be reached with any number of posts "
+                            "(some citizen always waits longer); ask for less, e.g. 95%")
 
 
 def calculate(arrivals_per_hour: float, mean_service_min: float, target: float,
@@ -109,9 +125,12 @@ def calculate(arrivals_per_hour: float, mean_service_min: float, target: float,
         raise StaffingError(f"target must be above 0 and at most 1, found {target:g}")
     if posts is not None and posts < 1:
         raise StaffingError(f"posts must be at least 1, found {posts}")
+    if posts is not None and posts > MAX_POSTS:
+        raise StaffingError(f"posts must be at most {MAX_POSTS}, found {posts}")
+    _reachable(target, f"{within_min:g} min", arrivals_per_hour)
     lam = arrivals_per_hour / 60
     try:
-        need = min_servers(lam, mean_service_min, within_min, target)
+        need = min_servers(lam, mean_service_min, within_min, target, max_servers=MAX_POSTS)
     except ValueError:
         raise StaffingError(f"no number of posts reaches {target:.0%} within {within_min:g} min"
                             ) from None
@@ -146,6 +165,7 @@ def erlang_posts(demand: Demand, slot: int, target: float) -> int:
     load = sum(s.per_hour[slot] / 3600 * s.busy_s for s in demand.services.values())
     if not load:
         return 0
+    _reachable(target, "the targets", load)
     for n in range(max(1, math.floor(load) + 1), MAX_POSTS + 1):
         sl = pooled(demand, slot, n)
         if sl is not None and sl >= target:

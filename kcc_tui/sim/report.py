@@ -163,7 +163,11 @@ def validation_json(vs: Sequence[Validation], loaded_open: Sequence[str]) -> dic
         "mean_service_min": v.mean_min, "target_min": v.target_min, "days": v.days,
         "tickets": v.tickets, "ok": v.ok,
         "checks": [{"name": c.name, "value": round(c.simulated, 6), "exact": round(c.exact, 6),
-                    "tolerance": c.tolerance, "ok": c.ok} for c in v.checks],
+                    "tolerance": c.tolerance, "ok": c.ok,
+                    "ci99_9_half_width": None if c.half_width is None
+                    else round(c.half_width, 6),
+                    "days_needed": c.days_needed} for c in v.checks],
+        "days_needed": max((c.days_needed for c in v.checks if c.days_needed), default=None),
         "little_per_hour": [{"hour": label, "l_queue": round(q, 4), "l_waits": round(w, 4),
                              "lambda_w": round(a, 4)}
                             for (_h, q, w, a), label in zip(v.little, labels, strict=False)],
@@ -181,10 +185,20 @@ def validation_text(j: dict[str, Any]) -> str:
     for c in j["cases"]:
         lines += ["", f"{c['name']}: {c['servers']} posts, {c['days']} chained days, "
                       f"{c['tickets']} tickets measured  -> {'ok' if c['ok'] else 'FAILED'}",
-                  f"  {'check':<52}{'value':>11}{'exact':>11}  {'tolerance':<10}"]
+                  f"  {'check':<52}{'value':>11}{'± 99.9 %':>10}{'exact':>11}  "
+                  f"{'tolerance':<10}"]
         for k in c["checks"]:
-            lines.append(f"  {k['name']:<52}{k['value']:>11.5f}{k['exact']:>11.5f}  "
+            hw = k["ci99_9_half_width"]
+            lines.append(f"  {k['name']:<52}{k['value']:>11.5f}"
+                         f"{'' if hw is None else f'{hw:.5f}':>10}{k['exact']:>11.5f}  "
                          f"{k['tolerance']:<10}{'ok' if k['ok'] else 'FAILED'}")
+        if c["days_needed"] and c["days_needed"] > c["days"]:
+            lines.append(f"  the intervals are wider than the tolerances: about "
+                         f"{c['days_needed']} chained days would make them as narrow "
+                         f"(--days {c['days_needed']})")
+        elif c["days_needed"]:
+            lines.append(f"  {c['days']} days are enough: the intervals are within the "
+                         "tolerances")
         lines.append("  Little per hour: L from the queue / from the waits / λW of arrivals")
         row = "  " + "  ".join(f"{h['hour']} {h['l_queue']:.3f}/{h['l_waits']:.3f}/"
                                f"{h['lambda_w']:.3f}" for h in c["little_per_hour"][:4])
