@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import sqlite3
 import subprocess
 import sys
@@ -137,3 +138,23 @@ def test_tables_hold_long_and_odd_names(tmp_path: Path) -> None:
     assert rows[0].startswith(long) and rows[1].startswith("[bold]Rijbewijs[/bold] ")
     listed = kcc(tmp_path, "--db", "k.db", "ticket", "list").stdout.splitlines()
     assert listed[2].split()[:2] == ["A001", "waiting"] and long in listed[2]
+
+
+def test_printer_database_cached_once_safely(tmp_path: Path) -> None:
+    """python-escpos's parsed printer database is kept in ~/.cache/kcc: processes starting at
+    once (the demo's tabs) each write their own copy and move it into place whole."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("ESCPOS_CAPABILITIES_PICKLE_DIR", "KCC_ESCPOS_PRIVATE")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    code = ("import kcc_tui.cli, escpos.capabilities as c, os; "
+            "print(len(c.CAPABILITIES['profiles']), os.environ['ESCPOS_CAPABILITIES_PICKLE_DIR'])")
+    starts = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                               text=True) for _ in range(4)]
+    outs = [p.communicate(timeout=120)[0].split() for p in starts]
+    assert all(p.returncode == 0 for p in starts)
+    assert len({n for n, _ in outs}) == 1 and int(outs[0][0]) > 10
+    folder = tmp_path / "cache" / "kcc"
+    assert [p.name for p in folder.iterdir()] == [f"{platform.python_version()}"
+                                                  ".capabilities.pickle"]
+    later = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert later.stdout.split()[1] == str(folder)  # read from the shared cache from now on

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -56,11 +57,12 @@ def test_no_history_is_one_line(history: Path) -> None:
 
 
 def test_fit_from_the_cli(history: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "KCC_CONFIG": example_path()}  # named: no "built-in office" note
     run = subprocess.run([sys.executable, "-m", "kcc_tui", "--db", str(history), "simulate",
                           "--fit", "maandag"], capture_output=True, text=True, cwd=tmp_path,
-                         timeout=120)
+                         timeout=120, env=env)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("kcc: no tickets on a monday")
     bad = subprocess.run([sys.executable, "-m", "kcc_tui", "simulate", "--fit", "someday"],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
     assert bad.returncode == 2 and bad.stderr.startswith("kcc: unknown day 'someday'")

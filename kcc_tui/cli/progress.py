@@ -106,7 +106,9 @@ class Progress:
                             TextColumn(f"kcc {self.command}: {{task.description}}", markup=False),
                             BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[elapsed]:.0f} s"),
-                            console=Console(file=self.stream), transient=True)
+                            console=Console(file=self.stream), transient=True,
+                            # stdout is the command's result: never routed through the bar
+                            redirect_stdout=False, redirect_stderr=False)
             self._task = self._bar.add_task(what, total=total, elapsed=elapsed)
             self._bar.start()
         desc = what + (f" ({unit})" if unit else "")
