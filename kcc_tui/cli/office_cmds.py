@@ -74,11 +74,12 @@ def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str |
 
 def _refuse_when_closed(env: Env, store: Store) -> None:
     """The kiosk's rule for opening hours, so a shell does not hand out a number nobody calls."""
-    from ..apps.kiosk.availability import open_now  # the one rule; pure, loaded only here
+    from ..apps.kiosk.availability import next_opening  # the one rule; pure, loaded only here
 
-    is_open, opens_at = open_now(store.office, store.clock())
+    is_open, opens = next_opening(store.office, store.clock(), today_done=store.state.ended)
     if not is_open:
-        later = f"it opens at {opens_at:%H:%M} today" if opens_at else "no more opening today"
+        later = (f"it opens at {opens[1]:%H:%M} today" if opens and opens[0] == 0
+                 else "no more opening today")
         fail(f"the office is closed ([hours] in {env.settings.source}; {later}): "
              "--outside-hours issues a ticket anyway", as_json=env.json)
 
