@@ -89,11 +89,11 @@ def test_transfer_to_the_own_service_is_refused(clock: FixedClock) -> None:
     lg = office_with_two_posts(clock)
     lg.execute(C.CallNext("l1"), "an")
     with pytest.raises(C.Refused) as r:
-        lg.execute(C.Transfer("l1", to_service="eid", reason="x"), "an")
+        lg.execute(C.Transfer("l1", to_service="eid", reason="overig"), "an")
     assert r.value.code == "transfer_same_service"
     assert refusal_nl(r.value) == ("Ticket A001 is al voor Eid: kies een andere dienst of een "
                                    "loket.")
-    lg.execute(C.Transfer("l1", to_post="l2", reason="x"), "an")  # to a post: allowed
+    lg.execute(C.Transfer("l1", to_post="l2", reason="overig"), "an")  # to a post: allowed
     assert lg.state.tickets["A001"].target_post == "l2"
 
 
@@ -111,7 +111,7 @@ def test_requeue_and_transfer_keep_the_wait_from_issue(clock: FixedClock) -> Non
     lg.execute(C.CallNext("l1"), "an")
     lg.execute(C.Start("l1"), "an")
     clock.advance(minutes=6)
-    lg.execute(C.Transfer("l1", to_service="rijbewijs", reason="ook rijbewijs"), "an")
+    lg.execute(C.Transfer("l1", to_service="rijbewijs", reason="andere-dienst"), "an")
     clock.advance(minutes=10)
     lg.execute(C.CallNext("l3"), "cas")
     t = lg.state.tickets["A001"]

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from kcc_tui.config import example_path
+
 KCC = [sys.executable, "-m", "kcc_tui"]
 
 
 def kcc(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     p = subprocess.run([*KCC, "--db", str(folder / "kcc.db"), *args], capture_output=True,
-                       text=True, timeout=120, cwd=folder, env={**os.environ, "KCC_CONFIG": ""})
+                       text=True, timeout=120, cwd=folder,
+                       env={**os.environ, "KCC_CONFIG": example_path()})
     assert "Traceback" not in p.stderr, p.stderr
     return p
 
@@ -24,7 +27,7 @@ def kcc(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("office")
     assert kcc(folder, "init").returncode == 0
-    assert kcc(folder, "ticket", "issue", "eid").returncode == 0
+    assert kcc(folder, "ticket", "issue", "eid", "--outside-hours").returncode == 0
     return folder
 
 
