@@ -147,8 +147,8 @@ class ServiceInfo(Steady):
         if svc.staff_info:
             text.append(svc.staff_info.strip() + "\n")
         bring = svc.citizen_info.get("nl")
-        if bring:  # the citizen's own text ("Breng mee: ..."): shown as it is, no label
-            text.append("\nVoor de burger: ", style="bold")
+        if bring:  # what the kiosk tells the citizen ("Breng mee: ..."), as it is
+            text.append("\nVoor de burger\n", style="bold")
             text.append(bring + "\n")
         if svc.fee:
             text.append("\nTarief: ", style="bold")

@@ -205,7 +205,8 @@ class KioskApp(KccApp, inherit_bindings=False):
             await self._write(C.RecordPrinted(ticket.number, self.kiosk_id))
         else:
             reason = result.reason or result.status_after.value
-            await self._write(C.RecordPrintFailure(ticket.number, self.kiosk_id, reason))
+            await self._write(C.RecordPrintFailure(ticket.number, self.kiosk_id, reason,
+                                                   result.status_after.value))
         await self._report_printer()
         self.refresh_view()
 
@@ -287,8 +288,8 @@ class KioskApp(KccApp, inherit_bindings=False):
             if staff is None:
                 return
             self.operator_lock.succeeded()
-            await self._write(C.Heartbeat(self.kiosk_id, "kiosk", "stopped",
-                                          f"closed by {staff}"))
+            # detail = who stopped it (a staff id): the coordinator reads the name
+            await self._write(C.Heartbeat(self.kiosk_id, "kiosk", "stopped", staff))
             self.exit()
 
         self.push_screen(PinDialog(), done)

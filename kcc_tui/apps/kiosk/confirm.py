@@ -23,7 +23,7 @@ from printers.layout import format_wait
 from ..base import StoreBanner
 from .printing import IssuedTicket
 from .start import SMALL_HEIGHT
-from .texts import t
+from .texts import colon, t
 from .widgets import BigNumber, KioskButton
 
 if TYPE_CHECKING:
@@ -55,9 +55,10 @@ class ConfirmScreen(Screen[None]):
             yield Static(service.name(lang), id="c-service")
             if tk.priority:  # the citizen asked for priority: confirm it, as the paper does
                 yield Static(f"★ {t(lang, 'priority_ticket')}", id="c-priority")
-            facts = f"{t(lang, 'people_ahead')}: {tk.people_ahead}"
+            c = colon(lang)
+            facts = f"{t(lang, 'people_ahead')}{c}{tk.people_ahead}"
             if tk.wait_min is not None:
-                facts += f"   ·   {t(lang, 'estimated_wait')}: {format_wait(tk.wait_min, lang)}"
+                facts += f"   ·   {t(lang, 'estimated_wait')}{c}{format_wait(tk.wait_min, lang)}"
             yield Static(facts, id="c-facts")
             yield Static("", id="c-status")
             info = dict(service.citizen_info)  # "what to bring", in the ticket's language

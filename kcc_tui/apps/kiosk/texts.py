@@ -147,6 +147,11 @@ OPERATOR: Final[dict[str, str]] = {
 }
 
 
+def colon(lang: str) -> str:
+    """": " — in French with a (no-break) space before the colon, as French typography asks."""
+    return "\u00a0: " if lang == "fr" else ": "
+
+
 def t(lang: str, key: str, **values: object) -> str:
     """The text `key` in `lang` (Dutch when the language or the key is missing)."""
     text = TEXTS.get(lang, TEXTS["nl"]).get(key) or TEXTS["nl"][key]
