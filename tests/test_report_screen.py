@@ -118,3 +118,20 @@ def test_snapshot_of_today(snap_compare: Any, tmp_path: Path) -> None:
         await ready(pilot)
 
     assert snap_compare(Host(tmp_path / "kcc.db", clock), terminal_size=SIZE, run_before=wait)
+
+
+def test_periods_are_named_in_dutch() -> None:
+    from datetime import date
+
+    from kcc_tui.reports.period import Period
+    from kcc_tui.reports.screen import period_label
+
+    assert period_label(Period("day", date(2026, 11, 24), date(2026, 11, 24))) == \
+        "dinsdag 24 november 2026"
+    assert period_label(Period("month", date(2026, 11, 1), date(2026, 11, 30))) == \
+        "november 2026"
+    assert period_label(Period("week", date(2026, 11, 23), date(2026, 11, 29))) == \
+        "week 48 van 2026 (23 november tot en met 29 november)"
+    assert period_label(Period("range", date(2026, 12, 28), date(2027, 1, 3))) == \
+        "28 december 2026 tot en met 3 januari 2027"
+    assert period_label(Period("year", date(2026, 1, 1), date(2026, 12, 31))) == "2026"
