@@ -42,6 +42,27 @@ def roles(settings: Settings) -> list[Role]:
     return out
 
 
+# textual-serve's page leaves the body's default margin, so the terminal (100vh) is taller than
+# the viewport and its first rows scroll out of view (the display's clock was clipped). The page
+# is the same, with the terminal pinned to the viewport.
+FIT_CSS = """
+    <style>
+      html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; }
+      #terminal { position: fixed; inset: 0; }
+    </style>
+  </head>"""
+TEMPLATE = "kcc_index.html"
+# Set for the apps started by `kcc serve`: a browser often has no emoji font, so symbols a
+# terminal shows become text (apps/plain.py)
+PLAIN_ENV = "KCC_PLAIN_GLYPHS"
+
+
+def fitted_template(templates_path: str | Path) -> str:
+    """textual-serve's app page with FIT_CSS before `</head>`."""
+    page = (Path(templates_path) / "app_index.html").read_text(encoding="utf-8")
+    return page.replace("</head>", FIT_CSS, 1)
+
+
 class RoleServer(Server):
     """textual-serve's server for one role, its websocket under `/ws/<role>`."""
 
@@ -49,7 +70,7 @@ class RoleServer(Server):
         super().__init__(command, title=role.title, public_url=public_url)
         self.role = role
 
-    @aiohttp_jinja2.template("app_index.html")
+    @aiohttp_jinja2.template(TEMPLATE)
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
         ws_base = "ws" + self.public_url[len("http"):]
         return {
@@ -63,14 +84,17 @@ class RoleServer(Server):
 def make_app(settings: Settings, *, config: str | None, db: Path, host: str,
              port: int) -> web.Application:
     public_url = f"http://{host}:{port}"
-    base = [sys.executable, "-m", "kcc_tui", "--db", str(db.resolve())]
+    base = ["env", f"{PLAIN_ENV}=1", sys.executable, "-m", "kcc_tui", "--db",
+            str(db.resolve())]
     if config:
         base += ["--config", str(Path(config).resolve())]
     servers = [RoleServer(r, shlex.join([*base, *r.args]), public_url) for r in roles(settings)]
 
     app = web.Application()
     first = servers[0]
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(first.templates_path))
+    aiohttp_jinja2.setup(app, loader=jinja2.ChoiceLoader([
+        jinja2.DictLoader({TEMPLATE: fitted_template(first.templates_path)}),
+        jinja2.FileSystemLoader(first.templates_path)]))
 
     async def start_page(request: web.Request) -> web.Response:
         items = "\n".join(

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from ...domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
 from ...domain.office import Post
+from ..plain import plain
 
 LABELS: dict[str, dict[str, str]] = {
     "now": {"nl": "Nu aan de beurt", "fr": "Maintenant", "en": "Now serving",
@@ -57,7 +58,7 @@ _NAME = re.compile(r"^\s*(?P<word>.*?)\s*(?P<num>\d+)\s*$")
 
 def label(key: str, lang: str) -> str:
     table = LABELS[key]
-    return table.get(lang) or table["nl"]
+    return plain(table.get(lang) or table["nl"])
 
 
 def post_parts(post: Post) -> tuple[str, str]:

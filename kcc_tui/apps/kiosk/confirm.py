@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from printers.layout import format_wait
 
 from ..base import StoreBanner
+from ..plain import plain
 from .printing import IssuedTicket
 from .start import SMALL_HEIGHT
 from .texts import colon, t
@@ -54,7 +55,7 @@ class ConfirmScreen(Screen[None]):
             yield BigNumber(tk.number, id="c-number")
             yield Static(service.name(lang), id="c-service")
             if tk.priority:  # the citizen asked for priority: confirm it, as the paper does
-                yield Static(f"★ {t(lang, 'priority_ticket')}", id="c-priority")
+                yield Static(plain(f"★ {t(lang, 'priority_ticket')}"), id="c-priority")
             c = colon(lang)
             facts = f"{t(lang, 'people_ahead')}{c}{tk.people_ahead}"
             if tk.wait_min is not None:
