@@ -46,7 +46,7 @@ async def test_no_show_takes_a_second_press_and_b_calls_the_citizen_back(
         await pilot.press("a")  # one press: only a question
         await until(pilot, lambda: any("Nog eens a" in n for n in app.notices), "the question")
         assert app.current_ticket().status == "called"
-        assert str(app.screen.query_one("#do-no_show").label) == "a Zeker? Nog eens a"
+        assert str(app.screen.query_one("#do-no_show").label) == "a Bevestigen (a)"
         await pilot.press("a")
         await until(pilot, lambda: "Geen ticket" in current_text(app), "the counter free")
         assert any("b = terugroepen" in n for n in app.notices)

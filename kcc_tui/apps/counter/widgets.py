@@ -232,6 +232,7 @@ class QueueTable(DataTable[str | Text]):
         """Give the service names the width the other columns leave (cells and their padding),
         shortened with "…" at a word: a narrow terminal never shows a cut word."""
         flags = max((len(r.flags) for r in self._rows.values()), default=0)
+        flags = max(flags, len("Info"))  # the header is as wide as its longest cell
         width = max(8, self.size.width - (3 + 6 + 9 + flags + 2 + 2 + 1))
         if width != self._service_width:
             self._service_width = width
