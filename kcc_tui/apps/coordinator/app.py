@@ -11,8 +11,9 @@ from ...config.settings import Settings
 from ...domain.alerts import Watched
 from ...domain.clock import Clock, system_clock
 from ...domain.commands import Logout, Refused
+from ...store import StoreError
 from ..base import POLL_S, KccApp
-from ..refusals import refusal_nl
+from ..refusals import refusal_nl, store_error_nl
 from .login import LoginScreen
 from .screen import BoardScreen
 
@@ -63,6 +64,9 @@ class CoordinatorApp(KccApp):
 
     def refusal_text(self, r: Refused) -> str:
         return refusal_nl(r)
+
+    def store_error_text(self, e: StoreError, when: str) -> str:
+        return store_error_nl(e, when)
 
     def logged_in(self, staff: str) -> None:
         # not awaited: this runs in a worker of the login screen, which the switch removes

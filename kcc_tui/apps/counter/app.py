@@ -31,7 +31,7 @@ from ...domain.routing import choose_next
 from ...domain.state import Ticket
 from ...store import StoreError
 from ..base import POLL_S, KccApp
-from ..refusals import refusal_nl
+from ..refusals import refusal_nl, store_error_nl
 from .dialogs import ConfirmDialog, PauseDialog
 from .login import LoginScreen
 from .phone import PhoneScreen
@@ -112,7 +112,7 @@ class CounterApp(KccApp):
             self.refresh_view()
             return False, self.refusal_text(r)
         except StoreError as e:
-            return False, str(e)
+            return False, store_error_nl(e)
         self.on_events(events)
         self.refresh_view()
         return True, None
@@ -129,7 +129,7 @@ class CounterApp(KccApp):
         try:  # decide "resume or open" on the freshest state, not on the last poll
             fresh = await self.store.poll()
         except StoreError as e:
-            return str(e)
+            return store_error_nl(e)
         if fresh:
             self.on_events(fresh)
         p = self.store.state.posts.get(self.post_id)
@@ -229,6 +229,9 @@ class CounterApp(KccApp):
     # -- KccApp hooks ----------------------------------------------------------------------------
     def refusal_text(self, r: C.Refused) -> str:
         return refusal_nl(r)
+
+    def store_error_text(self, e: StoreError, when: str) -> str:
+        return store_error_nl(e, when)
 
     def on_events(self, events: Sequence[Event]) -> None:
         me = self.staff_id
