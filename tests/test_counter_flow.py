@@ -9,6 +9,7 @@ from pathlib import Path
 
 from test_counter_kit import (
     T0,
+    call_next,
     counter,
     current_text,
     drawn,
@@ -119,8 +120,7 @@ async def test_recall_is_counted_and_no_show_ends_the_ticket(tmp_path: Path) -> 
     app = counter(settings, db, "loket1", clock)
     async with app.run_test(size=SIZE) as pilot:
         await logged_in(pilot, "an")
-        await pilot.press("n")
-        await until(pilot, lambda: "A001" in current_text(app), "A001 called")
+        await call_next(pilot, "A001")
         await pilot.press("r", "r")
         await until(pilot, lambda: app.current_ticket().recalls == 2, "two recalls")
         assert "(2× opnieuw)" in str(app.screen.query_one("#details").render())
