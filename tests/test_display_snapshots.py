@@ -92,3 +92,28 @@ def test_display_store_unreachable(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 35), run_before=banner_up)
+
+
+def test_display_in_german_with_a_requeued_ticket(snap_compare, tmp_path: Path) -> None:
+    """German ("2 Wartende"), and a ticket put back in the queue leaves "Jetzt an der Reihe"."""
+    last_call = T0 + timedelta(minutes=len(MORNING) * 2 + 6 * 3)
+    later = next(s for s in range(20, 60) if  # the labels change every 10 s: nl fr en de
+                 int((last_call + timedelta(seconds=s)).timestamp() // 10) % 4 == 3)
+    app = display(tmp_path, seconds_after=later, rotate_languages=True, rotate_seconds=10)
+    assert app.lang_at(app.clock()) == "de"
+
+    async def requeued(pilot) -> None:
+        await loaded(pilot)
+        newest = app.board.newest
+        assert newest is not None and newest.post == "snelbalie"
+        async with Store(tmp_path / "kcc.db", app.office, clock=app.clock) as store:
+            await store.execute(C.Requeue("snelbalie"), STAFF["snelbalie"])
+        for _ in range(200):
+            if app.board.newest is None or app.board.newest.number != newest.number:
+                break
+            await pilot.pause(0.05)
+        assert newest.number not in [c.number for c in app.board.calls]
+        app.redraw()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 35), run_before=requeued)

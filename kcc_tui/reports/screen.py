@@ -32,6 +32,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
 from ..apps.base import StoreBanner
+from ..apps.refusals import store_error_nl
 from ..apps.dutch import (
     MONTHS,
     WEEKDAYS,
@@ -237,7 +238,10 @@ class ReportScreen(Screen[None]):
     async def load(self) -> None:
         try:
             report = await summary(self.db, self.period, office=self.office, clock=self.clock)
-        except (StoreError, PeriodError) as e:
+        except StoreError as e:
+            self._say(store_error_nl(e))
+            return
+        except PeriodError as e:
             self._say(str(e))
             return
         self.report = report
@@ -251,7 +255,10 @@ class ReportScreen(Screen[None]):
         try:
             advice = await advice_for(self.db, self.advice_day, office=self.office,
                                       clock=self.clock, office_source=self.office_source)
-        except (StoreError, PeriodError, StaffingError) as e:
+        except StoreError as e:
+            note.update(store_error_nl(e))
+            return
+        except (PeriodError, StaffingError) as e:
             note.update(str(e))
             return
         self.advice = advice
