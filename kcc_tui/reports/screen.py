@@ -32,7 +32,6 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
 from ..apps.base import StoreBanner
-from ..apps.refusals import store_error_nl
 from ..apps.dutch import (
     MONTHS,
     WEEKDAYS,
@@ -42,6 +41,7 @@ from ..apps.dutch import (
     long_date,
     weekday_name,
 )
+from ..apps.refusals import store_error_nl
 from ..domain.clock import Clock, system_clock
 from ..domain.office import Office
 from ..store import StoreError
