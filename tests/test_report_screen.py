@@ -105,8 +105,9 @@ async def test_a_missing_store_is_a_message_not_a_crash(tmp_path: Path) -> None:
     clock = FixedClock(local(10, 45))
     async with Host(tmp_path / "nothing.db", clock).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert "does not exist" in str(screen.query_one("#message").render())
-        assert "does not exist" in str(screen.query_one("#advice-note").render())
+        # in Dutch, like the rest of the screen
+        assert "De databank bestaat niet" in str(screen.query_one("#message").render())
+        assert "De databank bestaat niet" in str(screen.query_one("#advice-note").render())
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, ReportScreen)
 
