@@ -82,6 +82,27 @@ def roles(settings: Settings) -> list[Role]:
     return out
 
 
+# textual-serve's page leaves the body's default margin, so the terminal (100vh) is taller than
+# the viewport and its first rows scroll out of view (the display's clock was clipped). The page
+# is the same, with the terminal pinned to the viewport.
+FIT_CSS = """
+    <style>
+      html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; }
+      #terminal { position: fixed; inset: 0; }
+    </style>
+  </head>"""
+TEMPLATE = "kcc_index.html"
+# Set for the apps started by `kcc serve`: a browser often has no emoji font, so symbols a
+# terminal shows become text (apps/plain.py)
+PLAIN_ENV = "KCC_PLAIN_GLYPHS"
+
+
+def fitted_template(templates_path: str | Path) -> str:
+    """textual-serve's app page with FIT_CSS before `</head>`."""
+    page = (Path(templates_path) / "app_index.html").read_text(encoding="utf-8")
+    return page.replace("</head>", FIT_CSS, 1)
+
+
 class RoleServer(Server):
     """textual-serve's server for one role, its websocket under `/ws/<role>`, at most `cap`
     app processes at a time."""
@@ -105,7 +126,7 @@ class RoleServer(Server):
         finally:
             self.active -= 1
 
-    @aiohttp_jinja2.template("app_index.html")
+    @aiohttp_jinja2.template(TEMPLATE)
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
         base = self.fixed_url or f"{_scheme(request)}://{request.host}"
         ws_base = "ws" + base[len("http"):]
@@ -180,7 +201,8 @@ def make_app(settings: Settings, *, config: str | None, db: Path, host: str,
     """The aiohttp app. `command` replaces the kcc command line that starts each app (tests)."""
     check_secret(host, secret)
     public_url = public_url.rstrip("/") if public_url else None
-    base = command or [sys.executable, "-m", "kcc_tui", "--db", str(db.resolve())]
+    base = command or ["env", f"{PLAIN_ENV}=1", sys.executable, "-m", "kcc_tui", "--db",
+                       str(db.resolve())]
     if config and command is None:
         base += ["--config", str(Path(config).resolve())]
     cap = settings.serve.max_apps_per_role
@@ -192,7 +214,9 @@ def make_app(settings: Settings, *, config: str | None, db: Path, host: str,
 
     app = web.Application(middlewares=[guards(secret, origins)])
     first = servers[0]
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(first.templates_path))
+    aiohttp_jinja2.setup(app, loader=jinja2.ChoiceLoader([
+        jinja2.DictLoader({TEMPLATE: fitted_template(first.templates_path)}),
+        jinja2.FileSystemLoader(first.templates_path)]))
 
     async def start_page(request: web.Request) -> web.Response:
         items = "\n".join(

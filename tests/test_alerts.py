@@ -151,7 +151,7 @@ def test_printer_status_from_heartbeats() -> None:
     assert d.alert("printer:p1") == Alert("printer:p1", "warning", "Printer p1: papier bijna op")
     d.do(C.Heartbeat("p1", "printer", "paper_out", "replace the roll"))
     assert d.alert("printer:p1") == Alert("printer:p1", "error",
-                                          "Printer p1: papier op — replace the roll")
+                                          "Printer p1: papier op")  # no English detail
     d.do(C.Heartbeat("p1", "printer", "offline"))
     assert d.alert("printer:p1").text == "Printer p1: offline"
     d.do(C.Heartbeat("p1", "printer", "ok"))
@@ -166,11 +166,13 @@ def test_a_kiosk_and_its_printer_with_the_same_id_are_told_apart() -> None:
 
 def test_print_failure_until_the_printer_reports_ok_again() -> None:
     d = Day(WATCHED)
-    d.do(C.IssueTicket("eid", kiosk="k1"), C.RecordPrintFailure("A001", "k1", "paper out"))
+    d.do(C.IssueTicket("eid", kiosk="k1"),
+         C.RecordPrintFailure("A001", "k1", "paper out", "paper_out"))
     d.later(seconds=5)
-    d.do(C.IssueTicket("eid", kiosk="k1"), C.RecordPrintFailure("A002", "k1", "paper out"))
+    d.do(C.IssueTicket("eid", kiosk="k1"),
+         C.RecordPrintFailure("A002", "k1", "paper out", "paper_out"))
     a = d.alert("printfail:k1")
-    assert a.text == ("Kiosk k1: 2 tickets niet afgedrukt, laatste A002 (paper out); "
+    assert a.text == ("Kiosk k1: 2 tickets niet afgedrukt, laatste A002 (papier op); "
                       "het nummer stond op het scherm")
     d.do(C.Heartbeat("p1", "printer", "paper_out"))  # still out: the alert stays
     assert "printfail:k1" in d.keys()
@@ -193,7 +195,9 @@ def test_silent_kiosk_and_display() -> None:
     d.do(C.Heartbeat("k1", "kiosk"))
     assert "device:kiosk:k1" not in d.keys()
     d.do(C.Heartbeat("tv", "display", "error", "no HDMI signal"))
-    assert d.alert("device:display:tv").text == "Scherm tv: fout — no HDMI signal"
+    assert d.alert("device:display:tv").text == "Scherm tv: fout"  # its detail is English
+    d.do(C.Heartbeat("k1", "kiosk", "stopped", "coord"))
+    assert d.alert("device:kiosk:k1").text == "Kiosk k1: gestopt door Coord"
 
 
 def test_errors_come_first_and_a_closed_day_has_no_queue_alerts() -> None:

@@ -150,7 +150,7 @@ async def test_an_unreachable_store_is_shown_not_a_crash(tmp_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.store_error, "the store error")
         banner = str(app.screen.query_one("StoreBanner").render())
-        assert "does not exist; create it with `kcc init`" in banner
+        assert "De databank bestaat niet" in banner and "`kcc init`" in banner  # in Dutch
         await pilot.press(*"9999", "enter")
         await pilot.pause(0.2)
         assert not isinstance(app.screen, BoardScreen)  # nothing to log in to, no traceback

@@ -103,9 +103,9 @@ async def test_device_alerts_fire_and_clear(tmp_path: Path) -> None:
         await until(pilot, lambda: "Printer onthaal: papier op" in shown(app), "paper out")
         assert app.bells == bells + 1  # the same alert got worse (warning -> error): it rings
         do(db, "C.IssueTicket('eid', kiosk='onthaal')",
-           "C.RecordPrintFailure('A001', 'onthaal', 'paper out')", *ALIVE)
+           "C.RecordPrintFailure('A001', 'onthaal', 'paper out', 'paper_out')", *ALIVE)
         await until(pilot, lambda: "printfail:onthaal" in alert_keys(app), "the print failure")
-        assert "Kiosk onthaal: A001 niet afgedrukt (paper out)" in shown(app)
+        assert "Kiosk onthaal: A001 niet afgedrukt (papier op)" in shown(app)
         assert app.bells > bells + 1
         bells = app.bells
         do(db, "C.Heartbeat('onthaal', 'printer', 'near_end')", *ALIVE)

@@ -117,6 +117,12 @@ async def logged_in(pilot: Pilot[Any], staff: str) -> None:
                              f"{getattr(app, 'notices', [])}") from None
 
 
+async def call_next(pilot: Pilot[Any], number: str) -> None:
+    """Press n and wait until `number` is the current ticket."""
+    await pilot.press("n")
+    await until(pilot, lambda: number in current_text(pilot.app), f"{number} called")
+
+
 def current_text(app: CounterApp) -> str:
     return str(app.screen.query_one("#number", Static).render())
 

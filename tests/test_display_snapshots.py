@@ -92,3 +92,27 @@ def test_display_store_unreachable(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 35), run_before=banner_up)
+
+
+def test_display_in_german_with_a_requeued_ticket(snap_compare, tmp_path: Path) -> None:
+    """German ("2 Wartende"), and the last call (E002 at the snelbalie) put back in the queue
+    before the display starts: it is not "Jetzt an der Reihe", the call before it is. (The
+    live path — a requeue taking a call off the board — is tested in test_call_back.py.)"""
+    last_call = T0 + timedelta(minutes=len(MORNING) * 2 + 6 * 3)
+    later = next(s for s in range(20, 60) if  # the labels change every 10 s: nl fr en de
+                 int((last_call + timedelta(seconds=s)).timestamp() // 10) % 4 == 3)
+    app = display(tmp_path, seconds_after=later, rotate_languages=True, rotate_seconds=10)
+    assert app.lang_at(app.clock()) == "de"
+
+    async def requeue() -> None:
+        async with Store(tmp_path / "kcc.db", app.office, clock=app.clock) as store:
+            await store.execute(C.Requeue("snelbalie"), STAFF["snelbalie"])
+
+    asyncio.run(requeue())
+
+    async def shown(pilot) -> None:
+        await loaded(pilot)
+        assert app.board.newest is not None and app.board.newest.post != "snelbalie"
+        assert "E002" not in [c.number for c in app.board.calls]
+
+    assert snap_compare(app, terminal_size=(120, 35), run_before=shown)

@@ -81,7 +81,8 @@ async def test_a_ticket_in_each_language(tmp_path: Path, lang: str, key: str, yo
         assert text(app, "#c-service") == service
         facts = text(app, "#c-facts")
         # 2 ahead at the one open post, 10 min each: the forecast is about 20 min
-        assert f"{ahead}: 2" in facts, facts
+        # French typography: a (no-break) space before the colon
+        assert f"{ahead}{chr(0xa0) + ':' if lang == 'fr' else ':'} 2" in facts, facts
         wait = int(re.search(r"± (\d+) min", facts).group(1))  # type: ignore[union-attr]
         assert 15 <= wait <= 25, facts
     (issued,) = [e for e in types(await log(db, settings, clock), "ticket_issued")

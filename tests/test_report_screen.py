@@ -105,8 +105,9 @@ async def test_a_missing_store_is_a_message_not_a_crash(tmp_path: Path) -> None:
     clock = FixedClock(local(10, 45))
     async with Host(tmp_path / "nothing.db", clock).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert "does not exist" in str(screen.query_one("#message").render())
-        assert "does not exist" in str(screen.query_one("#advice-note").render())
+        # in Dutch, like the rest of the screen
+        assert "De databank bestaat niet" in str(screen.query_one("#message").render())
+        assert "De databank bestaat niet" in str(screen.query_one("#advice-note").render())
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, ReportScreen)
 
@@ -118,3 +119,20 @@ def test_snapshot_of_today(snap_compare: Any, tmp_path: Path) -> None:
         await ready(pilot)
 
     assert snap_compare(Host(tmp_path / "kcc.db", clock), terminal_size=SIZE, run_before=wait)
+
+
+def test_periods_are_named_in_dutch() -> None:
+    from datetime import date
+
+    from kcc_tui.reports.period import Period
+    from kcc_tui.reports.screen import period_label
+
+    assert period_label(Period("day", date(2026, 11, 24), date(2026, 11, 24))) == \
+        "dinsdag 24 november 2026"
+    assert period_label(Period("month", date(2026, 11, 1), date(2026, 11, 30))) == \
+        "november 2026"
+    assert period_label(Period("week", date(2026, 11, 23), date(2026, 11, 29))) == \
+        "week 48 van 2026 (23 november tot en met 29 november)"
+    assert period_label(Period("range", date(2026, 12, 28), date(2027, 1, 3))) == \
+        "28 december 2026 tot en met 3 januari 2027"
+    assert period_label(Period("year", date(2026, 1, 1), date(2026, 12, 31))) == "2026"

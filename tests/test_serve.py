@@ -101,3 +101,45 @@ def test_kiosk_in_a_browser_issues_a_ticket(served, browser, tmp_path: Path) -> 
     assert issued, "no ticket was issued from the browser"
     assert issued[0]["number"].endswith("001")
     assert issued[0]["status"] == "waiting"
+
+
+def test_the_display_fits_the_browser_viewport(served, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No row of the wall display (its clock at the top included) is scrolled out of view."""
+    url, _ = served
+    browser.get(f"{url}/display/wachtzaal")
+    deadline = time.monotonic() + 40
+    box: dict = {}
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        box = browser.execute_script("""
+            const t = document.querySelector('#terminal');
+            const s = document.querySelector('.xterm-screen');
+            if (!t || !s || !document.body.classList.contains('-first-byte')) { return {}; }
+            const r = t.getBoundingClientRect(), x = s.getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, screenTop: x.top, screenBottom: x.bottom,
+                    height: window.innerHeight, scrolled: window.scrollY,
+                    scroll: document.documentElement.scrollHeight};""")
+        if box and box["screenBottom"] > box["screenTop"]:
+            time.sleep(3)  # the app draws its first screen
+            break
+    browser.save_screenshot(str(tmp_path / "display.png"))
+    assert box and box["screenBottom"] > box["screenTop"], "the display never drew"
+    assert box["top"] >= 0 and box["screenTop"] >= 0, box
+    assert box["bottom"] <= box["height"] and box["screenBottom"] <= box["height"], box
+    assert box["scroll"] <= box["height"], box  # nothing to scroll: every row in view
+    assert box["scrolled"] == 0, box
+
+
+def test_apps_behind_serve_get_plain_glyphs() -> None:
+    from kcc_tui.apps.plain import plain
+    from kcc_tui.web import FIT_CSS, PLAIN_ENV, fitted_template
+
+    assert plain("Vergadering om 11 u 🎉 ✦ loket 3 ▸", on=True) == \
+        "Vergadering om 11 u  * loket 3 >"
+    assert plain("🇧🇪 België 👍🏽", on=True) == " België "
+    assert plain("✦ ▸", on=False) == "✦ ▸"
+    import textual_serve
+
+    page = fitted_template(Path(textual_serve.__file__).parent / "templates")
+    assert FIT_CSS in page and page.count("</head>") == 1
+    assert PLAIN_ENV == "KCC_PLAIN_GLYPHS"

@@ -94,7 +94,7 @@ class KccApp(App[None]):
             await store.open()
         except StoreError as e:
             if not self._closing:
-                self._set_error(f"{e} — retrying")
+                self._set_error(self.store_error_text(e, "open"))
             return
         if self._closing:  # the app ended while the store was opening
             await store.close()
@@ -124,7 +124,7 @@ class KccApp(App[None]):
         except StoreError as e:
             if self._closing:
                 return
-            self._set_error(f"connection to the store lost: {e}")
+            self._set_error(self.store_error_text(e, "lost"))
             if self.store is not None:
                 await self.store.close()
                 self.store = None
@@ -183,7 +183,8 @@ class KccApp(App[None]):
             return None
         except StoreError as e:
             log.error("%s by %s not recorded: %s", type(command).__name__, actor, e)
-            self.notify(shown(e), severity="error", markup=False)
+            self.notify(shown(self.store_error_text(e, "command")), severity="error",
+                        markup=False)
             self._take_notice()
             return None
         self.on_events(events)
@@ -218,6 +219,15 @@ class KccApp(App[None]):
         """A refusal as this app's users read it: the domain's English reason. The Dutch apps
         (counter, coordinator) say it in Dutch; the kiosk has its own texts per language."""
         return str(r)
+
+    def store_error_text(self, e: StoreError, when: str) -> str:
+        """A store failure as this app's users read it (`when`: "open", "lost", "command");
+        English here, Dutch in the counter and coordinator apps (apps/refusals.py)."""
+        if when == "open":
+            return f"{e} — retrying"
+        if when == "lost":
+            return f"connection to the store lost: {e}"
+        return str(e)
 
     def on_events(self, events: Sequence[Event]) -> None:
         """New events, this process's or another's (after they are folded into the state)."""

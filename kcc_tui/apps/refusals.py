@@ -11,6 +11,15 @@ from __future__ import annotations
 from datetime import date
 
 from ..domain.commands import Refused
+from ..store import (
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreLocked,
+    StoreMissing,
+    StoreReadOnly,
+    StoreTooNew,
+)
 from .dutch import TICKET_STATUS_NL, day_month, decimal
 from .literal import shown
 
@@ -104,3 +113,29 @@ def refusal_nl(r: Refused) -> str:
         return template.format(**{k: _param(k, v) for k, v in r.params.items()})
     except (KeyError, IndexError, ValueError):  # a template out of step with its refusal
         return shown(r)
+
+
+# A store failure, by its kind, in the counter's words; the English `str(e)` (with the file's
+# path and SQLite's own words) stays in the CLI and the log. What a person can do comes first.
+STORE_ERRORS_NL: tuple[tuple[type[StoreError], str], ...] = (
+    (StoreLocked, "De databank is even bezet door een ander programma: probeer opnieuw."),
+    (StoreReadOnly, "De databank kan niet beschreven worden (alleen lezen): verwittig de "
+                    "beheerder."),
+    (StoreFull, "De schijf van de databank is vol: verwittig de beheerder."),
+    (StoreCorrupt, "De databank is beschadigd: de beheerder moet een back-up terugzetten."),
+    (StoreMissing, "De databank bestaat niet of is niet te openen: maak ze aan met `kcc init` "
+                   "of verwittig de beheerder."),
+    (StoreTooNew, "De databank is van een nieuwere versie van kcc: werk kcc bij."),
+)
+
+
+def store_error_nl(e: StoreError, when: str = "command") -> str:
+    """A store failure in Dutch: `when` is "open" (it is retried), "lost" (the connection
+    dropped; it is retried) or "command" (this action was not done)."""
+    text = next((t for kind, t in STORE_ERRORS_NL if isinstance(e, kind)),
+                "De databank gaf een fout: verwittig de beheerder als dit blijft duren.")
+    if when == "open":
+        return f"{text} (opnieuw proberen…)"
+    if when == "lost":
+        return f"Verbinding met de databank verloren. {text} (opnieuw proberen…)"
+    return text

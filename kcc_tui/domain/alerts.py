@@ -100,7 +100,7 @@ def evaluate(state: DayState, office: Office, limits: Limits, now: datetime,
         alerts += _no_shows(state, office, limits)
     alerts += _printers(state)
     alerts += _print_failures(state, watched)
-    alerts += _silent_devices(state, limits, now, watched)
+    alerts += _silent_devices(state, office, limits, now, watched)
     return sorted(alerts, key=decision_order)  # stable: rule order kept within a rank
 
 
@@ -213,9 +213,10 @@ def _printers(state: DayState) -> list[Alert]:
     for d in state.devices.values():
         if d.kind != "printer" or d.status in PRINTER_OK:
             continue
-        severity, what = PRINTER_PROBLEMS.get(d.status, ("error", d.status))
-        detail = f" — {d.detail}" if d.detail else ""
-        out.append(Alert(f"printer:{d.source}", severity, f"Printer {d.source}: {what}{detail}"))
+        # the Dutch word for the status; the printer's own reason is English technical detail
+        # for the log and the CLI (`kcc events`), not for the coordinator's screen
+        severity, what = PRINTER_PROBLEMS.get(d.status, ("error", f"printfout ({d.status})"))
+        out.append(Alert(f"printer:{d.source}", severity, f"Printer {d.source}: {what}"))
     return out
 
 
@@ -224,8 +225,10 @@ def _print_failures(state: DayState, watched: Watched) -> list[Alert]:
     failed: dict[str, list[tuple[datetime, str, str]]] = {}
     for t in state.tickets.values():
         if t.print_failed is not None:
-            # a ticket is printed as it is issued, so its issue time is the failure's time
-            failed.setdefault(t.kiosk or "?", []).append((t.issued_at, t.number, t.print_failed))
+            # a ticket is printed as it is issued, so its issue time is the failure's time;
+            # the reason in Dutch from the printer status code (the English reason is for logs)
+            why = PRINTER_PROBLEMS.get(t.print_status or "", ("error", "printfout"))[1]
+            failed.setdefault(t.kiosk or "?", []).append((t.issued_at, t.number, why))
     out = []
     for kiosk, failures in failed.items():
         last_at, number, reason = max(failures)
@@ -241,7 +244,7 @@ def _print_failures(state: DayState, watched: Watched) -> list[Alert]:
     return out
 
 
-def _silent_devices(state: DayState, limits: Limits, now: datetime,
+def _silent_devices(state: DayState, office: Office, limits: Limits, now: datetime,
                     watched: Watched) -> list[Alert]:
     out = []
     expected = [("kiosk", k) for k in watched.kiosks] + [("display", d) for d in watched.displays]
@@ -261,8 +264,10 @@ def _silent_devices(state: DayState, limits: Limits, now: datetime,
             out.append(Alert(key, "error", f"{label}: al {minutes(silent)} geen teken van leven "
                                            f"(laatst: {status})"))
         elif d.status != "ok":
-            detail = f" — {d.detail}" if d.detail else ""
-            out.append(Alert(key, "warning", f"{label}: {status}{detail}"))
+            # a stopped kiosk names who stopped it (its detail is a staff id)
+            who = office.staff[d.detail].name if d.detail in office.staff else ""
+            out.append(Alert(key, "warning", f"{label}: {status}" + (f" door {who}" if who
+                                                                      else "")))
     return out
 
 

@@ -868,10 +868,13 @@ class RecordPrintFailure(Command):
     number: str
     kiosk: str
     reason: str
+    status: str | None = None  # the printer's status code, for words in the user's language
 
     def decide(self, c: Ctx) -> list[Event]:
         t = find_ticket(c, self.number)
-        return [c.ticket_event("print_failed", t.number, kiosk=self.kiosk, reason=self.reason)]
+        extra = {"status": self.status} if self.status else {}
+        return [c.ticket_event("print_failed", t.number, kiosk=self.kiosk, reason=self.reason,
+                               **extra)]
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ class Ticket:
     outcome: str | None = None
     topics: tuple[str, ...] = ()
     note: str | None = None
-    print_failed: str | None = None
+    print_failed: str | None = None  # the printer's reason (English, for logs)
+    print_status: str | None = None  # its status code (paper_out, offline, ...), if given
     printed: bool = False
     printing: bool = False  # issued by a kiosk app that was to print it
     intervals: list[Interval] = field(default_factory=list)
@@ -510,6 +511,7 @@ def _print_failed(s: DayState, e: Event) -> None:
     t = s.tickets.get(e.data["number"])
     if t is not None:
         t.print_failed = e.data["reason"]
+        t.print_status = e.data.get("status")
 
 
 def _ticket_printed(s: DayState, e: Event) -> None:

@@ -18,6 +18,7 @@ cursor stays where the coordinator put it.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,17 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
 from ..apps.base import StoreBanner
-from ..apps.dutch import WEEKDAYS, WEEKDAYS_PLURAL, day_month, decimal, long_date, weekday_name
+from ..apps.dutch import (
+    MONTHS,
+    WEEKDAYS,
+    WEEKDAYS_PLURAL,
+    day_month,
+    decimal,
+    long_date,
+    weekday_name,
+)
 from ..apps.literal import literal, shown
+from ..apps.refusals import store_error_nl
 from ..domain.clock import Clock, system_clock
 from ..domain.office import Office
 from ..store import StoreError
@@ -46,7 +56,8 @@ from .topics import top
 REFRESH_S = 30.0
 SERVICE_COLS = (("label", "Dienst"), ("issued", "Tickets"), ("served", "Geholpen"),
                 ("no_shows", "Afwezig"), ("mean_wait_min", "Wacht"), ("p90_wait_min", "p90"),
-                ("sl", "SL"), ("sl_offered", "SL aanb."), ("mean_service_min", "Bediening"))
+                ("mean_wait_after_min", "Na doorst."), ("sl", "SL"), ("sl_offered", "SL aanb."),
+                ("mean_service_min", "Bediening"))
 POST_COLS = (("label", "Loket"), ("called", "Opgeroepen"), ("served", "Geholpen"),
              ("mean_service_min", "Bediening"), ("sl", "SL"), ("open_h", "Open u"),
              ("idle_h", "Leegloop u"), ("phone_calls", "Gesprekken"))
@@ -80,8 +91,34 @@ def nl_cell(key: str, value: Any) -> str:
 
 
 def period_label(period: Period) -> str:
-    """"dinsdag 24 november 2026" for a day; other periods as `kcc report` names them."""
-    return long_date(period.first) if period.kind == "day" else period.label
+    """The period in Dutch: "dinsdag 24 november 2026", "week 48 van 2026 (23 november tot
+    en met 29 november)", "november 2026", "2026", "24 november tot en met 30 november 2026"."""
+    first, last = period.first, period.last
+    if period.kind == "day":
+        return long_date(first)
+    if period.kind == "month":
+        return f"{MONTHS[first.month - 1]} {first.year}"
+    if period.kind == "year":
+        return str(first.year)
+    span = f"{day_month_short(first)} tot en met {day_month_short(last)}"
+    if period.kind == "week":
+        return f"week {first.isocalendar()[1]} van {first.isocalendar()[0]} ({span})"
+    if first.year != last.year:
+        return f"{day_month_short(first)} {first.year} tot en met {day_month_short(last)} " \
+               f"{last.year}"
+    return f"{span} {last.year}"
+
+
+def day_month_short(d: date) -> str:
+    """"24 november"."""
+    return f"{d.day} {MONTHS[d.month - 1]}"
+
+
+# what the abbreviations in the tables mean, under the service table
+LEGEND = ("Wacht: gemiddelde van ticket tot eerste oproep (min) · Na doorst.: wachten na "
+          "doorsturen of terugzetten · SL: deel van de opgeroepen tickets binnen de "
+          "doelwachttijd · SL aanb. (aangeboden): deel van alle genomen tickets dat binnen het "
+          "doel werd opgeroepen; wie niet geholpen werd, telt als te laat")
 
 
 def cells(columns: tuple[tuple[str, str], ...], row: dict[str, Any]) -> list[Text | str]:
@@ -133,6 +170,7 @@ class ReportScreen(Screen[None]):
     ReportScreen #title { height: 1; background: $primary; color: $text; padding: 0 1;
                           text-style: bold; }
     ReportScreen #message { height: auto; color: $warning; padding: 0 1; }
+    ReportScreen #legend { height: auto; color: $text-muted; padding: 0 1; }
     ReportScreen #tables { height: auto; padding: 0 1; }
     ReportScreen #below { height: 1fr; }
     ReportScreen #below > Vertical { width: 1fr; padding: 0 1; }
@@ -166,6 +204,7 @@ class ReportScreen(Screen[None]):
         with Vertical(id="tables"):
             yield Static("Per dienst", classes="heading")
             yield ReportTable(SERVICE_COLS, id="services")
+            yield Static(LEGEND, id="legend")
             yield Static("Per loket", classes="heading")
             yield ReportTable(POST_COLS, id="posts")
         with Horizontal(id="below"):
@@ -201,7 +240,10 @@ class ReportScreen(Screen[None]):
     async def load(self) -> None:
         try:
             report = await summary(self.db, self.period, office=self.office, clock=self.clock)
-        except (StoreError, PeriodError) as e:
+        except StoreError as e:
+            self._say(store_error_nl(e))
+            return
+        except PeriodError as e:
             self._say(str(e))
             return
         self.report = report
@@ -215,7 +257,10 @@ class ReportScreen(Screen[None]):
         try:
             advice = await advice_for(self.db, self.advice_day, office=self.office,
                                       clock=self.clock, office_source=self.office_source)
-        except (StoreError, PeriodError, StaffingError) as e:
+        except StoreError as e:
+            note.update(literal(store_error_nl(e)))
+            return
+        except (PeriodError, StaffingError) as e:
             note.update(literal(e))
             return
         self.advice = advice

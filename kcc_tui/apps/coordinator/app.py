@@ -11,8 +11,9 @@ from ...config.settings import Settings
 from ...domain.alerts import Watched
 from ...domain.clock import Clock, system_clock
 from ...domain.commands import Logout, Refused
+from ...store import StoreError
 from ..base import POLL_S, KccApp
-from ..refusals import refusal_nl
+from ..refusals import refusal_nl, store_error_nl
 from .login import LoginScreen
 from .screen import BoardScreen
 
@@ -67,6 +68,8 @@ class CoordinatorApp(KccApp):
 
     def heartbeat_source(self) -> tuple[str, str]:
         return "coordinator", "coordinator"
+    def store_error_text(self, e: StoreError, when: str) -> str:
+        return store_error_nl(e, when)
 
     def logged_in(self, staff: str) -> None:
         # not awaited: this runs in a worker of the login screen, which the switch removes

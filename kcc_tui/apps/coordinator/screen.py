@@ -119,6 +119,9 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#services").border_title = "Diensten · vandaag"
+        # the abbreviation explained where it is read (docs/glossary.md)
+        self.query_one("#services").border_subtitle = \
+            "SL = deel binnen de doelwachttijd · wachttijd telt vanaf het ticket"
         self.query_one("#posts").border_title = "Loketten"
         self.query_one("#alerts").border_title = "Waarschuwingen"
         self.query_one("#waiting").border_title = "Wachtenden"

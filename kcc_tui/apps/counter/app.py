@@ -33,7 +33,7 @@ from ...pepper import check_pin
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from ..literal import shown
-from ..refusals import refusal_nl
+from ..refusals import refusal_nl, store_error_nl
 from .dialogs import ConfirmDialog, PauseDialog
 from .login import LoginScreen
 from .phone import PhoneScreen
@@ -134,7 +134,7 @@ class CounterApp(KccApp):
             self.refresh_view()
             return False, self.refusal_text(r)
         except StoreError as e:
-            return False, str(e)
+            return False, store_error_nl(e)
         self.on_events(events)
         self.refresh_view()
         return True, None
@@ -152,7 +152,7 @@ class CounterApp(KccApp):
         try:  # decide "resume or open" on the freshest state, not on the last poll
             fresh = await self.store.poll()
         except StoreError as e:
-            return str(e)
+            return store_error_nl(e)
         if fresh:
             self.on_events(fresh)
         p = self.store.state.posts.get(self.post_id)
@@ -256,6 +256,8 @@ class CounterApp(KccApp):
 
     def heartbeat_source(self) -> tuple[str, str]:
         return self.post_id, "counter"  # follows a move: the post this terminal works for
+    def store_error_text(self, e: StoreError, when: str) -> str:
+        return store_error_nl(e, when)
 
     def on_events(self, events: Sequence[Event]) -> None:
         me = self.staff_id

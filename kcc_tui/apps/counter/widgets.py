@@ -148,8 +148,8 @@ class ServiceInfo(Steady):
         if svc.staff_info:
             text.append(shown(svc.staff_info.strip(), newlines=True) + "\n")
         bring = svc.citizen_info.get("nl")
-        if bring:  # the citizen's own text ("Breng mee: ..."): shown as it is, no label
-            text.append("\nVoor de burger: ", style="bold")
+        if bring:  # what the kiosk tells the citizen ("Breng mee: ..."), as it is
+            text.append("\nVoor de burger\n", style="bold")
             text.append(shown(bring, newlines=True) + "\n")
         if svc.fee:
             text.append("\nTarief: ", style="bold")
@@ -233,6 +233,7 @@ class QueueTable(DataTable[str | Text]):
         """Give the service names the width the other columns leave (cells and their padding),
         shortened with "…" at a word: a narrow terminal never shows a cut word."""
         flags = max((len(r.flags) for r in self._rows.values()), default=0)
+        flags = max(flags, len("Info"))  # the header is as wide as its longest cell
         width = max(8, self.size.width - (3 + 6 + 9 + flags + 2 + 2 + 1))
         if width != self._service_width:
             self._service_width = width

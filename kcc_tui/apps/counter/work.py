@@ -204,7 +204,7 @@ class WorkScreen(CounterScreen):
             return
         if self._no_show_armed != t.number:
             self._no_show_armed = t.number
-            self.query_one(ActionBar).relabel("no_show", "Zeker? Nog eens a")
+            self.query_one(ActionBar).relabel("no_show", "Bevestigen (a)")
             self.notify(f"Nog eens a om {t.number} als niet verschenen te melden.",
                         title="Niet verschenen?", severity="warning",
                         timeout=NO_SHOW_CONFIRM_S, markup=False)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from ...domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
 from ...domain.office import Post
+from ..plain import plain
 
 LABELS: dict[str, dict[str, str]] = {
     "now": {"nl": "Nu aan de beurt", "fr": "Maintenant", "en": "Now serving",
@@ -24,8 +25,8 @@ LABELS: dict[str, dict[str, str]] = {
                "fr": "File d'attente · attente pour un nouveau ticket",
                "en": "Queue · wait for a ticket taken now",
                "de": "Warteschlange · Wartezeit für ein neues Ticket"},
-    "waiting": {"nl": "wachtenden", "fr": "en attente", "en": "waiting", "de": "wartend"},
-    "waiting1": {"nl": "wachtende", "fr": "en attente", "en": "waiting", "de": "wartend"},
+    "waiting": {"nl": "wachtenden", "fr": "en attente", "en": "waiting", "de": "Wartende"},
+    "waiting1": {"nl": "wachtende", "fr": "en attente", "en": "waiting", "de": "Wartende"},
     "recall": {"nl": "opnieuw opgeroepen", "fr": "rappel", "en": "called again",
                "de": "erneut aufgerufen"},
     "none": {"nl": "Nog geen oproepen", "fr": "Pas encore d'appel", "en": "No calls yet",
@@ -55,7 +56,7 @@ _NAME = re.compile(r"^\s*(?P<word>.*?)\s*(?P<num>\d+)\s*$")
 
 def label(key: str, lang: str) -> str:
     table = LABELS[key]
-    return table.get(lang) or table["nl"]
+    return plain(table.get(lang) or table["nl"])
 
 
 def post_parts(post: Post) -> tuple[str, str]:

@@ -15,7 +15,7 @@ Heartbeats for the kiosk and its printer go to the store every `heartbeat_s` and
 printer's status changes, so the coordinator sees that both are alive.
 
 For the public there is no quit key, no command palette and no text selection; an operator
-closes the kiosk with a coordinator's PIN (F12, or five taps on the office name).
+closes the kiosk with a coordinator's PIN (F12 or F9, or five taps on the office name).
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ class KioskApp(KccApp, inherit_bindings=False):
         Binding("ctrl+q", "nothing", show=False, priority=True),
         Binding("ctrl+c", "nothing", show=False, priority=True),
         Binding("f12", "operator", show=False, priority=True),
+        # in a browser F12 opens the developer tools: F9 (or the five taps) there
+        Binding("f9", "operator", show=False, priority=True),
     ]
 
     def __init__(self, settings: Settings, *, db: str | Path | None = None, kiosk_id: str,
@@ -204,7 +206,8 @@ class KioskApp(KccApp, inherit_bindings=False):
             await self._write(C.RecordPrinted(ticket.number, self.kiosk_id))
         else:
             reason = result.reason or result.status_after.value
-            await self._write(C.RecordPrintFailure(ticket.number, self.kiosk_id, reason))
+            await self._write(C.RecordPrintFailure(ticket.number, self.kiosk_id, reason,
+                                                   result.status_after.value))
         await self._report_printer()
         self.refresh_view()
 
@@ -314,8 +317,8 @@ class KioskApp(KccApp, inherit_bindings=False):
         async def done(staff: str | None) -> None:
             if staff is None:
                 return
-            await self._write(C.Heartbeat(self.kiosk_id, "kiosk", "stopped",
-                                          f"closed by {staff}"))
+            # detail = who stopped it (a staff id): the coordinator reads the name
+            await self._write(C.Heartbeat(self.kiosk_id, "kiosk", "stopped", staff))
             self.exit()
 
         self.push_screen(PinDialog(), done)

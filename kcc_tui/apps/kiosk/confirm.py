@@ -21,9 +21,10 @@ from textual.widgets import Button, Static
 from ...wait_words import minutes_words
 from ..base import StoreBanner
 from ..literal import literal
+from ..plain import plain
 from .printing import IssuedTicket
 from .start import SMALL_HEIGHT
-from .texts import t
+from .texts import colon, t
 from .widgets import BigNumber, KioskButton
 
 if TYPE_CHECKING:
@@ -54,9 +55,10 @@ class ConfirmScreen(Screen[None]):
             yield BigNumber(tk.number, id="c-number")
             yield Static(literal(service.name(lang)), id="c-service")
             if tk.priority:  # the citizen asked for priority: confirm it, as the paper does
-                yield Static(f"★ {t(lang, 'priority_ticket')}", id="c-priority")
-            facts = f"{t(lang, 'people_ahead')}: {tk.people_ahead}"
-            facts += (f"   ·   {t(lang, 'estimated_wait')}: "
+                yield Static(plain(f"★ {t(lang, 'priority_ticket')}"), id="c-priority")
+            c = colon(lang)
+            facts = f"{t(lang, 'people_ahead')}{c}{tk.people_ahead}"
+            facts += (f"   ·   {t(lang, 'estimated_wait')}{c}"
                       f"{minutes_words(tk.wait_min, tk.wait_code, lang)}")
             yield Static(facts, id="c-facts")
             yield Static("", id="c-status")

@@ -10,6 +10,7 @@ from datetime import date, time, timedelta
 from typing import Final
 
 from ...domain.calendar import WEEKDAY_NAMES
+from ..plain import plain
 
 LANG_LABELS: Final[dict[str, str]] = {"nl": "NL", "fr": "FR", "en": "EN", "de": "DE"}
 LANG_NAMES: Final[dict[str, str]] = {
@@ -147,10 +148,15 @@ OPERATOR: Final[dict[str, str]] = {
 }
 
 
+def colon(lang: str) -> str:
+    """": " — in French with a (no-break) space before the colon, as French typography asks."""
+    return "\u00a0: " if lang == "fr" else ": "
+
+
 def t(lang: str, key: str, **values: object) -> str:
     """The text `key` in `lang` (Dutch when the language or the key is missing)."""
     text = TEXTS.get(lang, TEXTS["nl"]).get(key) or TEXTS["nl"][key]
-    return text.format(**values) if values else text
+    return plain(text.format(**values) if values else text)  # ✔ as text in a browser
 
 
 

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ...plain import plain
 from .bigtext import BigText
 
 SEPARATOR = "   ✦   "
@@ -58,6 +59,9 @@ class Ticker(Widget):
         super().__init__(id=id)
         self._now: datetime | None = None
 
+    def validate_text(self, text: str) -> str:
+        return plain(text)  # no empty boxes for emoji in a browser (apps/plain.py)
+
     def watch_text(self, text: str) -> None:
         self.set_class(bool(text), "-active")
 
@@ -73,7 +77,7 @@ class Ticker(Widget):
             return Text("")
         if len(self.text) <= width:
             return Text(self.text.center(width), no_wrap=True)
-        loop = self.text + SEPARATOR
+        loop = self.text + plain(SEPARATOR)
         t = self._now.timestamp() if self._now is not None else 0.0
         start = int(t * CHARS_PER_S) % len(loop)
         shown = (loop * (width // len(loop) + 2))[start:start + width]
