@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Static
@@ -88,13 +89,17 @@ class ConfirmScreen(Screen[None]):
 
     def _draw(self) -> None:
         lang, state = self.ticket.lang, self.print_state
+        try:
+            title = self.query_one("#c-title", Static)
+            status_line = self.query_one("#c-status", Static)
+        except NoMatches:  # the screen is already being taken down (the next citizen's press)
+            return
         failed = state == "failed"
         self.set_class(failed, "-failed")
-        self.query_one("#c-title", Static).update(
-            t(lang, "remember") if failed else t(lang, "your_number"))
+        title.update(t(lang, "remember") if failed else t(lang, "your_number"))
         status = {"printing": t(lang, "printing"), "printed": t(lang, "printed"),
                   "failed": t(lang, "print_failed"), "no_printer": t(lang, "no_printer")}[state]
-        self.query_one("#c-status", Static).update(status)
+        status_line.update(status)
 
     def _duration(self) -> float:
         return max(self.seconds * 2, FAILED_MIN_S) if self.print_state == "failed" else self.seconds
