@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -37,16 +36,18 @@ async def connect(path: Path, *, busy_timeout_ms: int = 5000, readonly: bool = F
         target = path
     try:
         db = await aiosqlite.connect(target, isolation_level=None, uri=readonly)
+    except sqlite3.Error as e:
+        raise translate(e, str(path)) from None
+    try:
         await _touch(db)
     except sqlite3.Error as e:
+        await db.close()  # its thread would keep the process alive
         wal = path.with_name(f"{path.name}-wal")
         if not (readonly and "unable to open" in str(e) and
                 (not wal.exists() or wal.stat().st_size == 0)):
             raise translate(e, str(path)) from None
         # A read-only file or mount with no -shm beside it, which SQLite cannot create: as no
         # -wal holds changes, no process has it open, and the file alone is the whole store.
-        with contextlib.suppress(Exception):
-            await db.close()
         try:
             db = await aiosqlite.connect(f"file:{path}?mode=ro&immutable=1",
                                          isolation_level=None, uri=True)
