@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -77,6 +78,8 @@ def owner_only(path: Path) -> None:
     -shm files the database's mode, so they are owner-only too (docs/operations.md)."""
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 async def _touch(db: aiosqlite.Connection) -> None:
     """SQLite opens lazily: read the schema so that a file it cannot open fails here."""
     await db.execute("SELECT count(*) FROM sqlite_master")
