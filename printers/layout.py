@@ -95,9 +95,11 @@ def format_issued_at(content: TicketContent) -> str:
     return local.strftime(_DATE_FORMATS.get(content.lang, _DEFAULT_DATE_FORMAT))
 
 
-def fill_qr_template(template: str, *, number: str, service: str, day: str) -> str:
-    """Fill `{number}`, `{service}` and `{day}` in a QR text template from the settings."""
-    return template.format(number=number, service=service, day=day)
+def fill_qr_template(template: str, *, number: str, service: str, day: str,
+                     token_url: str = "") -> str:
+    """Fill `{number}`, `{service}`, `{day}` and `{token_url}` (the ticket's phone page, see
+    docs/phone.md) in a QR text template from the settings."""
+    return template.format(number=number, service=service, day=day, token_url=token_url)
 
 
 def content_for(
@@ -112,6 +114,7 @@ def content_for(
     people_ahead: int,
     estimated_wait_min: int | None,
     tz: str = "Europe/Brussels",
+    token_url: str | None = None,
 ) -> TicketContent:
     """A ticket with the QR text and footer that a printer's settings ask for.
 
@@ -119,9 +122,12 @@ def content_for(
     stays a plain URL; the footer is the one for `lang`, or none.
     """
     qr_text = None
-    if settings.qr and settings.qr_text:
+    # A template that asks for the phone page prints no code for a ticket without one.
+    wants_page = "{token_url}" in settings.qr_text
+    if settings.qr and settings.qr_text and (token_url or not wants_page):
         day = issued_at.astimezone(ZoneInfo(tz)).date().isoformat()
-        qr_text = fill_qr_template(settings.qr_text, number=number, service=service_code, day=day)
+        qr_text = fill_qr_template(settings.qr_text, number=number, service=service_code, day=day,
+                                   token_url=token_url or "")
     return TicketContent(
         office=office,
         number=number,

@@ -10,11 +10,13 @@ import click
 from ..domain import commands as C
 from ..domain.pins import verify_pin
 from ..domain.state import Ticket
+from ..phone.token import LOOPBACK_URL, new_token, page_url
 from ..store import Store
 from .common import Env, emit, fail, pass_env, run
 from .views import event_json, event_line, state_json, state_text, ticket_json, ticket_line
 
-STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved")
+STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved",
+            "left")
 
 
 def _ticket_out(env: Env, store: Store, t: Ticket | None, text: str, **extra: object) -> None:
@@ -41,14 +43,18 @@ def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str |
     """Take a ticket for SERVICE, as the kiosk does."""
     env.known("service", service)
 
+    token, token_hash = new_token()  # the phone page's capability: only its hash is stored
+    url = page_url(env.settings.phone.base_url or LOOPBACK_URL, token)
+
     async def body(store: Store) -> None:
-        (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk), kiosk or "cli")
+        (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk, token_hash),
+                                   kiosk or "cli")
         t = store.state.tickets[e.data["number"]]
         j = ticket_json(t, store.state, store.office, store.clock())
         wait = j.get("estimated_wait_min")
         _ticket_out(env, store, t, f"{t.number}  {store.office.services[t.service].name()}  "
                     f"ahead: {j.get('people_ahead')}  estimated wait: "
-                    f"{'-' if wait is None else f'{wait} min'}")
+                    f"{'-' if wait is None else f'{wait} min'}\n{url}", url=url)
 
     run(env, body)
 

@@ -20,7 +20,8 @@ from .errors import OFFICE_SECTIONS, ConfigError, key_path, show, unknown_key
 Keys = tuple[str | int, ...]
 Fail = Callable[[Keys, str], ConfigError]
 
-SECTIONS = ("office", *OFFICE_SECTIONS, "store", "kiosks", "printers", "displays", "alerts")
+SECTIONS = ("office", *OFFICE_SECTIONS, "store", "kiosks", "printers", "displays", "alerts",
+            "phone")
 OFFICE_KEYS = ("name", "timezone", "languages", "outcomes")
 # The table name becomes this field: [services.eid] -> Service(code="eid").
 ID_FIELDS = {

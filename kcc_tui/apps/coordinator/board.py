@@ -14,6 +14,7 @@ from ...domain.commands import issuing_now
 from ...domain.estimate import estimate_wait_s, mean_service_s, serving_posts
 from ...domain.kpi import ServiceKpi, idle_s, service_kpis
 from ...domain.office import Office
+from ...domain.routing import is_away
 from ...domain.state import DayState, PostState
 
 
@@ -30,6 +31,7 @@ class ServiceRow:
     target_min: float
     issuing: str  # "on", or why not: "off", "cap", "closed"
     clear_s: float | None  # time the current queue needs; None when it cannot clear
+    away: int = 0  # of the waiting, how many said "even weg" on their phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ def service_rows(state: DayState, office: Office, now: datetime,
             issuing="on" if reason is None else
             "cap" if "limit" in reason else "closed" if state.ended else "off",
             clear_s=clear_queue_s(state, office, code, len(waiting)),
+            away=sum(1 for t in waiting if is_away(t, now)),
         ))
     return rows
 

@@ -105,7 +105,8 @@ class ServicesTable(DataTable[Text | str]):
         return [
             name,
             num(f"{r.target_min:g} min"),
-            num(str(r.waiting), "bold" if r.waiting else "dim"),
+            num(f"{r.waiting} ({r.away} weg)" if r.away else str(r.waiting),
+                "bold" if r.waiting else "dim"),
             num(fmt_min(r.longest_s), "bold red" if over else ""),
             num("geen loket" if r.estimate_s is None and r.waiting else fmt_min(r.estimate_s),
                 "yellow" if est_over or (r.estimate_s is None and r.waiting) else ""),

@@ -31,6 +31,7 @@ EVENT_NL = {
     "ticket_parked": "geparkeerd",
     "ticket_resumed": "hervat",
     "ticket_closed_unserved": "afgesloten bij sluiting",
+    "ticket_left": "geannuleerd via de gsm",
 }
 
 PAUSE_REASONS = ["koffiepauze", "middagpauze", "administratie", "overleg", "opleiding"]

@@ -32,6 +32,7 @@ from ...config.settings import KioskSettings, Settings
 from ...domain import commands as C
 from ...domain.clock import Clock, system_clock
 from ...domain.estimate import estimate_wait_s, people_ahead
+from ...phone.token import new_token, page_url
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from .availability import availability
@@ -172,9 +173,11 @@ class KioskApp(KccApp, inherit_bindings=False):
         if store is None:
             self.notify(t(lang, "try_again"), severity="error", markup=False)
             return None
+        token, token_hash = new_token() if self.settings.phone.base_url else (None, None)
         try:
             (event,) = await store.execute(
-                C.IssueTicket(service, lang, priority, kiosk=self.kiosk_id), self.kiosk_id)
+                C.IssueTicket(service, lang, priority, kiosk=self.kiosk_id,
+                              token_hash=token_hash), self.kiosk_id)
         except C.Refused as r:
             # Someone stopped the service, or the cap was reached, since the screen was drawn.
             a = availability(store.state, self.office, service, self.clock(), priority)
@@ -192,8 +195,9 @@ class KioskApp(KccApp, inherit_bindings=False):
         ahead = people_ahead(st, self.office, service, now, tk)
         wait = estimate_wait_s(st, self.office, service, now, tk)
         self.refresh_view()
+        url = page_url(self.settings.phone.base_url, token) if token else None
         return IssuedTicket(number, service, lang, priority, tk.issued_at, ahead,
-                            None if wait is None else round(wait / 60))
+                            None if wait is None else round(wait / 60), url)
 
     async def _print_ticket(self, watch: PrinterWatch, ticket: IssuedTicket,
                             screen: ConfirmScreen) -> None:

@@ -60,6 +60,8 @@ class ConfirmScreen(Screen[None]):
             yield Static("", id="c-status")
             info = dict(service.citizen_info)  # "what to bring", in the ticket's language
             yield Static(info.get(lang) or info.get("nl") or "", id="c-info")
+            if tk.url:  # the ticket's phone page (docs/phone.md), also in the printed QR
+                yield Static(f"{t(lang, 'phone_page')} {tk.url}", id="c-url", markup=False)
             with Center():
                 yield KioskButton(t(lang, "ok"), id="c-ok")
             yield Static(t(lang, "closes"), id="c-closes")

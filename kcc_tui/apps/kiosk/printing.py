@@ -30,6 +30,7 @@ class IssuedTicket:
     issued_at: datetime
     people_ahead: int
     wait_min: int | None  # None: no counter serves this service yet
+    url: str | None = None  # the ticket's phone page (docs/phone.md); None: no [phone] base_url
 
 
 class PrinterWatch:
@@ -57,7 +58,7 @@ class PrinterWatch:
             self.settings, office=office.name, number=ticket.number,
             service_code=ticket.service, service_name=service.name(ticket.lang),
             lang=ticket.lang, issued_at=ticket.issued_at, people_ahead=ticket.people_ahead,
-            estimated_wait_min=ticket.wait_min, tz=office.timezone)
+            estimated_wait_min=ticket.wait_min, tz=office.timezone, token_url=ticket.url)
 
     async def print(self, content: TicketContent) -> PrintResult:
         """Print one ticket; never raises for printer trouble (see printers.service)."""
