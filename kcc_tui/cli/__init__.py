@@ -11,6 +11,7 @@ from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cm
 from .common import Env, fail
 from .print_test import print_test
 from .report_cmds import report, staffing
+from .web_cmds import web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,6 +37,7 @@ COMMANDS: list[click.Command] = [
     print_test,
     sim_cli.simulate,
     report, staffing,
+    web,
 ]
 for _cmd in COMMANDS:
     cli.add_command(_cmd)

@@ -1,0 +1,418 @@
+"""`kcc web`: the citizen's ticket page (/t/{token}) and the public board (/board) on aiohttp.
+
+One process holds one `Store`. One poller reads the store's change feed (`Store.poll`, every
+50 ms) and, on every change, sends each open page a full snapshot over Server-Sent Events: one
+snapshot built per ticket (however many pages show it), none built for tickets nobody watches.
+Estimates come from one replay for all watched tickets, at most every `ESTIMATE_S`, after the
+snapshots went out, so a call reaches the pages before any estimate is worked out.
+
+Privacy: no cookies, no third-party requests, `Cache-Control: no-store`, `Referrer-Policy:
+no-referrer`; unknown, malformed and expired tokens all get the same 404; requests are limited
+per address (an in-memory token bucket). See docs/phone.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from ..config.settings import Settings
+from ..domain import commands as C
+from ..domain.clock import Clock, system_clock
+from ..domain.forecast import WaitForecast, forecast_queue
+from ..domain.state import Ticket
+from ..store import Store, StoreError
+from . import pages
+from .texts import lang_or
+from .token import token_hash
+from .views import board_view, live_ticket, ticket_view
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.05  # the change feed: as often as the apps look
+TICK_S = 30.0  # a snapshot to every page at least this often (away time, estimates, "updated")
+ESTIMATE_S = 10.0  # estimates are worked out again at most this often
+KEEPALIVE_S = 15.0  # an SSE comment keeps proxies from closing a quiet stream
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+BOARD = "board"
+
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+
+class RateLimit:
+    """A token bucket per client address: `burst` requests at once, `rate` per second after."""
+
+    def __init__(self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic):
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if len(self._buckets) > 50_000:  # forget the idle (full) buckets: memory stays flat
+            self._buckets = {k: v for k, v in self._buckets.items()
+                             if v[0] + (now - v[1]) * self.rate < self.burst}
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1, now)
+        return True
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One open page's SSE stream: the latest snapshot waits here until written (a slow phone
+    skips snapshots rather than queueing them)."""
+
+    key: str  # the token hash, or BOARD
+    lang: str
+    latest: bytes | None = None
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    closed: bool = False
+
+    def put(self, data: bytes) -> None:
+        self.latest = data
+        self.wake.set()
+
+
+class Hub:
+    """The store, the change-feed poller and the open pages of one `kcc web` process."""
+
+    def __init__(self, settings: Settings, db: Path, clock: Clock = system_clock) -> None:
+        self.settings = settings
+        self.office = settings.office
+        self.db = db
+        self.clock = clock
+        self.grace = timedelta(minutes=settings.phone.ended_grace_min)
+        self.store: Store | None = None
+        self.subs: dict[str, set[Subscriber]] = {}
+        self.estimates: dict[str, WaitForecast | None] = {}
+        self._estimated_at = 0.0
+        self._estimate_seq = -1
+        self._task: asyncio.Task[None] | None = None
+        self.snapshots_sent = 0
+
+    async def start(self) -> None:
+        self.store = await Store(self.db, self.office, clock=self.clock,
+                                 busy_timeout_ms=self.settings.store.busy_timeout_ms).open()
+        self._task = asyncio.create_task(self._run(), name="phone-poller")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for subs in self.subs.values():
+            for s in subs:
+                s.closed = True
+                s.wake.set()
+        if self.store is not None:
+            await self.store.close()
+
+    # -- reading -----------------------------------------------------------------------------
+    def ticket(self, h: str) -> Ticket | None:
+        assert self.store is not None
+        return live_ticket(self.store.state, h, self.clock(), self.grace)
+
+    def forecast(self, t: Ticket) -> WaitForecast | None:
+        """The ticket's estimate: from the last replay, or one replay for it alone."""
+        if t.status != "waiting":
+            return None
+        if t.number not in self.estimates:
+            assert self.store is not None
+            st = self.store.state
+            self.estimates.update(forecast_queue(st, self.office, self.clock(), tickets=[t]))
+        return self.estimates.get(t.number)
+
+    def ticket_snapshot(self, t: Ticket, lang: str) -> dict[str, Any]:
+        assert self.store is not None
+        return ticket_view(self.store.state, self.office, t, self.clock(), lang,
+                           self.forecast(t))
+
+    def board_snapshot(self, lang: str) -> dict[str, Any]:
+        assert self.store is not None
+        displays = list(self.settings.displays.values())
+        history = displays[0].history if displays else 8
+        return board_view(self.store.state, self.office, self.clock(), lang, max(1, history))
+
+    # -- the poller --------------------------------------------------------------------------
+    async def _run(self) -> None:
+        assert self.store is not None
+        last_state, last_tick = self.store.state, time.monotonic()
+        while True:
+            await asyncio.sleep(POLL_S)
+            try:
+                events = await self.store.poll()
+            except StoreError as e:
+                log.warning("kcc web: %s", e)
+                await asyncio.sleep(1.0)
+                await self._reopen()
+                last_state = self.store.state
+                continue
+            now_m = time.monotonic()
+            changed = bool(events) or self.store.state is not last_state
+            last_state = self.store.state
+            if changed or now_m - last_tick >= TICK_S:
+                last_tick = now_m
+                self.fan_out()
+                await asyncio.sleep(0)  # let the streams write before the replay runs
+            if self._refresh_estimates(now_m):
+                self.fan_out()
+
+    async def _reopen(self) -> None:
+        old = self.store
+        with contextlib.suppress(Exception):
+            if old is not None:
+                await old.close()
+        with contextlib.suppress(StoreError):
+            self.store = await Store(self.db, self.office, clock=self.clock).open()
+
+    def _refresh_estimates(self, now_m: float) -> bool:
+        """One replay for every watched waiting ticket, when due; True when any changed."""
+        assert self.store is not None
+        st = self.store.state
+        since = now_m - self._estimated_at
+        if since < ESTIMATE_S or (st.seq == self._estimate_seq and since < TICK_S):
+            return False
+        watched = [t for h in self.subs if h != BOARD
+                   if (t := self.ticket(h)) is not None and t.status == "waiting"]
+        self._estimated_at, self._estimate_seq = now_m, st.seq
+        old = self.estimates
+        self.estimates = forecast_queue(st, self.office, self.clock(), tickets=watched) \
+            if watched else {}
+        return self.estimates != old
+
+    def fan_out(self) -> None:
+        """A full snapshot to every open page: built once per ticket and language."""
+        for key, subs in list(self.subs.items()):
+            built: dict[str, bytes] = {}
+            t = None if key == BOARD else self.ticket(key)
+            for s in list(subs):
+                data = built.get(s.lang)
+                if data is None:
+                    if key == BOARD:
+                        data = pages.sse(self.board_snapshot(s.lang))
+                    elif t is None:
+                        data = pages.sse({}, "gone")
+                    else:
+                        data = pages.sse(self.ticket_snapshot(t, s.lang))
+                    built[s.lang] = data
+                s.put(data)
+                self.snapshots_sent += 1
+
+    def subscribe(self, key: str, lang: str) -> Subscriber:
+        s = Subscriber(key, lang)
+        self.subs.setdefault(key, set()).add(s)
+        return s
+
+    def unsubscribe(self, s: Subscriber) -> None:
+        subs = self.subs.get(s.key)
+        if subs is not None:
+            subs.discard(s)
+            if not subs:
+                del self.subs[s.key]
+
+
+# -- the web application -------------------------------------------------------------------------
+HUB = web.AppKey("hub", Hub)
+LIMIT = web.AppKey("limit", RateLimit)
+STATIC = Path(str(resources.files(__package__) / "static"))
+
+
+def _lang(request: web.Request, default: str = "nl") -> str:
+    return lang_or(request.query.get("lang"), default)
+
+
+def _not_found(request: web.Request) -> web.Response:
+    return web.Response(status=404, text=pages.gone_page(_lang(request)),
+                        content_type="text/html")
+
+
+def _hash_of(request: web.Request) -> str | None:
+    token = request.match_info.get("token", "")
+    return token_hash(token) if TOKEN_RE.fullmatch(token) else None
+
+
+@web.middleware
+async def guard(request: web.Request,
+                handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                ) -> web.StreamResponse:
+    """Rate limit per address, then the privacy headers on every answer."""
+    if not request.app[LIMIT].allow(request.remote or "?"):
+        resp: web.StreamResponse = web.Response(
+            status=429, text=pages.gone_page(_lang(request), "slow_down"),
+            content_type="text/html", headers={"Retry-After": "5"})
+    else:
+        try:
+            resp = await handler(request)
+        except web.HTTPException as e:
+            resp = e
+    for k, v in HEADERS.items():
+        resp.headers.setdefault(k, v)
+    return resp
+
+
+async def ticket_page(request: web.Request) -> web.StreamResponse:
+    hub = request.app[HUB]
+    h = _hash_of(request)
+    t = hub.ticket(h) if h else None
+    if t is None:
+        return _not_found(request)
+    lang = _lang(request, t.lang)
+    token = request.match_info["token"]
+    return web.Response(text=pages.ticket_page(hub.ticket_snapshot(t, lang), lang, token),
+                        content_type="text/html")
+
+
+async def ticket_state(request: web.Request) -> web.StreamResponse:
+    hub = request.app[HUB]
+    h = _hash_of(request)
+    t = hub.ticket(h) if h else None
+    if t is None:
+        return _not_found(request)
+    return web.json_response(hub.ticket_snapshot(t, _lang(request, t.lang)))
+
+
+async def ticket_events(request: web.Request) -> web.StreamResponse:
+    hub = request.app[HUB]
+    h = _hash_of(request)
+    t = hub.ticket(h) if h else None
+    if h is None or t is None:
+        return _not_found(request)
+    lang = _lang(request, t.lang)
+    return await _stream(request, hub, h, lang, pages.sse(hub.ticket_snapshot(t, lang)))
+
+
+async def board_page(request: web.Request) -> web.StreamResponse:
+    lang = _lang(request)
+    return web.Response(text=pages.board_page(request.app[HUB].board_snapshot(lang), lang),
+                        content_type="text/html")
+
+
+async def board_state(request: web.Request) -> web.StreamResponse:
+    return web.json_response(request.app[HUB].board_snapshot(_lang(request)))
+
+
+async def board_events(request: web.Request) -> web.StreamResponse:
+    hub, lang = request.app[HUB], _lang(request)
+    return await _stream(request, hub, BOARD, lang, pages.sse(hub.board_snapshot(lang)))
+
+
+async def _stream(request: web.Request, hub: Hub, key: str, lang: str,
+                  first: bytes) -> web.StreamResponse:
+    resp = web.StreamResponse(headers={"Content-Type": "text/event-stream; charset=utf-8",
+                                       "X-Accel-Buffering": "no", **HEADERS})
+    await resp.prepare(request)
+    sub = hub.subscribe(key, lang)
+    try:
+        await resp.write(b"retry: 3000\n\n" + first)
+        while not sub.closed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(sub.wake.wait(), KEEPALIVE_S)
+            sub.wake.clear()
+            data, sub.latest = sub.latest, None
+            if data is None:
+                await resp.write(b": keep-alive\n\n")
+                continue
+            await resp.write(data)
+            if data.startswith(b"event: gone"):
+                break
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        hub.unsubscribe(sub)
+    return resp
+
+
+def _same_origin(request: web.Request) -> bool:
+    """A form post from the page itself. Browsers say so in Sec-Fetch-Site; with
+    `Referrer-Policy: no-referrer` a form post's Origin is "null", so Origin only counts when
+    it names a host (and then it must be ours)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return origin is None
+    forwarded = request.headers.get("X-Forwarded-Host")
+    return urlsplit(origin).netloc in {request.host, forwarded}
+
+
+def _action(make: Callable[[Hub, str], C.Command]) -> Callable[
+        [web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        hub = request.app[HUB]
+        h = _hash_of(request)
+        t = hub.ticket(h) if h else None
+        if h is None or t is None:
+            return _not_found(request)
+        if not _same_origin(request):
+            return web.Response(status=403, text="cross-site request refused")
+        assert hub.store is not None
+        with contextlib.suppress(C.Refused):  # the page then shows why (the state as it is)
+            await hub.store.execute(make(hub, h), C.PHONE_ACTOR)
+        hub.fan_out()
+        lang = _lang(request, t.lang)
+        raise web.HTTPSeeOther(f"/t/{request.match_info['token']}?lang={lang}")
+
+    return handle
+
+
+def make_app(settings: Settings, db: Path, *, clock: Clock = system_clock,
+             rate: float = 2.0, burst: float = 30.0) -> web.Application:
+    """The aiohttp application of `kcc web`; the store opens when the app starts."""
+    app = web.Application(middlewares=[guard])
+    hub = Hub(settings, db, clock)
+    app[HUB] = hub
+    app[LIMIT] = RateLimit(rate, burst)
+    away = settings.phone.away_minutes
+
+    async def on_startup(_app: web.Application) -> None:
+        await hub.start()
+
+    async def on_shutdown(_app: web.Application) -> None:
+        await hub.stop()
+
+    app.on_startup.append(on_startup)
+    app.on_shutdown.append(on_shutdown)
+
+    async def root(_request: web.Request) -> web.StreamResponse:
+        raise web.HTTPSeeOther("/board")
+
+    app.add_routes([
+        web.get("/", root),
+        web.get("/board", board_page),
+        web.get("/board/state", board_state),
+        web.get("/board/events", board_events),
+        web.get("/t/{token}", ticket_page),
+        web.get("/t/{token}/state", ticket_state),
+        web.get("/t/{token}/events", ticket_events),
+        web.post("/t/{token}/away", _action(lambda _hub, h: C.StepAway(h, away))),
+        web.post("/t/{token}/back", _action(lambda _hub, h: C.ComeBack(h))),
+        web.post("/t/{token}/leave", _action(lambda _hub, h: C.LeaveQueue(h))),
+        web.static("/static", STATIC),
+    ])
+    return app
+
