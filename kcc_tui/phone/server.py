@@ -158,6 +158,13 @@ class Hub:
         return board_view(self.store.state, self.office, self.clock(), lang, max(1, history))
 
     # -- the poller --------------------------------------------------------------------------
+    async def catch_up(self) -> None:
+        """Read the change feed now (a page asked): what it brings goes out to every page."""
+        assert self.store is not None
+        with contextlib.suppress(StoreError):  # the poller reports and reopens
+            if await self.store.poll():
+                self.fan_out()
+
     async def _run(self) -> None:
         assert self.store is not None
         last_state, last_tick = self.store.state, time.monotonic()
@@ -267,8 +274,8 @@ async def guard(request: web.Request,
     else:
         try:
             resp = await handler(request)
-        except web.HTTPException as e:
-            resp = e
+        except web.HTTPException as e:  # a redirect: answered as a plain response
+            resp = web.Response(status=e.status, headers=e.headers, text=e.text)
     for k, v in HEADERS.items():
         resp.headers.setdefault(k, v)
     return resp
@@ -276,6 +283,7 @@ async def guard(request: web.Request,
 
 async def ticket_page(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
+    await hub.catch_up()
     h = _hash_of(request)
     t = hub.ticket(h) if h else None
     if t is None:
@@ -288,6 +296,7 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
 
 async def ticket_state(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
+    await hub.catch_up()
     h = _hash_of(request)
     t = hub.ticket(h) if h else None
     if t is None:
@@ -297,6 +306,7 @@ async def ticket_state(request: web.Request) -> web.StreamResponse:
 
 async def ticket_events(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
+    await hub.catch_up()
     h = _hash_of(request)
     t = hub.ticket(h) if h else None
     if h is None or t is None:
@@ -306,6 +316,7 @@ async def ticket_events(request: web.Request) -> web.StreamResponse:
 
 
 async def board_page(request: web.Request) -> web.StreamResponse:
+    await request.app[HUB].catch_up()
     lang = _lang(request)
     return web.Response(text=pages.board_page(request.app[HUB].board_snapshot(lang), lang),
                         content_type="text/html")
@@ -364,6 +375,7 @@ def _action(make: Callable[[Hub, str], C.Command]) -> Callable[
         [web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         hub = request.app[HUB]
+        await hub.catch_up()
         h = _hash_of(request)
         t = hub.ticket(h) if h else None
         if h is None or t is None:
