@@ -112,7 +112,7 @@ async def test_issue_refuses_a_malformed_or_reused_token_hash(db: Path,
         assert r.value.code == "bad_token"
 
 
-# -- "even weg", "terug", "ik ga weg" in the domain ---------------------------------------------------
+# -- "even weg", "terug", "ik ga weg" in the domain ------------------------------------------
 async def test_away_is_skipped_by_call_next_until_back_or_time_runs_out(
         db: Path, settings: Settings) -> None:
     clock = FixedClock(T0)
