@@ -7,6 +7,7 @@ The web tests run the real aiohttp application on loopback against a real SQLite
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
 import sqlite3
@@ -23,9 +24,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from kcc_tui.config import Settings, example_path, load_settings
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import Clock, FixedClock, system_clock
+from kcc_tui.domain.estimate import people_ahead
 from kcc_tui.domain.kpi import service_kpis
 from kcc_tui.phone.server import make_app
 from kcc_tui.phone.token import new_token, token_hash
+from kcc_tui.phone.views import positions
 from kcc_tui.store import Store, create_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,6 +171,27 @@ async def test_leaving_frees_the_place_and_counts_as_abandoned(db: Path,
         assert kpis["eid"].issued == 2
         # the read model and the log agree (a new status and interval end)
         assert await store.check() == []
+
+
+async def test_positions_are_people_ahead_for_every_ticket(db: Path,
+                                                           settings: Settings) -> None:
+    clock = FixedClock(T0)
+    async with Store(db, settings.office, clock=clock) as store:
+        for i in range(40):
+            token, h = new_token()
+            service = ["eid", "rijbewijs", "afhalen"][i % 3]
+            priority = i % 4 == 0 and settings.office.services[service].priority_allowed
+            await store.execute(C.IssueTicket(service, priority=priority, token_hash=h),
+                                "onthaal")
+            clock.advance(seconds=37)
+        await store.execute(C.OpenPost("loket2", "bart", True), "bart")
+        await store.execute(C.CallNext("loket2"), "bart")
+        await store.execute(C.Transfer("loket2", to_service="eid"), "bart")
+        st, now = store.state, clock.advance(minutes=5)
+        got = positions(st, settings.office, now)
+        want = {t.number: people_ahead(st, settings.office, t.service, now, t)
+                for t in st.waiting()}
+        assert got == want and len(want) == 40
 
 
 # -- the web pages ---------------------------------------------------------------------------------
@@ -431,4 +455,26 @@ async def test_even_weg_and_ik_ga_weg_reach_a_running_counter(db: Path,
     finally:
         await send("quit")
         await asyncio.wait_for(worker.wait(), 20)
+        await client.close()
+
+
+async def test_the_estimate_comes_from_a_replay_in_another_process(
+        db: Path, settings: Settings) -> None:
+    async with Store(db, settings.office) as store:
+        await store.execute(C.OpenPost("loket1", "an", True), "an")
+        token, _ = await issue(store)
+    client = await client_for(settings, db)
+    try:
+        stream = sse_snapshots(client, f"/t/{token}/events")
+        snap = await anext(stream)
+        assert snap["estimate"] == "Geschatte wachttijd: wordt berekend…"
+        async for snap in stream:
+            if snap["estimate"] != "Geschatte wachttijd: wordt berekend…":
+                break
+        assert re.fullmatch(r"Geschatte wachttijd: (< 1 min|± \d+ min( \(\d+–\d+\))?)",
+                            snap["estimate"]), snap["estimate"]
+        await stream.aclose()
+        page = await (await client.get(f"/t/{token}")).text()
+        assert html.escape(snap["estimate"]) in page  # the page and the stream say the same
+    finally:
         await client.close()

@@ -3,8 +3,9 @@
 One process holds one `Store`. One poller reads the store's change feed (`Store.poll`, every
 50 ms) and, on every change, sends each open page a full snapshot over Server-Sent Events: one
 snapshot built per ticket (however many pages show it), none built for tickets nobody watches.
-Estimates come from one replay for all watched tickets, at most every `ESTIMATE_S`, after the
-snapshots went out, so a call reaches the pages before any estimate is worked out.
+Estimates come from one replay for all watched tickets, at most every `ESTIMATE_S`, in a
+process of their own (with a long queue a replay takes seconds of CPU): a call reaches the pages
+without waiting for any estimate.
 
 Privacy: no cookies, no third-party requests, `Cache-Control: no-store`, `Referrer-Policy:
 no-referrer`; unknown, malformed and expired tokens all get the same 404; requests are limited
@@ -16,11 +17,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import re
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,14 +33,15 @@ from aiohttp import web
 
 from ..config.settings import Settings
 from ..domain import commands as C
-from ..domain.clock import Clock, system_clock
+from ..domain.clock import Clock, FixedClock, system_clock
 from ..domain.forecast import WaitForecast, forecast_queue
+from ..domain.office import Office
 from ..domain.state import Ticket
 from ..store import Store, StoreError
 from . import pages
 from .texts import lang_or
 from .token import token_hash
-from .views import board_view, live_ticket, ticket_view
+from .views import board_view, live_ticket, positions, ticket_view
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +112,20 @@ class Hub:
         self.grace = timedelta(minutes=settings.phone.ended_grace_min)
         self.store: Store | None = None
         self.subs: dict[str, set[Subscriber]] = {}
+        # ticket number -> its estimate from the last replay (None: no open post serves it)
         self.estimates: dict[str, WaitForecast | None] = {}
-        self._estimated_at = 0.0
+        self._estimated_at = -TICK_S
         self._estimate_seq = -1
+        self._dirty = False  # a page showed a ticket no replay covered yet
+        self._estimating: asyncio.Task[None] | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._task: asyncio.Task[None] | None = None
         self.snapshots_sent = 0
 
     async def start(self) -> None:
         self.store = await Store(self.db, self.office, clock=self.clock,
                                  busy_timeout_ms=self.settings.store.busy_timeout_ms).open()
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self._task = asyncio.create_task(self._run(), name="phone-poller")
 
     async def stop(self) -> None:
@@ -128,6 +137,12 @@ class Hub:
             for s in subs:
                 s.closed = True
                 s.wake.set()
+        if self._pool is not None:
+            # A replay of a long queue may run for seconds: stop it rather than wait for it.
+            processes = dict(getattr(self._pool, "_processes", None) or {})
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes.values():
+                proc.terminate()
         if self.store is not None:
             await self.store.close()
 
@@ -136,20 +151,22 @@ class Hub:
         assert self.store is not None
         return live_ticket(self.store.state, h, self.clock(), self.grace)
 
-    def forecast(self, t: Ticket) -> WaitForecast | None:
-        """The ticket's estimate: from the last replay, or one replay for it alone."""
+    def forecast(self, t: Ticket) -> WaitForecast | None | Pending:
+        """The ticket's estimate from the last replay; PENDING until one covered it."""
         if t.status != "waiting":
             return None
         if t.number not in self.estimates:
-            assert self.store is not None
-            st = self.store.state
-            self.estimates.update(forecast_queue(st, self.office, self.clock(), tickets=[t]))
-        return self.estimates.get(t.number)
+            self._dirty = True
+            return PENDING
+        return self.estimates[t.number]
 
-    def ticket_snapshot(self, t: Ticket, lang: str) -> dict[str, Any]:
+    def ticket_snapshot(self, t: Ticket, lang: str,
+                        ahead: dict[str, int] | None = None) -> dict[str, Any]:
         assert self.store is not None
+        f = self.forecast(t)
         return ticket_view(self.store.state, self.office, t, self.clock(), lang,
-                           self.forecast(t))
+                           None if isinstance(f, Pending) else f, pending=isinstance(f, Pending),
+                           ahead=ahead)
 
     def board_snapshot(self, lang: str) -> dict[str, Any]:
         assert self.store is not None
@@ -184,9 +201,7 @@ class Hub:
             if changed or now_m - last_tick >= TICK_S:
                 last_tick = now_m
                 self.fan_out()
-                await asyncio.sleep(0)  # let the streams write before the replay runs
-            if self._refresh_estimates(now_m):
-                self.fan_out()
+            self._estimate_due(now_m)
 
     async def _reopen(self) -> None:
         old = self.store
@@ -196,23 +211,42 @@ class Hub:
         with contextlib.suppress(StoreError):
             self.store = await Store(self.db, self.office, clock=self.clock).open()
 
-    def _refresh_estimates(self, now_m: float) -> bool:
-        """One replay for every watched waiting ticket, when due; True when any changed."""
+    def _estimate_due(self, now_m: float) -> bool:
+        """Start a replay for the watched tickets when one is due and none is running."""
         assert self.store is not None
-        st = self.store.state
-        since = now_m - self._estimated_at
-        if since < ESTIMATE_S or (st.seq == self._estimate_seq and since < TICK_S):
+        if self._estimating is not None or self._pool is None:
             return False
-        watched = [t for h in self.subs if h != BOARD
+        since = now_m - self._estimated_at
+        seq_moved = self.store.state.seq != self._estimate_seq
+        if not (self._dirty or (seq_moved and since >= ESTIMATE_S) or since >= TICK_S):
+            return False
+        numbers = [t.number for h in self.subs if h != BOARD
                    if (t := self.ticket(h)) is not None and t.status == "waiting"]
-        self._estimated_at, self._estimate_seq = now_m, st.seq
-        old = self.estimates
-        self.estimates = forecast_queue(st, self.office, self.clock(), tickets=watched) \
-            if watched else {}
-        return self.estimates != old
+        self._estimated_at, self._estimate_seq, self._dirty = now_m, self.store.state.seq, False
+        if not numbers:
+            return False
+        self._estimating = asyncio.create_task(self._estimate(numbers), name="phone-estimate")
+        return True
+
+    async def _estimate(self, numbers: list[str]) -> None:
+        """The replay runs in another process (with a long queue it takes seconds of CPU):
+        the pages keep getting their snapshots meanwhile."""
+        try:
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self._pool, forecast_job, str(self.db),
+                                                self.office, numbers, self.clock())
+            if result != {n: self.estimates.get(n, PENDING) for n in result}:
+                self.estimates = {**self.estimates, **result}
+                self.fan_out()
+        except Exception as e:  # a broken pool: estimates stay as they were
+            log.warning("kcc web: estimates failed: %s", e)
+        finally:
+            self._estimating = None
 
     def fan_out(self) -> None:
         """A full snapshot to every open page: built once per ticket and language."""
+        assert self.store is not None
+        ahead = positions(self.store.state, self.office, self.clock())
         for key, subs in list(self.subs.items()):
             built: dict[str, bytes] = {}
             t = None if key == BOARD else self.ticket(key)
@@ -224,7 +258,7 @@ class Hub:
                     elif t is None:
                         data = pages.sse({}, "gone")
                     else:
-                        data = pages.sse(self.ticket_snapshot(t, s.lang))
+                        data = pages.sse(self.ticket_snapshot(t, s.lang, ahead))
                     built[s.lang] = data
                 s.put(data)
                 self.snapshots_sent += 1
@@ -240,6 +274,28 @@ class Hub:
             subs.discard(s)
             if not subs:
                 del self.subs[s.key]
+
+
+class Pending:
+    """An estimate not worked out yet (the page says so; the next snapshot brings it)."""
+
+
+PENDING = Pending()
+
+
+def forecast_job(db: str, office: Office, numbers: list[str],
+                 now: datetime) -> dict[str, WaitForecast | None]:
+    """In the estimate process: the forecasts of these tickets, from the store as it is now
+    (the same replay `estimate.wait_forecast` runs, for all watched tickets at once)."""
+
+    async def run() -> dict[str, WaitForecast | None]:
+        async with Store(db, office, clock=FixedClock(now), readonly=True) as store:
+            st = store.state
+            ts = [st.tickets[n] for n in numbers
+                  if n in st.tickets and st.tickets[n].status == "waiting"]
+            return forecast_queue(st, office, now, tickets=ts) if ts else {}
+
+    return asyncio.run(run())
 
 
 # -- the web application -------------------------------------------------------------------------

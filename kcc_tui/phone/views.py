@@ -16,7 +16,7 @@ from ..domain.commands import ticket_by_token
 from ..domain.estimate import people_ahead
 from ..domain.forecast import WaitForecast
 from ..domain.office import Office
-from ..domain.routing import is_away
+from ..domain.routing import is_away, rank_key
 from ..domain.state import DayState, Ticket
 from .texts import minutes_text, tr
 
@@ -48,9 +48,24 @@ def phase(t: Ticket, now: datetime) -> str:
     return ENDED.get(t.status, "closed")
 
 
+def positions(state: DayState, office: Office, now: datetime) -> dict[str, int]:
+    """`people_ahead` of every waiting ticket at once: one sort per service instead of a count
+    over the queue per ticket (500 open pages would make that 250,000 comparisons a change)."""
+    by_service: dict[str, list[tuple[tuple[int, float, int], str]]] = {}
+    for t in state.queue.values():
+        by_service.setdefault(t.service, []).append((rank_key(t, office, now), t.number))
+    out: dict[str, int] = {}
+    for items in by_service.values():
+        items.sort()
+        out.update((number, i) for i, (_, number) in enumerate(items))
+    return out
+
+
 def ticket_view(state: DayState, office: Office, t: Ticket, now: datetime, lang: str,
-                forecast: WaitForecast | None) -> dict[str, Any]:
-    """The snapshot one ticket page shows (and the SSE stream sends on every change)."""
+                forecast: WaitForecast | None, pending: bool = False,
+                ahead: dict[str, int] | None = None) -> dict[str, Any]:
+    """The snapshot one ticket page shows (and the SSE stream sends on every change); `ahead`
+    is `positions()` when many pages are served at once."""
     ph = phase(t, now)
     post = office.posts[t.post].name if t.post in office.posts else ""
     until = local(t.away_until, office.timezone).strftime("%H:%M") if t.away_until else ""
@@ -69,8 +84,12 @@ def ticket_view(state: DayState, office: Office, t: Ticket, now: datetime, lang:
         "can_leave": ph in ("waiting", "away"),
     }
     if ph in ("waiting", "away"):
-        view["ahead"] = tr(lang, "ahead", n=people_ahead(state, office, t.service, now, t))
-        view["estimate"] = (tr(lang, "no_estimate") if forecast is None else tr(
+        n = ahead.get(t.number) if ahead is not None else None
+        if n is None:
+            n = people_ahead(state, office, t.service, now, t)
+        view["ahead"] = tr(lang, "ahead", n=n)
+        view["estimate"] = (tr(lang, "estimating") if pending else tr(lang, "no_estimate")
+                            if forecast is None else tr(
             lang, "estimate", text=minutes_text(forecast.p10_s, forecast.mean_s,
                                                 forecast.p90_s)))
     return view
