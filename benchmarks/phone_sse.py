@@ -1,6 +1,7 @@
 """Phone pages under load: N open ticket pages (SSE) on loopback while processes work the store.
 
     .venv/bin/python benchmarks/phone_sse.py [--pages 500] [--workers 12] [--seconds 30]
+                                             [--estimates 30]
 
 A fresh SQLite file gets `--pages` tickets with tokens; `kcc web` serves them in its own process
 (rate limit lifted); this process opens one Server-Sent Events stream per ticket page. Then
@@ -10,7 +11,8 @@ office that calls tickets) call, start and finish; the rest are kiosks issuing t
 Latency, for every (page, event) pair: from the event's time stamp (taken inside the writer's
 transaction, just before COMMIT) to the first snapshot that page received reflecting it
 (`seq` ≥ the event's). Printed: p50/p90/p99/max, snapshots received, the server's CPU (share of
-one core over the run) and its memory (RSS now, peak).
+one core over the run; the estimate replays run in a child process, not counted here) and its
+memory (RSS now, peak).
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ async def page(session: aiohttp.ClientSession, url: str, got: list[tuple[int, fl
                         ready.set()
 
 
-async def main(pages: int, workers: int, seconds: float) -> None:
+async def main(pages: int, workers: int, seconds: float, estimate_s: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         doc = tomlkit.parse(Path(example_path()).read_text())
         del doc["hours"]  # open whenever the benchmark runs
@@ -126,7 +128,8 @@ async def main(pages: int, workers: int, seconds: float) -> None:
                                     "onthaal")
                 tokens.append(token)
         server = subprocess.Popen([*KCC, "--config", str(config), "--db", str(db), "web",
-                                   "--port", str(port), "--rate", "10000"],
+                                   "--port", str(port), "--rate", "10000",
+                                   "--estimates", str(estimate_s)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -194,7 +197,8 @@ async def main(pages: int, workers: int, seconds: float) -> None:
 
     received = sum(len(g) for g in got)
     print(f"phone SSE: {pages} pages, {workers} worker processes "
-          f"({len(posts)} counters), {seconds:g} s, {len(at)} events committed")
+          f"({len(posts)} counters), {seconds:g} s, {len(at)} events committed, "
+          f"estimates every {estimate_s:g} s")
     print(f"  all pages open in {open_s:.1f} s")
     print(f"  commit -> page (ms), {len(lat)} page-events: p50 {statistics.median(lat):.0f}  "
           f"p90 {pct(90):.0f}  p99 {pct(99):.0f}  max {lat[-1]:.0f}   never reached: {missed}")
@@ -213,5 +217,7 @@ if __name__ == "__main__":
     ap.add_argument("--pages", type=int, default=500)
     ap.add_argument("--workers", type=int, default=12)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--estimates", type=float, default=30,
+                    help="kcc web --estimates: seconds between estimate replays (0: none)")
     a = ap.parse_args()
-    asyncio.run(main(a.pages, a.workers, a.seconds))
+    asyncio.run(main(a.pages, a.workers, a.seconds, a.estimates))

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 POLL_S = 0.05  # the change feed: as often as the apps look
 TICK_S = 30.0  # a snapshot to every page at least this often (away time, estimates, "updated")
-ESTIMATE_S = 10.0  # estimates are worked out again at most this often
+ESTIMATE_S = 30.0  # estimates are worked out again at most this often (`kcc web --estimates`)
 KEEPALIVE_S = 15.0  # an SSE comment keeps proxies from closing a quiet stream
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 BOARD = "board"
@@ -104,12 +105,14 @@ class Subscriber:
 class Hub:
     """The store, the change-feed poller and the open pages of one `kcc web` process."""
 
-    def __init__(self, settings: Settings, db: Path, clock: Clock = system_clock) -> None:
+    def __init__(self, settings: Settings, db: Path, clock: Clock = system_clock,
+                 estimate_s: float = ESTIMATE_S) -> None:
         self.settings = settings
         self.office = settings.office
         self.db = db
         self.clock = clock
         self.grace = timedelta(minutes=settings.phone.ended_grace_min)
+        self.estimate_s = estimate_s  # 0: no estimates on the pages
         self.store: Store | None = None
         self.subs: dict[str, set[Subscriber]] = {}
         # ticket number -> its estimate from the last replay (None: no open post serves it)
@@ -125,7 +128,9 @@ class Hub:
     async def start(self) -> None:
         self.store = await Store(self.db, self.office, clock=self.clock,
                                  busy_timeout_ms=self.settings.store.busy_timeout_ms).open()
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        # Niced: the replays use what CPU the pages and the counters leave over.
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=os.nice, initargs=(19,))
         self._task = asyncio.create_task(self._run(), name="phone-poller")
 
     async def stop(self) -> None:
@@ -153,7 +158,7 @@ class Hub:
 
     def forecast(self, t: Ticket) -> WaitForecast | None | Pending:
         """The ticket's estimate from the last replay; PENDING until one covered it."""
-        if t.status != "waiting":
+        if t.status != "waiting" or self.estimate_s <= 0:
             return None
         if t.number not in self.estimates:
             self._dirty = True
@@ -214,11 +219,11 @@ class Hub:
     def _estimate_due(self, now_m: float) -> bool:
         """Start a replay for the watched tickets when one is due and none is running."""
         assert self.store is not None
-        if self._estimating is not None or self._pool is None:
+        if self._estimating is not None or self._pool is None or self.estimate_s <= 0:
             return False
         since = now_m - self._estimated_at
         seq_moved = self.store.state.seq != self._estimate_seq
-        if not (self._dirty or (seq_moved and since >= ESTIMATE_S) or since >= TICK_S):
+        if not (self._dirty or (seq_moved and since >= self.estimate_s)):
             return False
         numbers = [t.number for h in self.subs if h != BOARD
                    if (t := self.ticket(h)) is not None and t.status == "waiting"]
@@ -449,10 +454,11 @@ def _action(make: Callable[[Hub, str], C.Command]) -> Callable[
 
 
 def make_app(settings: Settings, db: Path, *, clock: Clock = system_clock,
-             rate: float = 2.0, burst: float = 30.0) -> web.Application:
+             rate: float = 2.0, burst: float = 30.0,
+             estimate_s: float = ESTIMATE_S) -> web.Application:
     """The aiohttp application of `kcc web`; the store opens when the app starts."""
     app = web.Application(middlewares=[guard])
-    hub = Hub(settings, db, clock)
+    hub = Hub(settings, db, clock, estimate_s)
     app[HUB] = hub
     app[LIMIT] = RateLimit(rate, burst)
     away = settings.phone.away_minutes
