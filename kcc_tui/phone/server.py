@@ -342,13 +342,21 @@ async def guard(request: web.Request,
     return resp
 
 
-async def ticket_page(request: web.Request) -> web.StreamResponse:
+async def _live(request: web.Request) -> tuple[Hub, str, Ticket] | None:
+    """The hub, the token's hash and its live ticket, read after the latest changes; None for
+    an unknown, malformed or expired token (all answered with the same 404)."""
     hub = request.app[HUB]
     await hub.catch_up()
     h = _hash_of(request)
     t = hub.ticket(h) if h else None
-    if t is None:
+    return None if h is None or t is None else (hub, h, t)
+
+
+async def ticket_page(request: web.Request) -> web.StreamResponse:
+    live = await _live(request)
+    if live is None:
         return _not_found(request)
+    hub, _, t = live
     lang = _lang(request, t.lang)
     token = request.match_info["token"]
     return web.Response(text=pages.ticket_page(hub.ticket_snapshot(t, lang), lang, token),
@@ -356,22 +364,18 @@ async def ticket_page(request: web.Request) -> web.StreamResponse:
 
 
 async def ticket_state(request: web.Request) -> web.StreamResponse:
-    hub = request.app[HUB]
-    await hub.catch_up()
-    h = _hash_of(request)
-    t = hub.ticket(h) if h else None
-    if t is None:
+    live = await _live(request)
+    if live is None:
         return _not_found(request)
+    hub, _, t = live
     return web.json_response(hub.ticket_snapshot(t, _lang(request, t.lang)))
 
 
 async def ticket_events(request: web.Request) -> web.StreamResponse:
-    hub = request.app[HUB]
-    await hub.catch_up()
-    h = _hash_of(request)
-    t = hub.ticket(h) if h else None
-    if h is None or t is None:
+    live = await _live(request)
+    if live is None:
         return _not_found(request)
+    hub, h, t = live
     lang = _lang(request, t.lang)
     return await _stream(request, hub, h, lang, pages.sse(hub.ticket_snapshot(t, lang)))
 
@@ -435,12 +439,10 @@ def _same_origin(request: web.Request) -> bool:
 def _action(make: Callable[[Hub, str], C.Command]) -> Callable[
         [web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
-        hub = request.app[HUB]
-        await hub.catch_up()
-        h = _hash_of(request)
-        t = hub.ticket(h) if h else None
-        if h is None or t is None:
+        live = await _live(request)
+        if live is None:
             return _not_found(request)
+        hub, h, t = live
         if not _same_origin(request):
             return web.Response(status=403, text="cross-site request refused")
         assert hub.store is not None
