@@ -478,3 +478,38 @@ async def test_the_estimate_comes_from_a_replay_in_another_process(
         assert html.escape(snap["estimate"]) in page  # the page and the stream say the same
     finally:
         await client.close()
+
+
+def test_the_qr_template_gets_the_page_address() -> None:
+    from printers.layout import content_for
+    from printers.settings import PrinterSettings
+
+    kw: dict[str, Any] = dict(office="Stad", number="A012", service_code="eid",
+                              service_name="eID", lang="nl", issued_at=T0, people_ahead=3,
+                              estimated_wait_min=12)
+    page = PrinterSettings(qr=True, qr_text="{token_url}")
+    url = f"{BASE}/t/{new_token()[0]}"
+    assert content_for(page, token_url=url, **kw).qr_text == url
+    assert content_for(page, **kw).qr_text is None  # no page: no code (never the bare number)
+    old = PrinterSettings(qr=True, qr_text="https://x.example/q?t={number}&d={day}")
+    assert content_for(old, **kw).qr_text == "https://x.example/q?t=A012&d=2026-11-24"
+
+
+async def test_the_kiosk_issues_a_token_and_shows_the_page_address(tmp_path: Path) -> None:
+    from test_kiosk_kit import kiosk, kiosk_settings, print_state, ready, until
+
+    s = kiosk_settings()
+    s = s.model_copy(update={"phone": s.phone.model_copy(update={"base_url": BASE})})
+    db = tmp_path / "kcc.db"
+    await create_store(db, s.office)
+    app = kiosk(s, db, FixedClock(T0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.click("#svc-eid")
+        await until(pilot, lambda: print_state(app) == "printed", "the printed ticket")
+        shown = str(app.screen.query_one("#c-url").render())
+        m = re.search(rf"{re.escape(BASE)}/t/([A-Za-z0-9_-]+)", shown)
+        assert m, shown
+    async with Store(db, s.office, clock=FixedClock(T0)) as store:
+        (t,) = store.state.tickets.values()
+        assert t.token_hash == token_hash(m.group(1))
