@@ -35,6 +35,7 @@ from aiohttp import web
 from ..config.settings import Settings
 from ..domain import commands as C
 from ..domain.clock import Clock, FixedClock, system_clock
+from ..domain.events import Event
 from ..domain.forecast import WaitForecast, forecast_queue
 from ..domain.office import Office
 from ..domain.state import Ticket
@@ -123,7 +124,7 @@ class Hub:
         self._estimating: asyncio.Task[None] | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._task: asyncio.Task[None] | None = None
-        self.snapshots_sent = 0
+        self._poll_lock = asyncio.Lock()
 
     async def start(self) -> None:
         self.store = await Store(self.db, self.office, clock=self.clock,
@@ -184,8 +185,14 @@ class Hub:
         """Read the change feed now (a page asked): what it brings goes out to every page."""
         assert self.store is not None
         with contextlib.suppress(StoreError):  # the poller reports and reopens
-            if await self.store.poll():
+            if await self._poll():
                 self.fan_out()
+
+    async def _poll(self) -> list[Event]:
+        """One reader of the change feed at a time (a page's catch-up and the poller)."""
+        assert self.store is not None
+        async with self._poll_lock:
+            return await self.store.poll()
 
     async def _run(self) -> None:
         assert self.store is not None
@@ -193,7 +200,7 @@ class Hub:
         while True:
             await asyncio.sleep(POLL_S)
             try:
-                events = await self.store.poll()
+                events = await self._poll()
             except StoreError as e:
                 log.warning("kcc web: %s", e)
                 await asyncio.sleep(1.0)
@@ -266,7 +273,6 @@ class Hub:
                         data = pages.sse(self.ticket_snapshot(t, s.lang, ahead))
                     built[s.lang] = data
                 s.put(data)
-                self.snapshots_sent += 1
 
     def subscribe(self, key: str, lang: str) -> Subscriber:
         s = Subscriber(key, lang)
