@@ -70,6 +70,7 @@ class KioskApp(KccApp, inherit_bindings=False):
         super().__init__(settings, db=db, clock=clock, poll_s=poll_s)
         self.kiosk_id = kiosk_id
         self.kiosk: KioskSettings = settings.kiosks[kiosk_id]
+        self.phone_base_url = settings.phone.base_url  # "": tickets get no phone page
         self.languages = tuple(self.kiosk.languages) or self.office.languages
         self.default_lang = "nl" if "nl" in self.languages else self.languages[0]
         self.lang = self.default_lang
@@ -173,7 +174,7 @@ class KioskApp(KccApp, inherit_bindings=False):
         if store is None:
             self.notify(t(lang, "try_again"), severity="error", markup=False)
             return None
-        token, token_hash = new_token() if self.settings.phone.base_url else (None, None)
+        token, token_hash = new_token() if self.phone_base_url else (None, None)
         try:
             (event,) = await store.execute(
                 C.IssueTicket(service, lang, priority, kiosk=self.kiosk_id,
@@ -195,7 +196,7 @@ class KioskApp(KccApp, inherit_bindings=False):
         ahead = people_ahead(st, self.office, service, now, tk)
         wait = estimate_wait_s(st, self.office, service, now, tk)
         self.refresh_view()
-        url = page_url(self.settings.phone.base_url, token) if token else None
+        url = page_url(self.phone_base_url, token) if token else None
         return IssuedTicket(number, service, lang, priority, tk.issued_at, ahead,
                             None if wait is None else round(wait / 60), url)
 
