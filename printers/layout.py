@@ -75,7 +75,7 @@ QR_MODULE_DOTS: Final = 6  # about 0.75 mm per module at 203 dpi: phone cameras 
 # Level M restores 15 % of the code (L: 7 %): a creased or smudged ticket still scans, and the
 # short URL still fits a small code at this module size.
 QR_EC_LEVEL: Final = "M"
-QR_PLACEHOLDERS: Final = ("number", "service", "day")  # what `qr_text` may use
+QR_PLACEHOLDERS: Final = ("number", "service", "day", "token_url")  # what `qr_text` may use
 FALLBACK_COLUMNS: Final = 32  # 58 mm paper in Font A: the narrowest roll, so it fits any
 
 
@@ -120,10 +120,13 @@ def format_issued_at(content: TicketContent) -> str:
     return local.strftime(_DATE_FORMATS.get(content.lang, _DEFAULT_DATE_FORMAT))
 
 
-def fill_qr_template(template: str, *, number: str, service: str, day: str) -> str:
-    """Fill `{number}`, `{service}` and `{day}` in a QR text template from the settings
-    (checked at config load by `printers.text.template_problem` with `QR_PLACEHOLDERS`)."""
-    return fill(template, {"number": number, "service": service, "day": day})
+def fill_qr_template(template: str, *, number: str, service: str, day: str,
+                     token_url: str = "") -> str:
+    """Fill `{number}`, `{service}`, `{day}` and `{token_url}` (the ticket's phone page, see
+    docs/phone.md) in a QR text template from the settings (checked at config load by
+    `printers.text.template_problem` with `QR_PLACEHOLDERS`)."""
+    return fill(template, {"number": number, "service": service, "day": day,
+                           "token_url": token_url})
 
 
 def content_for(
@@ -139,6 +142,7 @@ def content_for(
     estimated_wait_min: int | None,
     tz: str = "Europe/Brussels",
     priority: bool = False,
+    token_url: str | None = None,
 ) -> TicketContent:
     """A ticket with the QR text and footer that a printer's settings ask for.
 
@@ -146,9 +150,12 @@ def content_for(
     stays a plain URL; the footer is the one for `lang`, or none.
     """
     qr_text = None
-    if settings.qr and settings.qr_text:
+    # A template that asks for the phone page prints no code for a ticket without one.
+    wants_page = "{token_url}" in settings.qr_text
+    if settings.qr and settings.qr_text and (token_url or not wants_page):
         day = issued_at.astimezone(ZoneInfo(tz)).date().isoformat()
-        qr_text = fill_qr_template(settings.qr_text, number=number, service=service_code, day=day)
+        qr_text = fill_qr_template(settings.qr_text, number=number, service=service_code, day=day,
+                                   token_url=token_url or "")
     return TicketContent(
         office=office,
         number=number,

@@ -16,6 +16,7 @@ TICKET_STATUS_NL = {
     "done": "afgerond",
     "no_show": "niet verschenen",
     "closed_unserved": "niet geholpen (sluiting)",
+    "left": "vertrokken (gsm)",
 }
 
 WEEKDAYS = WEEKDAY_NAMES["nl"]

@@ -59,6 +59,10 @@ REFUSALS_NL: dict[str, str] = {
     "no_current_ticket": "Er is geen ticket aan {post}.",
     "no_such_ticket": "Vandaag is er geen ticket {number}.",
     "not_waiting": "Ticket {number} wacht niet (nu: {status}).",
+    # the citizen's phone (issue 19)
+    "bad_token": "Het ticket kreeg een ongeldige gsm-code; probeer opnieuw.",
+    "bad_away_time": "Even weg duurt meer dan 0 en hoogstens 240 minuten.",
+    "not_away": "Ticket {number} is niet even weg.",
     "not_waiting_at": "Ticket {number} wacht niet (nu: {status} aan {post}).",
     "wrong_status": "Ticket {number} is niet {expected} (nu: {status}).",
     "parked_by_other": "Ticket {number} is geparkeerd door {by}.",

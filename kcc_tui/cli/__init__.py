@@ -13,6 +13,7 @@ from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cm
 from .common import Env, emit, fail
 from .print_test import print_test
 from .report_cmds import report, staffing
+from .web_cmds import web
 
 EPILOG = ("Every kcc process logs to kcc.log in the database's folder (rotated), or to the "
           "journal when systemd runs it; `kcc log-path` prints where.")
@@ -84,6 +85,7 @@ COMMANDS: list[click.Command] = [
     sim_cli.simulate,
     report, staffing,
     log_path,
+    web,
 ]
 for _cmd in COMMANDS:
     cli.add_command(_cmd)

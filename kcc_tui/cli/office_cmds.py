@@ -11,6 +11,7 @@ from ..domain import commands as C
 from ..domain.clock import local, parse_iso
 from ..domain.state import Ticket
 from ..pepper import check_pin
+from ..phone.token import LOOPBACK_URL, new_token, page_url
 from ..store import Store
 from ..wait_words import minutes_words
 from .common import PIN_HELP, Env, echo, emit, fail, json_line, pass_env, read_pin, run
@@ -23,7 +24,8 @@ from .views import (
     tickets_text,
 )
 
-STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved")
+STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved",
+            "left")
 
 
 def _ticket_out(env: Env, store: Store, t: Ticket | None, text: str, **extra: object) -> None:
@@ -59,15 +61,19 @@ def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str |
         raise click.BadParameter(f"unknown language {lang!r} (known: {', '.join(languages)})",
                                  param_hint="--lang")
 
+    token, token_hash = new_token()  # the phone page's capability: only its hash is stored
+    url = page_url(env.settings.phone.base_url or LOOPBACK_URL, token)
+
     async def body(store: Store) -> None:
         if not outside_hours:
             _refuse_when_closed(env, store)
-        (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk), kiosk or "cli")
+        (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk,
+                                                 token_hash=token_hash), kiosk or "cli")
         t = store.state.tickets[e.data["number"]]
         j = ticket_json(t, store.state, store.office, store.clock())
         wait = minutes_words(j.get("estimated_wait_min"), j.get("estimate_reason"), "en")
         _ticket_out(env, store, t, f"{t.number}  {store.office.services[t.service].name()}  "
-                    f"ahead: {j.get('people_ahead')}  estimated wait: {wait}")
+                    f"ahead: {j.get('people_ahead')}  estimated wait: {wait}\n{url}", url=url)
 
     run(env, body)
 

@@ -89,6 +89,14 @@ class ServeSettings(_Section):
     # Origins a browser may open the apps from besides the served address itself, e.g. the
     # TLS reverse proxy's "https://kcc.leiebrugge.be".
     allowed_origins: tuple[str, ...] = ()
+class PhoneSettings(_Section):
+    """`[phone]`: the citizen's ticket page behind the QR code (`kcc web`, docs/phone.md)."""
+
+    # The address citizens' phones reach `kcc web` at, e.g. "https://wachtrij.stad.example";
+    # empty: tickets get no page (and a QR text with {token_url} prints no QR code).
+    base_url: str = Field(default="", pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$")
+    away_minutes: float = Field(default=15, gt=0, le=240)  # "even weg" keeps the place this long
+    ended_grace_min: float = Field(default=10, ge=0, le=120)  # a page shows the outcome this long
 
 
 class Settings(_Section):
@@ -101,6 +109,7 @@ class Settings(_Section):
     displays: dict[str, DisplaySettings] = {}
     alerts: AlertSettings = AlertSettings()
     serve: ServeSettings = ServeSettings()
+    phone: PhoneSettings = PhoneSettings()
     source: str = ""  # the file these settings came from, for messages
 
     @model_validator(mode="before")

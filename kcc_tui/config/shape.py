@@ -22,7 +22,7 @@ Keys = tuple[str | int, ...]
 Fail = Callable[[Keys, str], ConfigError]
 
 SECTIONS = ("office", *OFFICE_SECTIONS, "store", "kiosks", "printers", "displays", "alerts",
-            "serve")
+            "serve", "phone")
 OFFICE_KEYS = ("name", "timezone", "languages", "outcomes")
 # The table name becomes this field: [services.eid] -> Service(code="eid").
 ID_FIELDS = {

@@ -159,6 +159,8 @@ class IssueTicket(Command):
     priority: bool = False
     kiosk: str | None = None
     printing: bool = False  # the kiosk app's printing path takes it (see `unprinted`)
+    # SHA-256 (hex) of the phone page's token, made at the edge that issues: never the token
+    token_hash: str | None = None
 
     def decide(self, c: Ctx) -> list[Event]:
         self.check_issuable(c)
@@ -174,6 +176,11 @@ class IssueTicket(Command):
             data["kiosk"] = self.kiosk
         if self.printing:
             data["printing"] = True
+        if self.token_hash:
+            if not _is_sha256(self.token_hash) or self.token_hash in c.state.tokens:
+                raise Refused("the ticket's token must be a new SHA-256 hash",
+                              code="bad_token")
+            data["token_hash"] = self.token_hash
         return [c.event("ticket_issued", stream, **data)]
 
     def check_issuable(self, c: Ctx) -> None:
@@ -910,3 +917,69 @@ class EndDay(Command):
                 events.append(c.post_event("post_closed", p.id))
         events.append(c.event("day_ended", f"office:{c.day}"))
         return events
+
+
+# -- the citizen's phone (issue 19) -----------------------------------------------------------
+# The phone page knows its ticket by the hash of the token in its address, never by the number:
+# these commands find the ticket by that hash, inside the transaction, so a ticket that ended a
+# moment ago is refused rather than changed.
+PHONE_ACTOR = "phone"
+
+
+def _is_sha256(h: str) -> bool:
+    return len(h) == 64 and all(ch in "0123456789abcdef" for ch in h)
+
+
+def ticket_by_token(state: DayState, token_hash: str) -> Ticket | None:
+    """Today's ticket whose token has this hash, or None."""
+    number = state.tokens.get(token_hash)
+    return None if number is None else state.tickets.get(number)
+
+
+def _waiting_by_token(c: Ctx, token_hash: str) -> Ticket:
+    t = ticket_by_token(c.state, token_hash)
+    if t is None:
+        raise Refused("no such ticket today", code="no_such_ticket", number="")
+    if t.status != "waiting":
+        raise Refused(f"ticket {t.number} is {t.status}, not waiting", code="not_waiting",
+                      number=t.number, status=t.status)
+    return t
+
+
+@dataclass(frozen=True)
+class StepAway(Command):
+    """"Ik ben even weg": the ticket keeps its place but call next skips it for `minutes`."""
+
+    token_hash: str
+    minutes: float
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = _waiting_by_token(c, self.token_hash)
+        if not 0 < self.minutes <= 240:
+            raise Refused("away time must be between 0 and 240 minutes", code="bad_away_time")
+        until = c.now + timedelta(minutes=self.minutes)
+        return [c.ticket_event("ticket_away", t.number, until=iso(until))]
+
+
+@dataclass(frozen=True)
+class ComeBack(Command):
+    """"Ik ben terug": call next sees the ticket again, in its old place."""
+
+    token_hash: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = _waiting_by_token(c, self.token_hash)
+        if t.away_until is None or c.now >= t.away_until:
+            raise Refused(f"ticket {t.number} is not away", code="not_away", number=t.number)
+        return [c.ticket_event("ticket_back", t.number)]
+
+
+@dataclass(frozen=True)
+class LeaveQueue(Command):
+    """"Ik ga weg": the citizen gives up the ticket; the place is free (counted as abandoned)."""
+
+    token_hash: str
+
+    def decide(self, c: Ctx) -> list[Event]:
+        t = _waiting_by_token(c, self.token_hash)
+        return [c.ticket_event("ticket_left", t.number)]

@@ -66,6 +66,10 @@ SCHEMA: dict[str, frozenset[str]] = {
         "heartbeat": "source kind status",
         "notes_purged": "before",
         "day_ended": "",
+        # the citizen's phone (issue 19): away keeps the place, left gives it up
+        "ticket_away": "number until",
+        "ticket_back": "number",
+        "ticket_left": "number",
     }.items()
 }
 

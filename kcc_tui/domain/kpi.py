@@ -8,6 +8,7 @@
 - SL(t) = share of tickets first *called* in the period with wait ≤ target; "offered" SL = share
   of tickets *issued* in the period that were called within target (never called = failure).
 - no-show rate = intervals ended no_show / intervals called.
+- abandoned = waits the citizen gave up from the phone ("ik ga weg", interval end "left").
 - A period includes its start and excludes its end; a fact belongs to the period of its time stamp.
 """
 
@@ -45,6 +46,7 @@ class Figures:
     served: int = 0
     no_shows: int = 0
     transfers: int = 0
+    abandoned: int = 0
     offered: int = 0
     offered_ok: int = 0
     waits: list[float] = field(default_factory=list)
@@ -139,6 +141,9 @@ def kpis_by(tickets: Iterable[Ticket], office: Office,
                         kp = k(g, code)
                         kp.called += 1
                         (kp.waits if iv is first else kp.waits_after).append(w or 0.0)
+            if iv.end == "left" and iv.ended_at is not None:
+                for g in keys("ended", iv, iv.ended_at):
+                    k(g, code).abandoned += 1
             if iv.called_at is None or iv.ended_at is None:
                 continue
             end = iv.end
@@ -194,6 +199,7 @@ class CombinedKpi(Figures):
             c.served += k.served
             c.no_shows += k.no_shows
             c.transfers += k.transfers
+            c.abandoned += k.abandoned
             c.offered += k.offered
             c.offered_ok += k.offered_ok
             target = k.target_s

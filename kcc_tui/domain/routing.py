@@ -17,6 +17,12 @@ def eligible(t: Ticket, post_id: str, services: dict[str, float]) -> bool:
     return t.service in services
 
 
+def is_away(t: Ticket, now: datetime) -> bool:
+    """The citizen said "even weg" on the phone page: keeps the place, not called until back
+    (or until the time given runs out)."""
+    return t.away_until is not None and now < t.away_until
+
+
 def rank_key(
     t: Ticket, office: Office, now: datetime, weight: float = 1.0, post_id: str | None = None
 ) -> tuple[int, float, int]:
@@ -40,7 +46,7 @@ def choose_next(state: DayState, office: Office, post_id: str, now: datetime) ->
     best: Ticket | None = None
     best_key: tuple[int, float, int] | None = None
     for t in state.queue.values():
-        if not eligible(t, post_id, services):
+        if not eligible(t, post_id, services) or is_away(t, now):
             continue
         key = rank_key(t, office, now, services.get(t.service, 1.0), post_id)
         if best_key is None or key < best_key:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from .events import SCHEMA, Event
 
 TicketStatus = Literal[
-    "waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved"
+    "waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved", "left"
 ]
 OPEN_STATUSES = frozenset({"waiting", "called", "serving", "parked"})
 ACTIVE_STATUSES = frozenset({"called", "serving"})
@@ -41,7 +41,7 @@ class Interval:
     called_at: datetime | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    # done, transferred, requeued, no_show, parked, closed_unserved; called_back: the next
+    # done, transferred, requeued, no_show, parked, closed_unserved, left; called_back: the next
     # interval is the same citizen called back (no wait of its own)
     end: str | None = None
     post: str | None = None
@@ -97,6 +97,10 @@ class Ticket:
     printed: bool = False
     printing: bool = False  # issued by a kiosk app that was to print it
     intervals: list[Interval] = field(default_factory=list)
+    # The citizen's phone page (issue 19): the SHA-256 of the ticket's token (never the token),
+    # and until when the citizen stepped away ("even weg": keeps the place, skipped by call next)
+    token_hash: str | None = None
+    away_until: datetime | None = None
 
     @property
     def current(self) -> Interval:
@@ -109,7 +113,7 @@ class Ticket:
     @property
     def finished_at(self) -> datetime | None:
         last = self.intervals[-1] if self.intervals else None
-        final = ("done", "no_show", "closed_unserved")
+        final = ("done", "no_show", "closed_unserved", "left")
         return last.ended_at if last and last.end in final else None
 
 
@@ -207,6 +211,8 @@ class DayState:
         self.last_event: Event | None = None
         # closed post sessions of today, for the read model: (post, session) -> snapshot
         self.sessions: dict[tuple[str, int], PostState] = {}
+        # token hash -> ticket number: the phone page finds its ticket without the number
+        self.tokens: dict[str, str] = {}
 
     # -- queries --------------------------------------------------------------------------
     def version(self, stream: str) -> int:
@@ -274,10 +280,15 @@ def _ticket_issued(s: DayState, e: Event) -> None:
     )
     t.intervals.append(Interval(d["service"], e.at))
     s.tickets[t.number] = t
+    token_hash = d.get("token_hash")
+    if isinstance(token_hash, str) and token_hash:
+        t.token_hash = token_hash
+        s.tokens[token_hash] = t.number
 
 
 def _ticket_called(s: DayState, e: Event) -> None:
     t = s.tickets[e.data["number"]]
+    t.away_until = None
     post = s.post(e.data["post"])
     t.status, t.post, t.staff = "called", post.id, e.data["staff"]
     t.head, t.target_post = False, None
@@ -530,6 +541,22 @@ def _notes_purged(s: DayState, e: Event) -> None:
     if str(s.day) < e.data["before"]:  # only days before the cut-off lose their notes
         for t in s.tickets.values():
             t.note = None
+
+
+# -- the citizen's phone (issue 19) -----------------------------------------------------------
+def _ticket_away(s: DayState, e: Event) -> None:
+    from .clock import parse_iso
+
+    s.tickets[e.data["number"]].away_until = parse_iso(e.data["until"])
+
+
+def _ticket_back(s: DayState, e: Event) -> None:
+    s.tickets[e.data["number"]].away_until = None
+
+
+def _ticket_left(s: DayState, e: Event) -> None:
+    t = _end_interval(s, e, "left")
+    t.status, t.away_until = "left", None
 
 
 def _day_ended(s: DayState, e: Event) -> None:

@@ -15,6 +15,7 @@ from ...domain.commands import issuing_now
 from ...domain.estimate import estimate, mean_service_s, serving_posts
 from ...domain.kpi import ServiceKpi, idle_s, service_kpis
 from ...domain.office import Office
+from ...domain.routing import is_away
 from ...domain.state import DayState, PostState
 
 
@@ -32,6 +33,7 @@ class ServiceRow:
     issuing: str  # "on", or why not: "off", "cap", "closed"
     clear_s: float | None  # time the current queue needs; None when it cannot clear
     estimate_code: str | None = None  # why there is no estimate (domain.estimate codes)
+    away: int = 0  # of the waiting, how many said "even weg" on their phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ def service_rows(state: DayState, office: Office, now: datetime,
             "cap" if "limit" in reason else "closed" if state.ended else "off",
             clear_s=clear_queue_s(state, office, code, len(waiting)),
             estimate_code=est.code,
+            away=sum(1 for t in waiting if is_away(t, now)),
         ))
     return rows
 

@@ -139,7 +139,8 @@ class ServicesTable(CondensedTable):
         return [
             name,
             num(f"{r.target_min:g} min"),
-            num(str(r.waiting), "bold" if r.waiting else "dim"),
+            num(f"{r.waiting} ({r.away} weg)" if r.away else str(r.waiting),
+                "bold" if r.waiting else "dim"),
             num(fmt_min(r.longest_s), "bold red" if over else ""),
             num(fmt_min(r.estimate_s) if r.estimate_s is not None
                 else ESTIMATE_SHORT.get(r.estimate_code or "", DASH) if r.waiting else DASH,

@@ -33,6 +33,7 @@ EVENT_NL = {
     "ticket_parked": "geparkeerd",
     "ticket_resumed": "hervat",
     "ticket_closed_unserved": "afgesloten bij sluiting",
+    "ticket_left": "geannuleerd via de gsm",
 }
 
 

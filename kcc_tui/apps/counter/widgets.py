@@ -13,7 +13,7 @@ from textual.visual import VisualType
 from textual.widgets import Button, DataTable, Static
 
 from ...domain.office import Office
-from ...domain.routing import choose_next, eligible, rank_key
+from ...domain.routing import choose_next, eligible, is_away, rank_key
 from ...domain.state import DayState, PostState, Ticket
 from ...domain.text import visible
 from ..dutch import TICKET_STATUS_NL
@@ -184,6 +184,8 @@ def queue_rows(state: DayState, office: Office, post_id: str, now: datetime) -> 
             flags.append("doorgestuurd")
         elif len(t.intervals) > 1:
             flags.append("terug")  # requeued: waiting again
+        if is_away(t, now):
+            flags.append("even weg")  # said so on the phone page: call next skips it
         svc = office.services.get(t.service)
         target_s = svc.target_wait_min * 60 if svc else 600.0
         rows.append(((cls, t.order),

@@ -32,6 +32,7 @@ from ...config.settings import KioskSettings, Settings
 from ...domain import commands as C
 from ...domain.clock import Clock, system_clock
 from ...domain.estimate import estimate
+from ...phone.token import new_token, page_url
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from .availability import availability
@@ -71,6 +72,7 @@ class KioskApp(KccApp, inherit_bindings=False):
         super().__init__(settings, db=db, clock=clock, poll_s=poll_s)
         self.kiosk_id = kiosk_id
         self.kiosk: KioskSettings = settings.kiosks[kiosk_id]
+        self.phone_base_url = settings.phone.base_url  # "": tickets get no phone page
         self.languages = tuple(self.kiosk.languages) or self.office.languages
         self.default_lang = "nl" if "nl" in self.languages else self.languages[0]
         self.lang = self.default_lang
@@ -173,10 +175,12 @@ class KioskApp(KccApp, inherit_bindings=False):
         if store is None:
             self.notify(t(lang, "try_again"), severity="error", markup=False)
             return None
+        token, token_hash = new_token() if self.phone_base_url else (None, None)
         try:
             (event,) = await store.execute(
                 C.IssueTicket(service, lang, priority, kiosk=self.kiosk_id,
-                              printing=self.printer is not None), self.kiosk_id)
+                              printing=self.printer is not None, token_hash=token_hash),
+                self.kiosk_id)
         except C.Refused as r:
             # Someone stopped the service, or the cap was reached, since the screen was drawn.
             a = availability(store.state, self.office, service, self.clock(), priority)
@@ -193,8 +197,9 @@ class KioskApp(KccApp, inherit_bindings=False):
         tk = st.tickets[number]
         promise = estimate(st, self.office, service, now, tk)
         self.refresh_view()
+        url = page_url(self.phone_base_url, token) if token else None
         return IssuedTicket(number, service, lang, priority, tk.issued_at, promise.ahead,
-                            promise.minutes, promise.code)
+                            promise.minutes, promise.code, url)
 
     async def _print_ticket(self, watch: PrinterWatch, ticket: IssuedTicket,
                             screen: ConfirmScreen) -> None:

@@ -66,6 +66,8 @@ class ConfirmScreen(Screen[None]):
             info = dict(service.citizen_info)  # "what to bring", in the ticket's language
             yield Static(literal(info.get(lang) or info.get("nl") or "", newlines=True),
                          id="c-info")
+            if tk.url:  # the ticket's phone page (docs/phone.md), also in the printed QR
+                yield Static(literal(f"{t(lang, 'phone_page')} {tk.url}"), id="c-url")
             with Center():
                 yield KioskButton(t(lang, "ok"), id="c-ok")
             yield Static(t(lang, "closes"), id="c-closes")

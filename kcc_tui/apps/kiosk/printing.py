@@ -31,6 +31,7 @@ class IssuedTicket:
     people_ahead: int
     wait_min: int | None  # None: no number, see wait_code
     wait_code: str | None = None  # why there is no number (domain.estimate codes)
+    url: str | None = None  # the ticket's phone page (docs/phone.md); None: no [phone] base_url
 
 
 class PrinterWatch:
@@ -58,7 +59,8 @@ class PrinterWatch:
             self.settings, office=office.name, number=ticket.number,
             service_code=ticket.service, service_name=service.name(ticket.lang),
             lang=ticket.lang, issued_at=ticket.issued_at, people_ahead=ticket.people_ahead,
-            estimated_wait_min=ticket.wait_min, tz=office.timezone, priority=ticket.priority)
+            estimated_wait_min=ticket.wait_min, tz=office.timezone, priority=ticket.priority,
+            token_url=ticket.url)
 
     async def print(self, ticket: IssuedTicket, office: Office) -> PrintResult:
         """Build and print one ticket; never raises (see printers.service): building the
