@@ -75,7 +75,8 @@ QR_MODULE_DOTS: Final = 6  # about 0.75 mm per module at 203 dpi: phone cameras 
 # Level M restores 15 % of the code (L: 7 %): a creased or smudged ticket still scans, and the
 # short URL still fits a small code at this module size.
 QR_EC_LEVEL: Final = "M"
-QR_PLACEHOLDERS: Final = ("number", "service", "day", "token_url")  # what `qr_text` may use
+# what `qr_text` may use (config/checks.py TEMPLATES says the same)
+QR_PLACEHOLDERS: Final = ("number", "service", "day", "token_url")
 FALLBACK_COLUMNS: Final = 32  # 58 mm paper in Font A: the narrowest roll, so it fits any
 
 

@@ -18,9 +18,11 @@ from printers.profiles import NEAREST, code_pages, escpos_profile, known_profile
 from printers.text import template_problem
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_TEXT = (REPO / "config.toml").read_text(encoding="utf-8")
 KCC = str(Path(sys.executable).with_name("kcc"))
 QR_LINE = 'qr_text = "https://loket.leiebrugge.example/wachtrij?dag={day}&ticket={number}"'
+# the example office with a QR text that uses every kind of placeholder the cases break
+EXAMPLE_TEXT = (REPO / "config.toml").read_text(encoding="utf-8").replace(
+    'qr_text = "{token_url}"', QR_LINE)
 
 # (what is changed, replacement, the key named, what the line must also say)
 CASES = {

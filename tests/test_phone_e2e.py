@@ -137,9 +137,9 @@ def test_printed_qr_opens_a_live_page_that_follows_the_queue(
             token, h = new_token()
             (e,) = await store.execute(C.IssueTicket("eid", token_hash=h), "onthaal")
         ticket = IssuedTicket(e.data["number"], "eid", "nl", False, datetime.now(UTC), 1, 10,
-                              page_url(settings.phone.base_url, token))
+                              url=page_url(settings.phone.base_url, token))
         watch = PrinterWatch("onthaal", printer)
-        result = await watch.print(watch.content(ticket, settings.office))
+        result = await watch.print(ticket, settings.office)
         assert result.ok, result.reason
         return str(e.data["number"])
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # Must match printers.layout (not imported: it loads python-escpos); a test keeps them equal.
 TICKET_CODE_PAGE = "CP1252"
 # Every text in config.toml that is filled in like a template -> the placeholders it may use.
-TEMPLATES: dict[str, tuple[str, ...]] = {"qr_text": ("number", "service", "day")}
+TEMPLATES: dict[str, tuple[str, ...]] = {"qr_text": ("number", "service", "day", "token_url")}
 
 # Codes end up in event streams ("numbering:eid:2025-03-01"), actor fields and command lines.
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
