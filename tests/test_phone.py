@@ -84,7 +84,7 @@ def test_cli_issue_returns_the_page_url_and_stores_only_the_hash(tmp_path: Path)
     db = tmp_path / "kcc.db"
     kcc = [sys.executable, "-m", "kcc_tui", "--db", str(db)]
     subprocess.run([*kcc, "init"], check=True, capture_output=True)
-    out = subprocess.run([*kcc, "--json", "ticket", "issue", "eid"], check=True,
+    out = subprocess.run([*kcc, "--json", "ticket", "issue", "eid", "--outside-hours"], check=True,
                          capture_output=True, text=True).stdout
     url = json.loads(out)["url"]
     m = re.fullmatch(r"http://127\.0\.0\.1:8765/t/([A-Za-z0-9_-]{22,})", url)
@@ -186,7 +186,7 @@ async def test_positions_are_people_ahead_for_every_ticket(db: Path,
             clock.advance(seconds=37)
         await store.execute(C.OpenPost("loket2", "bart", True), "bart")
         await store.execute(C.CallNext("loket2"), "bart")
-        await store.execute(C.Transfer("loket2", to_service="eid"), "bart")
+        await store.execute(C.Transfer("loket2", to_service="afhalen"), "bart")
         st, now = store.state, clock.advance(minutes=5)
         got = positions(st, settings.office, now)
         want = {t.number: people_ahead(st, settings.office, t.service, now, t)

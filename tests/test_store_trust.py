@@ -107,11 +107,11 @@ def bad_call(db: Path, number: str = "A009") -> int:
 
 @pytest.mark.parametrize("args", [
     ["state"], ["ticket", "list"], ["events"], ["store", "rebuild"], ["init"],
-    ["ticket", "issue", "eid"], ["--json", "state"],
+    ["ticket", "issue", "eid", "--outside-hours"], ["--json", "state"],
 ])
 def test_every_reader_names_the_event_that_does_not_fit_in_one_line(
         office_dir: Path, args: list[str]) -> None:
-    assert kcc(office_dir, "ticket", "issue", "eid").returncode == 0
+    assert kcc(office_dir, "ticket", "issue", "eid", "--outside-hours").returncode == 0
     seq = bad_call(office_dir / "kcc.db")
     p = kcc(office_dir, *args)
     out = p.stdout if "--json" in args else p.stderr
@@ -139,7 +139,7 @@ async def test_an_app_store_opens_with_a_one_line_error_not_a_traceback(tmp_path
 
 
 # -- only files kcc made ----------------------------------------------------------------------
-@pytest.mark.parametrize("args", [["state"], ["init"], ["ticket", "issue", "eid"],
+@pytest.mark.parametrize("args", [["state"], ["init"], ["ticket", "issue", "eid", "--outside-hours"],
                                   ["store", "check"]])
 def test_an_empty_database_file_is_refused(office_dir: Path, args: list[str]) -> None:
     (office_dir / "kcc.db").write_bytes(b"")
@@ -269,7 +269,7 @@ async def test_events_lost_with_a_deleted_wal_are_named_by_the_next_process(
 def test_the_cli_says_so_loudly_and_check_fails_until_the_loss_is_accepted(
         office_dir: Path) -> None:
     db = office_dir / "kcc.db"
-    assert kcc(office_dir, "ticket", "issue", "eid").returncode == 0
+    assert kcc(office_dir, "ticket", "issue", "eid", "--outside-hours").returncode == 0
     lock = Path(f"{db}.lock")
     generation, seq = lock.read_text().split()
     lock.write_text(f"{generation} {int(seq) + 5:020d}\n")  # 5 acknowledged events missing
@@ -290,14 +290,14 @@ def test_restore_not_confirmed_exits_1_with_a_message(office_dir: Path) -> None:
 
 
 def test_rebuild_counts_one_business_day_in_the_singular(office_dir: Path) -> None:
-    assert kcc(office_dir, "ticket", "issue", "eid").returncode == 0
+    assert kcc(office_dir, "ticket", "issue", "eid", "--outside-hours").returncode == 0
     assert kcc(office_dir, "store", "rebuild").stdout.strip() == \
         "read models rebuilt from 1 business day"
 
 
 def test_a_read_only_database_on_a_read_only_mount_can_be_read(office_dir: Path) -> None:
     """No -wal or -shm beside it and none can be made: reading works, writing is refused."""
-    assert kcc(office_dir, "ticket", "issue", "eid").returncode == 0
+    assert kcc(office_dir, "ticket", "issue", "eid", "--outside-hours").returncode == 0
     cmd = ("mount --bind {d} {d} && mount -o remount,ro,bind {d} && "
            "{kcc} --config {d}/config.toml --db {d}/kcc.db --json {args}")
     kcc_cmd = " ".join(KCC)
@@ -313,6 +313,6 @@ def test_a_read_only_database_on_a_read_only_mount_can_be_read(office_dir: Path)
     p = in_ro_mount("state")
     assert p.returncode == 0, p.stdout + p.stderr
     assert json.loads(p.stdout)["services"]
-    p = in_ro_mount("ticket issue eid")
+    p = in_ro_mount("ticket issue eid --outside-hours")
     assert p.returncode == 1 and "read-only" in p.stdout
 

@@ -131,6 +131,18 @@ async def refused_or_done(store: Store, command: C.Command, actor: str,
     return True
 
 
+async def code_or_refused(store: Store, command: C.Command, actor: str, given: str,
+                          known: object) -> bool:
+    """Pause and transfer reasons are codes from the config: free text is refused, not shown."""
+    if given == "" or given in known:  # type: ignore[operator]
+        await store.execute(command, actor)
+        return True
+    with pytest.raises(C.Refused) as info:
+        await store.execute(command, actor)
+    assert info.value.code == "unknown_reason"
+    return False
+
+
 # No shrinking: every example starts three apps, and shrinking would take minutes. An example
 # is a few rounds in the same running apps.
 @settings(max_examples=1, deadline=None, derandomize=True, phases=NO_SHRINK,
@@ -166,9 +178,9 @@ async def _round(db: Path, settings: Settings, clock: FixedClock, pilots: tuple[
         sent = bool(message) and await refused_or_done(
             store, C.Broadcast(x.broadcast), "katrien", C.BROADCAST_MAX, len(message))
         await store.execute(C.CallNext("loket1"), "an")
-        await refused_or_done(store, C.Transfer("loket1", to_service="afhalen",
-                                                reason=x.transfer), "an",
-                              C.REASON_MAX, len(x.transfer))
+        await code_or_refused(store, C.Transfer("loket1", to_service="afhalen",
+                                                reason=x.transfer), "an", x.transfer,
+                              settings.office.reasons.transfer)
         if store.state.post("loket1").current is not None:  # the transfer was refused
             await store.execute(C.Finish("loket1"), "an")
         await store.execute(C.CallNext("loket1"), "an")
@@ -186,9 +198,13 @@ async def _round(db: Path, settings: Settings, clock: FixedClock, pilots: tuple[
                               "an", C.NOTE_MAX, len(x.note))
         if store.state.post("loket1").current is not None:  # the note was refused
             await store.execute(C.Finish("loket1", topics=(topic,)), "an")
-        paused = await refused_or_done(store, C.Pause("loket1", x.pause), "an",
-                                       C.REASON_MAX, len(x.pause))
-    reason = visible(x.pause or "pauze") if paused else None
+        code = x.pause or next(iter(settings.office.reasons.pause))
+        if not await code_or_refused(store, C.Pause("loket1", x.pause), "an", x.pause,
+                                     settings.office.reasons.pause):
+            code = "koffie"
+            await store.execute(C.Pause("loket1", code), "an")
+        paused = True
+    reason = visible(settings.office.reasons.pause_label(code))
     line = f"Bericht {local(clock(), settings.office.timezone):%H:%M}: {visible(message)}"
 
     def seen() -> bool:
@@ -209,7 +225,7 @@ async def _round(db: Path, settings: Settings, clock: FixedClock, pilots: tuple[
         await until(pk, lambda: str(pane.screen.query_one(PostsTable).get_cell(
             "loket1", "state")).startswith("pauze"), "the pause on the board")
         state = pane.screen.query_one(PostsTable).get_cell("loket1", "state")
-        assert str(state) == f"pauze · {reason}"[:22]
+        assert str(state) == f"pauze · {code}"[:22]  # the board shows the code
     await pk.press("b")  # the broadcast dialog lists the message shown now
     await until(pk, lambda: isinstance(pane.screen, BroadcastDialog), "the dialog")
     wanted = visible(message) if sent else "geen bericht"

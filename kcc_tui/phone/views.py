@@ -18,6 +18,7 @@ from ..domain.forecast import WaitForecast
 from ..domain.office import Office
 from ..domain.routing import is_away, rank_key
 from ..domain.state import DayState, Ticket
+from ..wait_words import estimate_words
 from .texts import minutes_text, tr
 
 ENDED = {"done": "done", "no_show": "no_show", "closed_unserved": "closed", "left": "left"}
@@ -107,9 +108,10 @@ def board_view(state: DayState, office: Office, now: datetime, lang: str,
               "at": local(c.at, office.timezone).strftime("%H:%M")} for c in board.calls]
     qs = []
     for q in queues(state, office, services_for(office, posts), now):
-        est = tr(lang, "no_estimate").split(": ")[-1] if q.estimate_s is None else \
-            minutes_text(None, q.estimate_s, None)
+        # the wall display's words for the one estimate of this state (wait_words)
+        est = estimate_words(q.estimate, lang)
         qs.append({"service": office.services[q.service].name(lang), "prefix": q.prefix,
-                   "waiting": q.waiting, "estimate": est if q.waiting or q.estimate_s else "—"})
+                   "waiting": q.waiting,
+                   "estimate": est if q.waiting or q.estimate.wait_s else "—"})
     return {"seq": state.seq, "calls": calls, "queues": qs,
             "updated": tr(lang, "updated", time=local(now, office.timezone).strftime("%H:%M:%S"))}
