@@ -32,4 +32,6 @@ def minutes_words(minutes: int | None, code: str | None, lang: str = "nl") -> st
     """The same from whole minutes (what a kiosk keeps of an issued ticket)."""
     if minutes is None:
         return reason_words(code or NO_OPEN_POST, lang)
+    if minutes < 1:  # as the printed ticket says it: "± 0 min" reads like a promise of none
+        return "< 1 min"
     return "± " + wait_text(minutes * 60, lang)
