@@ -49,12 +49,20 @@ class Driver:
             await asyncio.sleep(1)
             return None
 
+    async def poll(self) -> None:
+        """The change feed; a store trouble is logged and the simulation goes on (as the apps
+        do), instead of ending the citizens' tab."""
+        try:
+            await self.store.poll()
+        except StoreError as e:
+            self.log(f"store: {e}")
+
     async def arrivals(self) -> None:
         services = [s for s in self.office.services if s in self._served()]
         langs = list(self.office.languages)
         while True:
             await asyncio.sleep(self.rnd.expovariate(self.rate_per_min / 60))
-            await self.store.poll()
+            await self.poll()
             service = self.rnd.choice(services or list(self.office.services))
             lang = self.rnd.choices(langs, weights=[8, 2, 1, 1][: len(langs)])[0]
             events = await self.do(C.IssueTicket(service, lang, kiosk=self.kiosk), self.kiosk)
@@ -70,7 +78,7 @@ class Driver:
         if await self.do(C.OpenPost(post_id, staff, True), staff) is not None:
             self.log(f"{staff} opens {post.name}")
         while True:
-            await self.store.poll()
+            await self.poll()
             if post.kind == "phone":
                 await asyncio.sleep(self.rnd.uniform(20, 60) / self.speed * 10)
                 topic = self.rnd.choice(list(self.office.topics))

@@ -300,9 +300,12 @@ class Store:
             seen = self.state.seq
             try:
                 # One statement, one snapshot: the change counter and our identity checks.
-                row = await (await reader.execute(
+                # fetchall, not fetchone: a statement left unfinished keeps the connection's
+                # read snapshot open, and the next poll would see an old log ("LOST" events)
+                found = await reader.execute_fetchall(
                     f"SELECT (SELECT data_version FROM pragma_data_version()), "
-                    f"{IDENTITY[len('SELECT '):]}", (self.state.seq,))).fetchone()
+                    f"{IDENTITY[len('SELECT '):]}", (self.state.seq,))
+                row = next(iter(found), None)
                 dv, generation, mark, top = row if row else (0, None, None, None)
                 if self.state.seq != seen:  # a command of ours folded meanwhile: next time
                     return []
