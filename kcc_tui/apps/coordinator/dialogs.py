@@ -382,8 +382,8 @@ class MoveTicketDialog(Dialog):
         options += [Option(f"Loket: {p.name}", id=f"post:{pid}")
                     for pid, p in office.posts.items() if p.kind != "phone"]
         with Vertical(classes="dialog move-ticket"):
-            yield Label(f"Ticket {self.number} verplaatsen (het nummer en de wachttijd blijven)",
-                        classes="dialog-title")
+            yield Label(literal(f"Ticket {self.number} verplaatsen (het nummer en de wachttijd "
+                                "blijven)"), classes="dialog-title")
             yield OptionList(*options, id="target")
             yield self.buttons("Verplaatsen")
 
