@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from factories import T0, make_office
 from test_coordinator_kit import alert_keys, cells, login
-from test_restore_live import office, run, screen, tmux, wait
+from test_restore_live import log_in_at_counter, office, run, tmux
 
 from kcc_tui.apps.coordinator import build_app
 from kcc_tui.config import load_settings
@@ -60,10 +60,7 @@ async def test_a_killed_counter_raises_the_unreachable_alert_on_the_coordinator_
     assert run(kcc, "init").returncode == 0
     tmux(socket, "new-session", "-d", "-s", "kcc", "-x", "120", "-y", "35", "-n", "counter",
          " ".join([*kcc, "counter", "loket1"]))
-    wait(lambda: "Personeelsnummer" in screen(socket, "counter"), "the counter's login")
-    tmux(socket, "send-keys", "-t", "kcc:counter", "an", "Tab")
-    tmux(socket, "send-keys", "-t", "kcc:counter", "1111", "Enter")
-    wait(lambda: "Volgende" in screen(socket, "counter"), "the counter's work screen")
+    log_in_at_counter(socket)
     pid = int(tmux(socket, "display", "-p", "-t", "kcc:counter", "#{pane_pid}").stdout)
     settings = load_settings(tmp_path / "config.toml")
     async with Store(db, settings.office) as store:

@@ -180,15 +180,20 @@ def test_a_serial_line_that_takes_no_data_times_out() -> None:
 
     master, slave = pty.openpty()
     try:
-        os.set_blocking(slave, False)
-        try:
-            while True:
-                os.write(slave, b"." * 1024)
-        except BlockingIOError:
-            pass
         printer = open_printer(
             PrinterSettings(transport="serial", device=os.ttyname(slave), timeout_s=1.0)
         )
+        # Fill the line through the printer's own descriptor, after pyserial has configured it
+        # (kernels differ in what opening and reconfiguring a pty does to its queue).
+        printer.open()
+        fd = printer._device.fd
+        os.set_blocking(fd, False)
+        try:
+            while True:
+                os.write(fd, b"." * 1024)
+        except BlockingIOError:
+            pass
+        os.set_blocking(fd, True)
         with pytest.raises(Exception) as caught:  # noqa: PT011 - pyserial's own class
             printer._raw(b"x" * 400)
         assert classify_error(caught.value).status is PrinterStatus.TIMEOUT

@@ -51,14 +51,25 @@ def screen(socket: str, window: str) -> str:
     return tmux(socket, "capture-pane", "-p", "-t", f"kcc:{window}").stdout
 
 
-def wait(cond: Callable[[], Any], what: str) -> Any:
+def wait(cond: Callable[[], Any], what: str, shown: Callable[[], str] | None = None) -> Any:
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
         value = cond()
         if value:
             return value
         time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f":\n{shown()}" if shown else ""))
+
+
+def log_in_at_counter(socket: str, window: str = "counter") -> None:
+    """Log `an` in at the counter in `window`, as a person would once the form is there."""
+    wait(lambda: "Personeelsnummer" in screen(socket, window), "the counter's login",
+         lambda: screen(socket, window))
+    time.sleep(1.0)  # the form is drawn a frame before its field takes focus on a slow machine
+    tmux(socket, "send-keys", "-t", f"kcc:{window}", "an", "Tab")
+    tmux(socket, "send-keys", "-t", f"kcc:{window}", "1111", "Enter")
+    wait(lambda: "Volgende" in screen(socket, window), "the counter's work screen",
+         lambda: screen(socket, window))
 
 
 def tickets(cmd: list[str]) -> dict[str, str]:
@@ -94,10 +105,7 @@ def test_counter_display_and_kiosk_go_on_from_the_restored_history(
                  line)
         else:
             tmux(socket, "new-window", "-t", "kcc", "-n", window, line)
-    wait(lambda: "Personeelsnummer" in screen(socket, "counter"), "the counter's login")
-    tmux(socket, "send-keys", "-t", "kcc:counter", "an", "Tab")
-    tmux(socket, "send-keys", "-t", "kcc:counter", "1111", "Enter")
-    wait(lambda: "Volgende" in screen(socket, "counter"), "the counter's work screen")
+    log_in_at_counter(socket)
     wait(lambda: "Identiteitskaart" in screen(socket, "kiosk"), "the kiosk's start screen")
 
     # The history to come back to: Loket 1 open, A001 waiting.
