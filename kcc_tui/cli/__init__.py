@@ -8,8 +8,16 @@ import sys
 import click
 
 from .. import logs
-from ..sim import cli as sim_cli
-from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cmds, store_cmds
+from . import (
+    admin_cmds,
+    app_cmds,
+    bench_cmds,
+    demo_cmds,
+    office_cmds,
+    serve_cmds,
+    sim_cmds,
+    store_cmds,
+)
 from .common import Env, emit, fail
 from .print_test import print_test
 from .report_cmds import report, staffing
@@ -82,7 +90,7 @@ COMMANDS: list[click.Command] = [
     bench_cmds.bench, admin_cmds.audit, serve_cmds.serve, demo_cmds.demo,
     # more commands: add one line each below (kept one per line to merge cleanly)
     print_test,
-    sim_cli.simulate,
+    sim_cmds.simulate,
     report, staffing,
     log_path,
     web,

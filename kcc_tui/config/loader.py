@@ -31,8 +31,16 @@ def load_settings(path: str | Path | None = None) -> Settings:
     Without `path`: the file named by $KCC_CONFIG, else the first of `search_path()` that exists,
     else the example office built into the package (so `kcc` runs out of the box).
     """
+    source, doc = read_document(path)
+    return settings_from_document(doc, source)
+
+
+def read_document(path: str | Path | None) -> tuple[str, dict[str, Any]]:
+    """Read and parse a TOML file (config.toml, a scenario): (its name for messages, the
+    document). Without `path`, the config file is looked for as `load_settings` does. Raises
+    ConfigError naming the file (and the line of a TOML error)."""
     source, raw = _read(path)
-    return settings_from_document(_parse(raw, source), source)
+    return source, _parse(raw, source)
 
 
 def settings_from_document(doc: dict[str, Any], source: str = DEFAULT_NAME) -> Settings:

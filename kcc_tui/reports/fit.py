@@ -24,10 +24,10 @@ from pathlib import Path
 from ..domain.clock import business_day, local, system_clock
 from ..domain.events import Event
 from ..domain.office import Office
-from ..reports.demand import demand_for
-from ..reports.load import history_of, load
-from ..reports.period import ENGLISH_DAYS
 from ..store import EventStore, SessionRecord
+from .demand import demand_for
+from .load import history_of, load
+from .period import ENGLISH_DAYS
 
 PAUSE_EVENTS = ("post_paused", "post_resumed")
 
