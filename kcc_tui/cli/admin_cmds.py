@@ -133,8 +133,13 @@ def store_purge_notes(env: Env, days: int | None) -> None:
     run(env, body)
 
 
-def register(staff: click.Group, store: click.Group) -> None:
+def extend_staff(staff: click.Group) -> None:
+    """`kcc staff set-pin`."""
     staff.add_command(set_pin)
+
+
+def extend_store(store: click.Group) -> None:
+    """`kcc store restore|daily-backup|purge-notes`."""
     for cmd in (store_restore, store_daily_backup, store_purge_notes):
         store.add_command(cmd)
 
