@@ -124,12 +124,13 @@ def fail(message: str, *, code: int = 1, as_json: bool = False) -> NoReturn:
     sys.exit(code)
 
 
-def emit(env: Env, obj: dict[str, Any], text: str | None = None) -> None:
-    """Print the result: the JSON object with --json, else the human text."""
+def emit(env: Env, obj: dict[str, Any], text: str | Callable[[], str] | None = None) -> None:
+    """Print the result: the JSON object with --json, else the human text (a function that
+    makes it, for a table: `--json` never lays one out)."""
     if env.json:
         click.echo(json_line(obj))
     elif text is not None:
-        echo(text)
+        echo(text if isinstance(text, str) else text())
 
 
 def run(env: Env, body: Callable[[EventStore], Awaitable[None]], *, create: bool = False,

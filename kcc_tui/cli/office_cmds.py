@@ -100,7 +100,7 @@ def ticket_list(env: Env, status: str | None) -> None:
         ts = [t for t in store.state.tickets.values() if status in (None, t.status)]
         now, st, office = store.clock(), store.state, store.office
         emit(env, {"day": str(st.day), "tickets": [ticket_json(t, st, office, now) for t in ts]},
-             tickets_text(ts, office, office.timezone) if ts else "no tickets")
+             lambda: tickets_text(ts, office, office.timezone) if ts else "no tickets")
 
     run(env, body)
 
@@ -376,7 +376,7 @@ def state(env: Env) -> None:
 
     async def body(store: EventStore) -> None:
         data = state_json(store.state, store.office, store.clock())
-        emit(env, data, state_text(data))
+        emit(env, data, lambda: state_text(data))
 
     run(env, body)
 
