@@ -1,13 +1,13 @@
 """kcc: the queue system of the klantencontactcenter (README.md, docs/)."""
 
-import atexit as _atexit
 import os as _os
-import platform as _platform
-import shutil as _shutil
-import tempfile as _tempfile
+import sys as _sys
 from pathlib import Path as _Path
 
 _PRIVATE = "KCC_ESCPOS_PRIVATE"
+# kcc uses no pydantic plugins: don't let pydantic scan every installed package's metadata for
+# them at the first model (~8 ms of every process's start-up)
+_os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 def _escpos_cache() -> None:
@@ -25,26 +25,32 @@ def _escpos_cache() -> None:
         base = _Path(_os.environ.get("XDG_CACHE_HOME", ""))
         folder = (base if base.is_absolute() else _Path.home() / ".cache") / "kcc"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        shared = folder / f"{_platform.python_version()}.capabilities.pickle"
+        shared = folder / f"{_sys.version.split()[0]}.capabilities.pickle"  # = python_version()
         if shared.is_file():
             _os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
             _os.environ.pop(_PRIVATE, None)
             return
-        private = _Path(_tempfile.mkdtemp(prefix="escpos-", dir=folder))
+        import tempfile  # only until the shared cache exists
+
+        private = _Path(tempfile.mkdtemp(prefix="escpos-", dir=folder))
     except (OSError, RuntimeError):  # no home or not writable: escpos makes its own folder
         return
     _os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = _os.environ[_PRIVATE] = str(private)
 
     def publish() -> None:
+        import shutil
+
         made = private / shared.name
         try:
             if made.is_file() and made.stat().st_size > 0:
                 _os.replace(made, shared)
         except OSError:
             pass
-        _shutil.rmtree(private, ignore_errors=True)
+        shutil.rmtree(private, ignore_errors=True)
 
-    _atexit.register(publish)
+    import atexit
+
+    atexit.register(publish)
 
 
 _escpos_cache()

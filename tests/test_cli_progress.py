@@ -110,8 +110,12 @@ def test_report_and_rebuild_say_what_they_do(at_once: None, tmp_path: Path) -> N
 
 
 def commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command under `group`, through click's own interface (kcc's commands are
+    imported on first use)."""
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         out.append((*path, name))
         if isinstance(cmd, click.Group):
             out += commands(cmd, (*path, name))
@@ -124,7 +128,9 @@ def test_every_command_takes_json_after_its_name() -> None:
     for path in found:
         cmd: click.Command = cli
         for name in path:
-            cmd = cmd.commands[name]  # type: ignore[attr-defined]
+            found = cmd.get_command(click.Context(cmd), name)  # type: ignore[attr-defined]
+            assert found is not None, path
+            cmd = found
         assert any("--json" in p.opts for p in cmd.params), path
 
 

@@ -8,10 +8,10 @@ from factories import T0
 from test_coordinator_kit import SIZE, example_settings, login, seed, until
 
 from kcc_tui.apps.coordinator import build_app
+from kcc_tui.apps.coordinator.report import ReportScreen
 from kcc_tui.apps.coordinator.screen import BoardScreen
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
-from kcc_tui.reports.screen import ReportScreen
 
 
 async def test_r_opens_the_report_and_escape_returns_to_the_board(tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from factories import make_office
 from test_report_kpis import local, today, yesterday
 from textual.app import App
 
+from kcc_tui.apps.coordinator.report import ReportScreen, ReportTable
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.office import Office, OpeningHours
-from kcc_tui.reports.screen import ReportScreen, ReportTable
 from kcc_tui.store import Store
 
 SIZE = (120, 35)
@@ -124,8 +124,8 @@ def test_snapshot_of_today(snap_compare: Any, tmp_path: Path) -> None:
 def test_periods_are_named_in_dutch() -> None:
     from datetime import date
 
+    from kcc_tui.apps.coordinator.report import period_label
     from kcc_tui.reports.period import Period
-    from kcc_tui.reports.screen import period_label
 
     assert period_label(Period("day", date(2026, 11, 24), date(2026, 11, 24))) == \
         "dinsdag 24 november 2026"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kcc_tui.config import example_path, load_settings
-from kcc_tui.sim.fit import FitError, fit
+from kcc_tui.reports.fit import FitError, fit
 from kcc_tui.sim.model import simulate
 from kcc_tui.sim.scenario import load_scenario
 from kcc_tui.sim.storewriter import write_days

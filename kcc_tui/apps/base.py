@@ -26,7 +26,7 @@ from ..domain.commands import Command, Heartbeat, Refused
 from ..domain.events import Event
 from ..domain.office import Office
 from ..logs import log_refusal
-from ..store import Store, StoreError, StoreReplaced
+from ..store import EventStore, StoreError, StoreReplaced, open_store
 from .literal import literal, shown
 
 log = logging.getLogger("kcc_tui.apps")
@@ -65,7 +65,7 @@ class KccApp(App[None]):
         self.db_path = Path(db) if db else Path(settings.store.path)
         self.clock = clock
         self.poll_s = poll_s
-        self.store: Store | None = None
+        self.store: EventStore | None = None
         self.store_error: str | None = None
         self._closing = False  # set in on_unmount: a poll still pending must not reconnect
         self._beating = False
@@ -88,8 +88,8 @@ class KccApp(App[None]):
             self.store = None
 
     async def _connect(self) -> None:
-        store = Store(self.db_path, self.settings.office, clock=self.clock,
-                      busy_timeout_ms=self.settings.store.busy_timeout_ms)
+        store = open_store(self.db_path, self.settings.office, clock=self.clock,
+                           busy_timeout_ms=self.settings.store.busy_timeout_ms)
         try:
             await store.open()
         except StoreError as e:

@@ -2,8 +2,8 @@
 
 Each program runs as its own process (as it would by hand) with settings sized for a few
 minutes in all; the table keeps the lines that carry figures. `--full` uses each program's own
-defaults. App start-up is measured here: a fresh process builds the app, runs it headless until
-its first screen is up, and reports the time and its memory (RSS).
+defaults. Start-up is measured first (`kcc bench startup`): `kcc --json` store commands against
+a bare `python -c pass`, each app to its first screen against a bare Textual app, and RSS.
 """
 
 from __future__ import annotations
@@ -35,37 +35,6 @@ PROGRAMS: list[tuple[str, list[str], list[str]]] = [
     ("reports", [str(BENCH / "report_year.py")], ["--days", "20"]),
 ]
 
-STARTUP = """
-import asyncio, sys, time
-t0 = time.perf_counter()
-from kcc_tui.config import load_settings
-from kcc_tui.apps import {name} as m
-s = load_settings()
-app = m.build_app(s, db=sys.argv[1]{extra})
-async def main():
-    async with app.run_test(size=(120, 35)) as pilot:
-        await pilot.pause(0.2)
-        rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
-        print(f"{{time.perf_counter() - t0:.2f}} {{rss:.0f}}")
-asyncio.run(main())
-"""
-APPS = {"kiosk": ", kiosk_id='onthaal'", "counter": ", post_id='loket1'",
-        "display": ", display_id='wachtzaal'", "coordinator": ""}
-
-
-def startup(db: Path) -> list[tuple[str, str]]:
-    rows = []
-    for name, extra in APPS.items():
-        p = subprocess.run([sys.executable, "-c", STARTUP.format(name=name, extra=extra),
-                            str(db)], capture_output=True, text=True, timeout=120)
-        if p.returncode == 0 and p.stdout.split():
-            secs, rss = p.stdout.split()[-2:]
-            rows.append((f"start-up {name}", f"{secs} s to the first screen, RSS {rss} MiB"))
-        else:
-            rows.append((f"start-up {name}", f"failed: {(p.stderr or p.stdout)[-200:]}"))
-    return rows
-
-
 def run(full: bool = False, step: Callable[[str, int, int], None] | None = None) -> None:
     """Every program, then the table. `step(what, done, total)` is told where the run is
     (default: a line on stderr as each program ends)."""
@@ -77,19 +46,10 @@ def run(full: bool = False, step: Callable[[str, int, int], None] | None = None)
         elif done:
             print(f"… {what}", file=sys.stderr, flush=True)
 
-    import asyncio
-    import tempfile
+    from . import startup
 
-    from ..config import load_settings
-    from ..store import create_store
-
-    rows: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "kcc.db"
-
-        asyncio.run(create_store(db, load_settings().office))
-        report("start-up of the apps", 0)
-        rows += startup(db)
+    report("start-up of the CLI and the apps", 0)
+    rows = [(f"start-up: {what}", figures) for what, figures in startup.measure(3)]
     for i, (name, argv, quick) in enumerate(PROGRAMS, start=1):
         report(name, i)
         t0 = time.perf_counter()

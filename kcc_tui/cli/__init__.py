@@ -2,24 +2,66 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from typing import Any
 
 import click
 
 from .. import logs
-from ..sim import cli as sim_cli
-from . import admin_cmds, app_cmds, bench_cmds, demo_cmds, office_cmds, serve_cmds, store_cmds
 from .common import Env, emit, fail
-from .print_test import print_test
-from .report_cmds import report, staffing
-from .web_cmds import web
 
 EPILOG = ("Every kcc process logs to kcc.log in the database's folder (rotated), or to the "
           "journal when systemd runs it; `kcc log-path` prints where.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+# Each command's module is imported when that command runs (or `--help` lists them all), so a
+# store command does not pay for the simulator, the printers, the reports or Textual: start-up
+# is a figure of `kcc bench startup` (docs/performance.md).
+LAZY: dict[str, str] = {
+    "ticket": "office_cmds:ticket", "post": "office_cmds:post", "staff": "office_cmds:staff",
+    "service": "office_cmds:service", "broadcast": "office_cmds:broadcast",
+    "day": "office_cmds:day", "state": "office_cmds:state", "events": "office_cmds:events",
+    "init": "store_cmds:init", "store": "store_cmds:store",
+    "kiosk": "app_cmds:kiosk", "counter": "app_cmds:counter", "display": "app_cmds:display",
+    "coordinator": "app_cmds:coordinator",
+    "bench": "bench_cmds:bench", "audit": "admin_cmds:audit", "serve": "serve_cmds:serve",
+    "demo": "demo_cmds:demo",
+    # more commands: add one line each below (kept one per line to merge cleanly)
+    "print-test": "print_test:print_test",
+    "simulate": "sim_cmds:simulate",
+    "report": "report_cmds:report",
+    "staffing": "report_cmds:staffing",
+    "web": "web_cmds:web",
+}
+# subcommands that live in another module than their group
+EXTEND: dict[str, str] = {"staff": "admin_cmds:extend_staff", "store": "admin_cmds:extend_store"}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands (LAZY) are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY:
+            cmd = _load(LAZY[cmd_name])
+            if cmd_name in EXTEND:
+                _load(EXTEND[cmd_name])(cmd)
+            _json_everywhere(cmd)
+            self.add_command(cmd, cmd_name)
+        return self.commands.get(cmd_name)
+
+
+def _load(ref: str) -> Any:
+    module, name = ref.split(":")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EPILOG)
 # $KCC_CONFIG is read by the loader itself, so its messages can say where a path came from
 @click.option("--config", default=None, metavar="PATH",
               help="config.toml (default: $KCC_CONFIG, ./config.toml, "
@@ -55,16 +97,16 @@ def _set_json(ctx: click.Context, _param: click.Parameter | None, value: bool) -
     ctx.find_object(Env).json = True  # type: ignore[union-attr]
 
 
-def _json_everywhere(group: click.Group) -> None:
-    """`--json` after the command name too (`kcc state --json` = `kcc --json state`), on every
-    command and group that does not have its own."""
-    for cmd in group.commands.values():
-        if isinstance(cmd, click.Group):
-            _json_everywhere(cmd)
-        if not any("--json" in p.opts for p in cmd.params):
-            cmd.params.append(click.Option(
-                ["--json"], is_flag=True, expose_value=False, is_eager=True,
-                callback=_set_json, help="print exactly one JSON object (= kcc --json ...)"))
+def _json_everywhere(cmd: click.Command) -> None:
+    """`--json` after the command name too (`kcc state --json` = `kcc --json state`), on a
+    command, a group and all of its commands, where they do not have their own."""
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            _json_everywhere(sub)
+    if not any("--json" in p.opts for p in cmd.params):
+        cmd.params.append(click.Option(
+            ["--json"], is_flag=True, expose_value=False, is_eager=True,
+            callback=_set_json, help="print exactly one JSON object (= kcc --json ...)"))
 
 
 @click.command("log-path")
@@ -74,23 +116,8 @@ def log_path(env: Env) -> None:
     emit(env, {"log": env.log_to}, env.log_to)
 
 
-COMMANDS: list[click.Command] = [
-    office_cmds.ticket, office_cmds.post, office_cmds.staff, office_cmds.service,
-    office_cmds.broadcast, office_cmds.day, office_cmds.state, office_cmds.events,
-    store_cmds.init, store_cmds.store,
-    app_cmds.kiosk, app_cmds.counter, app_cmds.display, app_cmds.coordinator,
-    bench_cmds.bench, admin_cmds.audit, serve_cmds.serve, demo_cmds.demo,
-    # more commands: add one line each below (kept one per line to merge cleanly)
-    print_test,
-    sim_cli.simulate,
-    report, staffing,
-    log_path,
-    web,
-]
-for _cmd in COMMANDS:
-    cli.add_command(_cmd)
-admin_cmds.register(office_cmds.staff, store_cmds.store)
-_json_everywhere(cli)
+cli.add_command(log_path)
+_json_everywhere(log_path)
 
 
 def main(argv: list[str] | None = None) -> None:

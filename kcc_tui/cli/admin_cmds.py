@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from ..domain import commands as C
 from ..domain.clock import local
 from ..domain.pins import hash_pin
 from ..pepper import ensure_pepper, load_pepper
-from ..store import Store
+from ..store import EventStore, StoreError
 from ..store.backups import daily_backup, restore
 from .common import PIN_HELP, Env, emit, fail, pass_env, read_pin, run
 from .views import event_json
@@ -45,7 +44,7 @@ def set_pin(env: Env, staff_id: str, pin: str | None) -> None:
     except OSError as e:
         fail(f"{source}: cannot write the new PIN ({e.strerror})", as_json=env.json)
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         await store.execute(C.RecordPinChange(staff_id))
         emit(env, {"staff": staff_id, "config": str(source)},
              f"PIN of {staff_id} changed in {source}; running apps use it at the next login")
@@ -63,7 +62,7 @@ def audit(env: Env, staff_id: str | None, day: datetime | None, limit: int) -> N
     if staff_id is not None:
         env.known("staff", staff_id)
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         events = await store.events(0, limit, day.date() if day else None, staff_id)
         tz = store.office.timezone
         lines = [f"{local(e.at, tz):%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.type:<24} "
@@ -99,7 +98,7 @@ def store_restore(env: Env, backup: Path, yes: bool) -> None:
             fail("restore not confirmed: nothing was changed", as_json=env.json)
     try:
         kept = restore(backup, env.db_path)
-    except (OSError, sqlite3.Error, ValueError) as e:
+    except StoreError as e:
         fail(f"restore refused: {e}", as_json=env.json)
     emit(env, {"restored": str(backup), "previous": str(kept) if kept else None},
          f"restored {backup} into {env.db_path}" + (f" (previous content: {kept})" if kept else ""))
@@ -112,7 +111,7 @@ def store_daily_backup(env: Env) -> None:
     systemd timer; safe to run more than once a day)."""
     s = env.settings.store
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         path, removed = await daily_backup(store, Path(s.backup_dir), s.backup_keep, date.today())
         emit(env, {"backup": str(path), "removed": [str(p) for p in removed]},
              f"backup {path} (verified); removed {len(removed)} older than {s.backup_keep} days")
@@ -127,15 +126,20 @@ def store_daily_backup(env: Env) -> None:
 def store_purge_notes(env: Env, days: int | None) -> None:
     """Remove free-text notes older than the retention period; every KPI stays."""
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         (e,) = await store.execute(C.PurgeNotes(days))
         emit(env, {"before": e.data["before"]}, f"notes before {e.data['before']} removed")
 
     run(env, body)
 
 
-def register(staff: click.Group, store: click.Group) -> None:
+def extend_staff(staff: click.Group) -> None:
+    """`kcc staff set-pin`."""
     staff.add_command(set_pin)
+
+
+def extend_store(store: click.Group) -> None:
+    """`kcc store restore|daily-backup|purge-notes`."""
     for cmd in (store_restore, store_daily_backup, store_purge_notes):
         store.add_command(cmd)
 

@@ -35,6 +35,16 @@ def bench_store(cycles: int, seconds: float, feed: int, year_db: Path | None) ->
     store.run(cycles, seconds, feed, year_db)
 
 
+@bench.command("startup")
+@click.option("--runs", default=5, show_default=True, help="best of this many of each")
+def bench_startup(runs: int) -> None:
+    """Start-up of `kcc --json` store commands against a bare `python -c pass`, and of each app
+    to its first screen against a bare Textual app, with the app's memory."""
+    from ..bench import startup
+
+    startup.run(runs)
+
+
 @bench.command("crash")
 @click.option("--kills", default=300, show_default=True, help="SIGKILLs at random moments")
 @click.option("--app-kills", default=1000, show_default=True,

@@ -26,7 +26,7 @@ from ..domain.commands import Refused
 from ..domain.events import BadEvent
 from ..domain.text import visible
 from ..logs import log_refusal
-from ..store import Store, StoreError
+from ..store import EventStore, StoreError, open_store
 
 log = logging.getLogger("kcc_tui.cli")
 
@@ -79,10 +79,10 @@ class Env:
     def db_path(self) -> Path:
         return Path(self.db) if self.db else Path(self.settings.store.path)
 
-    def store(self, *, create: bool = False, lenient: bool = False) -> Store:
+    def store(self, *, create: bool = False, lenient: bool = False) -> EventStore:
         s = self.settings
-        return Store(self.db_path, s.office, create=create, lenient=lenient,
-                     busy_timeout_ms=s.store.busy_timeout_ms)
+        return open_store(self.db_path, s.office, create=create, lenient=lenient,
+                          busy_timeout_ms=s.store.busy_timeout_ms)
 
 
 pass_env = click.make_pass_decorator(Env)
@@ -124,15 +124,16 @@ def fail(message: str, *, code: int = 1, as_json: bool = False) -> NoReturn:
     sys.exit(code)
 
 
-def emit(env: Env, obj: dict[str, Any], text: str | None = None) -> None:
-    """Print the result: the JSON object with --json, else the human text."""
+def emit(env: Env, obj: dict[str, Any], text: str | Callable[[], str] | None = None) -> None:
+    """Print the result: the JSON object with --json, else the human text (a function that
+    makes it, for a table: `--json` never lays one out)."""
     if env.json:
         click.echo(json_line(obj))
     elif text is not None:
-        echo(text)
+        echo(text if isinstance(text, str) else text())
 
 
-def run(env: Env, body: Callable[[Store], Awaitable[None]], *, create: bool = False,
+def run(env: Env, body: Callable[[EventStore], Awaitable[None]], *, create: bool = False,
         lenient: bool = False) -> None:
     """Open the store, run `body`, close it; turn every expected failure into one line. A store
     short of acknowledged events (store.lost) is said loudly on stderr first."""

@@ -12,7 +12,7 @@ from ..domain.clock import local, parse_iso
 from ..domain.state import Ticket
 from ..pepper import check_pin
 from ..phone.token import LOOPBACK_URL, new_token, page_url
-from ..store import Store
+from ..store import EventStore
 from ..wait_words import minutes_words
 from .common import PIN_HELP, Env, echo, emit, fail, json_line, pass_env, read_pin, run
 from .views import (
@@ -28,7 +28,7 @@ STATUSES = ("waiting", "called", "serving", "parked", "done", "no_show", "closed
             "left")
 
 
-def _ticket_out(env: Env, store: Store, t: Ticket | None, text: str, **extra: object) -> None:
+def _ticket_out(env: Env, store: EventStore, t: Ticket | None, text: str, **extra: object) -> None:
     now = store.clock()
     obj: dict[str, object] = dict(extra)
     if t is not None:
@@ -64,7 +64,7 @@ def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str |
     token, token_hash = new_token()  # the phone page's capability: only its hash is stored
     url = page_url(env.settings.phone.base_url or LOOPBACK_URL, token)
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         if not outside_hours:
             _refuse_when_closed(env, store)
         (e,) = await store.execute(C.IssueTicket(service, lang, priority, kiosk,
@@ -78,7 +78,7 @@ def ticket_issue(env: Env, service: str, lang: str, priority: bool, kiosk: str |
     run(env, body)
 
 
-def _refuse_when_closed(env: Env, store: Store) -> None:
+def _refuse_when_closed(env: Env, store: EventStore) -> None:
     """The kiosk's rule for opening hours, so a shell does not hand out a number nobody calls."""
     from ..apps.kiosk.availability import next_opening  # the one rule; pure, loaded only here
 
@@ -96,11 +96,11 @@ def _refuse_when_closed(env: Env, store: Store) -> None:
 def ticket_list(env: Env, status: str | None) -> None:
     """Today's tickets, oldest first."""
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         ts = [t for t in store.state.tickets.values() if status in (None, t.status)]
         now, st, office = store.clock(), store.state, store.office
         emit(env, {"day": str(st.day), "tickets": [ticket_json(t, st, office, now) for t in ts]},
-             tickets_text(ts, office, office.timezone) if ts else "no tickets")
+             lambda: tickets_text(ts, office, office.timezone) if ts else "no tickets")
 
     run(env, body)
 
@@ -114,7 +114,7 @@ def post() -> None:
 def _post_action(env: Env, post_id: str, make: C.Command, verb: str) -> None:
     env.known("post", post_id)
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         # the staff member logging in, or the one at the post, acts; otherwise the admin
         actor = (make.staff if isinstance(make, C.OpenPost)
                  else store.state.post(post_id).staff or "system")
@@ -278,7 +278,7 @@ def staff_unlock(env: Env, staff_id: str, coordinator: str, pin: str | None) -> 
     env.known("staff", staff_id)
     pin_ok = _pin_ok(env, coordinator, pin)
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         await store.execute(C.Login(coordinator, pin_ok, "cli"), coordinator)
         await store.execute(C.UnlockStaff(staff_id), coordinator)
         emit(env, {"staff": staff_id, "unlocked_by": coordinator},
@@ -300,7 +300,7 @@ def service_issuing(env: Env, code: str, onoff: str) -> None:
     """Start or stop issuing tickets for a service."""
     env.known("service", code)
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         await store.execute(C.SetIssuing(code, onoff == "on"))
         emit(env, {"service": code, "issuing": onoff == "on"}, f"{code}: issuing {onoff}")
 
@@ -334,7 +334,7 @@ def broadcast(env: Env, text: str | None, targets: tuple[str, ...], until: str |
     if clear and (until or targets):
         raise click.UsageError("--clear takes no --until or --to")
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         if clear:
             await store.execute(C.WithdrawBroadcast())
             emit(env, {"withdrawn": True}, "messages withdrawn")
@@ -360,7 +360,7 @@ def day() -> None:
 def day_end(env: Env) -> None:
     """Closing time: open tickets end closed_unserved, posts close. History is kept."""
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         events = await store.execute(C.EndDay())
         n = sum(1 for e in events if e.type == "ticket_closed_unserved")
         emit(env, {"day": str(store.state.day), "closed_unserved": n},
@@ -374,9 +374,9 @@ def day_end(env: Env) -> None:
 def state(env: Env) -> None:
     """Today: waiting per service with the estimated wait; every post with staff and ticket."""
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         data = state_json(store.state, store.office, store.clock())
-        emit(env, data, state_text(data))
+        emit(env, data, lambda: state_text(data))
 
     run(env, body)
 
@@ -389,7 +389,7 @@ def events(env: Env, since: int, follow: bool) -> None:
     """The event log. With --json: one object {"events": [...]}; with --json --follow, one
     JSON object per event, a line each."""
 
-    async def body(store: Store) -> None:
+    async def body(store: EventStore) -> None:
         if env.json and not follow:
             found = []
             while batch := await store.events(since if not found else found[-1].seq, 1000):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..pepper import ensure_pepper
-from ..store import Store
+from ..store import EventStore
 from .common import Env, emit, fail, pass_env, run
 from .progress import Progress
 
@@ -19,10 +19,10 @@ def init(env: Env) -> None:
     pepper file (kcc.pepper, 0600) beside it."""
     existed = env.db_path.exists()
 
-    async def body(store: Store) -> None:
-        pepper, made = ensure_pepper(store.path)
-        emit(env, {"db": str(store.path), "created": not existed, "pepper": str(pepper)},
-             f"{'opened' if existed else 'created'} {store.path}"
+    async def body(store: EventStore) -> None:
+        pepper, made = ensure_pepper(env.db_path)
+        emit(env, {"db": store.where, "created": not existed, "pepper": str(pepper)},
+             f"{'opened' if existed else 'created'} {store.where}"
              + (f"; made {pepper} (back it up apart from config.toml)" if made else ""))
 
     run(env, body, create=True)
@@ -39,7 +39,7 @@ def store() -> None:
 def store_backup(env: Env, dest: str) -> None:
     """Copy the live database to DEST (safe while the office runs), then verify the copy."""
 
-    async def body(s: Store) -> None:
+    async def body(s: EventStore) -> None:
         path = await s.backup(Path(dest))
         emit(env, {"backup": str(path), "integrity": "ok"}, f"backup written to {path} (verified)")
 
@@ -51,7 +51,7 @@ def store_backup(env: Env, dest: str) -> None:
 def store_rebuild(env: Env) -> None:
     """Rewrite the read-model tables from the event log."""
 
-    async def body(s: Store) -> None:
+    async def body(s: EventStore) -> None:
         with Progress("store rebuild") as progress:
             async with progress.ticking("rewriting the read models"):
                 days = await s.rebuild()
@@ -69,7 +69,7 @@ def store_check(env: Env, accept_loss: bool) -> None:
     """Integrity check of the file, of the log (every event fits the history before it; none
     acknowledged is missing) and of the read models against the log."""
 
-    async def body(s: Store) -> None:
+    async def body(s: EventStore) -> None:
         if accept_loss and s.lost:
             await s.accept_loss()
             click.echo("kcc: loss accepted: the log's end is the high-water mark again", err=True)

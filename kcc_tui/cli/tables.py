@@ -13,11 +13,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from ..domain.text import visible
 
 Justify = Literal["left", "right"]
@@ -27,6 +22,11 @@ WIDE = 10_000  # "no limit": a table is never wider than its content
 def render(columns: Sequence[tuple[str, Justify]], rows: Iterable[Sequence[object]], *,
            terminal: bool | None = None) -> str:
     """`columns` are (header, "left"|"right"); a None cell shows as "-"."""
+    from rich import box  # human output only: `--json` never pays for rich
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     tty = sys.stdout.isatty() if terminal is None else terminal
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False,
                   header_style="bold" if tty else "")

@@ -9,7 +9,6 @@ config.toml, what was expected and what was found, on one line:
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import re
 import types
@@ -221,6 +220,8 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
 def unknown_key(key: str, known: typing.Sequence[str]) -> str:
     """`unknown key "targt_wait" (did you mean "target_wait_min"?); expected one of ...`"""
     message = f"unknown key {show(key)}"
+    import difflib  # only for a message about a misspelled key
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
         message += f' (did you mean "{close[0]}"?)'

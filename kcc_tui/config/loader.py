@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,9 @@ from .shape import settings_data
 ENV_VAR = "KCC_CONFIG"
 DEFAULT_NAME = "config.toml"
 SYSTEM_CONFIG = Path("/etc/kcc/config.toml")
+# the example office, shipped inside the package (a plain path: importlib.resources costs ~5 ms
+# of every command's start-up, and kcc is never imported from a zip)
+EXAMPLE = Path(__file__).with_name("example.toml")
 _TOML_AT = re.compile(r"(.*?)\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
@@ -31,8 +33,16 @@ def load_settings(path: str | Path | None = None) -> Settings:
     Without `path`: the file named by $KCC_CONFIG, else the first of `search_path()` that exists,
     else the example office built into the package (so `kcc` runs out of the box).
     """
+    source, doc = read_document(path)
+    return settings_from_document(doc, source)
+
+
+def read_document(path: str | Path | None) -> tuple[str, dict[str, Any]]:
+    """Read and parse a TOML file (config.toml, a scenario): (its name for messages, the
+    document). Without `path`, the config file is looked for as `load_settings` does. Raises
+    ConfigError naming the file (and the line of a TOML error)."""
     source, raw = _read(path)
-    return settings_from_document(_parse(raw, source), source)
+    return source, _parse(raw, source)
 
 
 def settings_from_document(doc: dict[str, Any], source: str = DEFAULT_NAME) -> Settings:
@@ -51,7 +61,7 @@ def settings_from_document(doc: dict[str, Any], source: str = DEFAULT_NAME) -> S
 
 def example_path() -> str:
     """Where the built-in example configuration lives (for messages and `kcc config --example`)."""
-    return str(resources.files(__package__) / "example.toml")
+    return str(EXAMPLE)
 
 
 def search_path() -> list[Path]:
@@ -76,8 +86,7 @@ def _read(path: str | Path | None) -> tuple[str, bytes]:
         else:
             path = next((p for p in search_path() if p.is_file()), None)
             if path is None:
-                example = resources.files(__package__) / "example.toml"
-                return str(example), example.read_bytes()
+                return str(EXAMPLE), EXAMPLE.read_bytes()
     source = str(path)
     try:
         return source, Path(path).read_bytes()

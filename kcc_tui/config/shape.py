@@ -45,7 +45,7 @@ def settings_data(doc: dict[str, Any], source: str) -> dict[str, Any]:
     def fail(keys: Keys, message: str) -> ConfigError:
         return ConfigError(source, message, path=key_path(keys))
 
-    doc = _freeze(doc, (), fail)
+    doc = freeze(doc, (), fail)
     for key in doc:
         if key not in SECTIONS:
             raise fail((), unknown_key(key, SECTIONS))
@@ -73,17 +73,17 @@ def settings_data(doc: dict[str, Any], source: str) -> dict[str, Any]:
     return data
 
 
-def _freeze(value: Any, keys: Keys, fail: Fail) -> Any:
+def freeze(value: Any, keys: Keys, fail: Fail) -> Any:
     """Arrays become tuples (the models hold tuples and are validated strictly); no NaN or inf;
     no control characters in any text or key (they would reach screens and the printer)."""
     if isinstance(value, dict):
         for k in value:
             _check_text(k, keys, fail, what="key")
-        return {k: _freeze(v, (*keys, k), fail) for k, v in value.items()}
+        return {k: freeze(v, (*keys, k), fail) for k, v in value.items()}
     if isinstance(value, str):
         _check_text(value, keys, fail)
     if isinstance(value, list):
-        return tuple(_freeze(v, (*keys, i), fail) for i, v in enumerate(value))
+        return tuple(freeze(v, (*keys, i), fail) for i, v in enumerate(value))
     if isinstance(value, float) and not math.isfinite(value):
         raise fail(keys, f"expected a finite number, found {show(value)}")
     return value
@@ -157,7 +157,7 @@ def _hours(hours: Any, fail: Fail) -> dict[str, list[tuple[time, time]]]:
             )
         days[day] = []
         for i, text in enumerate(ranges):
-            pair = _time_range(text)
+            pair = time_range(text)
             if pair is None:
                 raise fail(
                     ("hours", day, i),
@@ -177,7 +177,8 @@ def _hours(hours: Any, fail: Fail) -> dict[str, list[tuple[time, time]]]:
     return days
 
 
-def _time_range(text: Any) -> tuple[time, time] | None:
+def time_range(text: Any) -> tuple[time, time] | None:
+    """A text "HH:MM-HH:MM" as (start, end), or None when it is not such a range."""
     match = _RANGE.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         return None

@@ -20,14 +20,14 @@ from ..config.settings import Settings
 from ..domain import commands as C
 from ..domain.clock import local
 from ..domain.office import Office
-from ..store import Store, StoreError
+from ..store import EventStore, StoreError, open_store
 
 WALK_S = (2.0, 5.0)  # from the waiting room to the counter, in demo seconds
 NO_SHOW = 0.08
 
 
 class Driver:
-    def __init__(self, store: Store, settings: Settings, *, speed: float, rate_per_min: float,
+    def __init__(self, store: EventStore, settings: Settings, *, speed: float, rate_per_min: float,
                  seed: int | None = None) -> None:
         self.store, self.settings, self.speed = store, settings, speed
         self.office = settings.office
@@ -132,7 +132,7 @@ def staffing(office: Office, skip: set[str]) -> list[tuple[str, str]]:
 
 async def main(args: argparse.Namespace) -> None:
     settings = load_settings(args.config)
-    async with Store(args.db, settings.office, create=True) as store:
+    async with open_store(args.db, settings.office, create=True) as store:
         driver = Driver(store, settings, speed=args.speed, rate_per_min=args.rate,
                         seed=args.seed)
         driver.log(f"simulating {settings.office.name}: {args.rate:g} citizens/min, "

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from ..domain import commands as C
 from ..domain.office import Office
-from ..store import Store
+from ..store import open_store
 
 
 async def open_sessions(db: Path, office: Office) -> dict[str, int]:
     """post -> session of every post open now (creating the database if needed)."""
-    async with Store(db, office, create=True) as store:
+    async with open_store(db, office, create=True) as store:
         return {pid: store.state.post(pid).session for pid in office.posts
                 if store.state.post(pid).open}
 
@@ -22,7 +22,7 @@ async def close_posts(db: Path, office: Office, open_before: dict[str, int]) -> 
     """Close every post whose session began after `open_sessions` was taken; a called ticket
     goes back to the queue first, one being served is finished. Returns the posts closed."""
     closed = []
-    async with Store(db, office) as store:
+    async with open_store(db, office) as store:
         for pid in office.posts:
             p = store.state.post(pid)
             if not p.open or open_before.get(pid) == p.session:

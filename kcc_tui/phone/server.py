@@ -1,6 +1,6 @@
 """`kcc web`: the citizen's ticket page (/t/{token}) and the public board (/board) on aiohttp.
 
-One process holds one `Store`. One poller reads the store's change feed (`Store.poll`, every
+One process holds one store. One poller reads the store's change feed (`EventStore.poll`, every
 50 ms) and, on every change, sends each open page a full snapshot over Server-Sent Events: one
 snapshot built per ticket (however many pages show it), none built for tickets nobody watches.
 Estimates come from one replay for all watched tickets, at most every `ESTIMATE_S`, in a
@@ -39,7 +39,7 @@ from ..domain.events import Event
 from ..domain.forecast import WaitForecast, forecast_queue
 from ..domain.office import Office
 from ..domain.state import Ticket
-from ..store import Store, StoreError
+from ..store import EventStore, StoreError, open_store
 from . import pages
 from .texts import lang_or
 from .token import token_hash
@@ -114,7 +114,7 @@ class Hub:
         self.clock = clock
         self.grace = timedelta(minutes=settings.phone.ended_grace_min)
         self.estimate_s = estimate_s  # 0: no estimates on the pages
-        self.store: Store | None = None
+        self.store: EventStore | None = None
         self.subs: dict[str, set[Subscriber]] = {}
         # ticket number -> its estimate from the last replay (None: no open post serves it)
         self.estimates: dict[str, WaitForecast | None] = {}
@@ -127,7 +127,7 @@ class Hub:
         self._poll_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        self.store = await Store(self.db, self.office, clock=self.clock,
+        self.store = await open_store(self.db, self.office, clock=self.clock,
                                  busy_timeout_ms=self.settings.store.busy_timeout_ms).open()
         # Niced: the replays use what CPU the pages and the counters leave over.
         self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
@@ -221,7 +221,7 @@ class Hub:
             if old is not None:
                 await old.close()
         with contextlib.suppress(StoreError):
-            self.store = await Store(self.db, self.office, clock=self.clock).open()
+            self.store = await open_store(self.db, self.office, clock=self.clock).open()
 
     def _estimate_due(self, now_m: float) -> bool:
         """Start a replay for the watched tickets when one is due and none is running."""
@@ -300,7 +300,7 @@ def forecast_job(db: str, office: Office, numbers: list[str],
     (the same replay `estimate.wait_forecast` runs, for all watched tickets at once)."""
 
     async def run() -> dict[str, WaitForecast | None]:
-        async with Store(db, office, clock=FixedClock(now), readonly=True) as store:
+        async with open_store(db, office, clock=FixedClock(now), readonly=True) as store:
             st = store.state
             ts = [st.tickets[n] for n in numbers
                   if n in st.tickets and st.tickets[n].status == "waiting"]

@@ -17,10 +17,11 @@ from typing import Any
 
 from ..domain.clock import Clock, business_day, iso, system_clock
 from ..domain.office import Office
+from ..store import EventStore
 from . import topics as T
 from .breakdown import BREAKDOWNS, Row, breakdowns
 from .demand import demand_for
-from .load import load, load_topics, reader, source_path
+from .load import history_of, load, load_topics
 from .period import Period, next_weekday, parse_period
 from .staffing import Advice, Simulate, plan_day
 
@@ -62,18 +63,18 @@ class Report:
         }
 
 
-async def build_report(path: str | Path, office: Office, period: Period, *,
+async def build_report(source: EventStore | str | Path, office: Office, period: Period, *,
                        clock: Clock = system_clock,
                        progress: Callable[[int, int | None], None] | None = None) -> Report:
-    """The report of `period` from the store file at `path`; `progress(tickets read, None)`
-    is called as the history is read."""
+    """The report of `period` from a store, or the store at a path; `progress(tickets read,
+    None)` is called as the history is read."""
     now = clock()
     today = business_day(now, office.timezone)
     with no_cycle_collection():
-        async with reader(path) as db:
-            history = await load(db, period.first, period.last, now, today, progress)
+        async with history_of(source) as h:
+            history = await load(h, period.first, period.last, now, today, progress)
             prev = period.previous()
-            before = await load_topics(db, prev, office.timezone)
+            before = await load_topics(h, prev, office.timezone)
         tables = await asyncio.to_thread(breakdowns, history, office, period)
     start, end = period.bounds(office.timezone)
     finished = [(t.finished_at, t.topics) for t in history.tickets
@@ -98,28 +99,28 @@ def no_cycle_collection() -> Iterator[None]:
 
 
 def _resolve(source: Any, office: Office | None,
-             clock: Clock | None) -> tuple[Path, Office, Clock]:
-    """A `Store` brings its file, office and clock; a path needs the office given."""
+             clock: Clock | None) -> tuple[EventStore | str | Path, Office, Clock]:
+    """A store brings its office and clock; a path needs the office given."""
     o = office or getattr(source, "office", None)
     if not isinstance(o, Office):
         raise TypeError("summary/advice_for: pass office= when the source is a path")
     clk = clock or getattr(source, "clock", None) or system_clock
-    return source_path(source), o, clk
+    return source, o, clk
 
 
 async def summary(source: Any, period: Period | str = "today", *,
                   office: Office | None = None, clock: Clock | None = None) -> Report:
     """The report of a period (default today) for the coordinator pane.
 
-    `source` is the app's open `Store` (its file, office and clock are used) or a path to the
-    store file (then pass `office`). `period`: a Period or text such as "today", "yesterday",
-    "2026-11-24", "this-week". Raises PeriodError for bad text and StoreError when the store
-    cannot be read (both one line).
+    `source` is the app's open store (its office and clock are used; its history is read on a
+    connection of its own) or a path to the store file (then pass `office`). `period`: a
+    Period or text such as "today", "yesterday", "2026-11-24", "this-week". Raises
+    PeriodError for bad text and StoreError when the store cannot be read (both one line).
     """
-    path, o, clk = _resolve(source, office, clock)
+    src, o, clk = _resolve(source, office, clock)
     if isinstance(period, str):
         period = parse_period(period, business_day(clk(), o.timezone))
-    return await build_report(path, o, period, clock=clk)
+    return await build_report(src, o, period, clock=clk)
 
 
 async def advice_for(source: Any, day: date | str = "monday", *, office: Office | None = None,
@@ -133,22 +134,22 @@ async def advice_for(source: Any, day: date | str = "monday", *, office: Office 
     `.source`); without it the Erlang C plan is returned with a note. CPU-heavy parts run in a
     thread (about a second with the check).
     """
-    path, o, clk = _resolve(source, office, clock)
+    src, o, clk = _resolve(source, office, clock)
     today = business_day(clk(), o.timezone)
     when = next_weekday(day, today) if isinstance(day, str) else day
     window = (today - timedelta(weeks=weeks), today - timedelta(days=1))
-    async with reader(path) as db:
-        history = await load(db, window[0], window[1], clk(), today)
+    async with history_of(src) as h:
+        history = await load(h, window[0], window[1], clk(), today)
     demand = await asyncio.to_thread(demand_for, o, when, history.tickets, window)
     sim: Simulate | None = None
     notes = []
     if check and office_source:
         from .simcheck import simulate_plan  # the simulator: only when checking
 
-        src = str(Path(office_source).resolve())
+        config = str(Path(office_source).resolve())
 
         def sim(d: Any, posts: list[int]) -> list[tuple[float | None, int]]:
-            checks = simulate_plan(d, posts, src, replications=replications, seed=seed)
+            checks = simulate_plan(d, posts, config, replications=replications, seed=seed)
             return [(c.sl, c.late_from) for c in checks]
     elif check:
         notes.append("not checked with the simulator: it needs the office's config file")

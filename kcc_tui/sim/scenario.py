@@ -20,8 +20,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..config.errors import ConfigError, CrossCheckError, from_validation_error, key_path, show
-from ..config.loader import _parse, _read, example_path, load_settings
-from ..config.shape import _freeze, _time_range
+from ..config.loader import example_path, load_settings, read_document
+from ..config.shape import freeze, time_range
 from ..domain.calendar import WEEKDAY_KEYS
 from ..domain.office import Lang, Office, OpeningHours, Post, PostKind, Staff
 
@@ -40,7 +40,7 @@ def _clock_time(value: Any) -> Any:
 
 def _span(value: Any) -> Any:
     """"08:30-12:00" -> (08:30, 12:00)."""
-    pair = _time_range(value)
+    pair = time_range(value)
     return pair if pair is not None else value
 
 
@@ -223,15 +223,14 @@ class Loaded:
 
 def load_scenario(path: str | Path) -> Loaded:
     """Read, validate and cross-check a scenario file; raise ConfigError (one line) if bad."""
-    source, raw = _read(Path(path))
-    doc = _parse(raw, source)
+    source, doc = read_document(Path(path))
     return scenario_from_document(doc, source, base=Path(path).parent)
 
 
 def scenario_from_document(doc: dict[str, Any], source: str = "scenario",
                            base: Path | None = None) -> Loaded:
     try:
-        scenario = Scenario.model_validate(_freeze(doc, (), _fail(source)), strict=True)
+        scenario = Scenario.model_validate(freeze(doc, (), _fail(source)), strict=True)
     except ValidationError as err:
         raise from_validation_error(err, source, Scenario) from None
     office = _office(scenario, source, base or Path("."))

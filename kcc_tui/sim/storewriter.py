@@ -10,14 +10,13 @@ per simulated day.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..domain.clock import FixedClock
 from ..domain.commands import Refused
 from ..domain.office import Office
-from ..store import Store, StoreError
+from ..store import StoreError, open_store
 from .model import DayResult
 
 
@@ -31,8 +30,8 @@ async def write_days(path: str | Path, office: Office, days: Sequence[DayResult]
         return 0
     clock = FixedClock(todo[0].commands[0][0])
     written = 0
-    async with Store(path, office, clock=clock, create=True,
-                     busy_timeout_ms=busy_timeout_ms) as store:
+    async with open_store(path, office, clock=clock, create=True,
+                          busy_timeout_ms=busy_timeout_ms) as store:
         for d in todo:
             if await store.events(day=d.day, limit=1):
                 raise StoreError(f"{path} already has events on {d.day}: simulate other "
@@ -54,8 +53,3 @@ async def write_days(path: str | Path, office: Office, days: Sequence[DayResult]
                 progress(d, count)
     return written
 
-
-def count_events(path: str | Path) -> int:
-    """Events in the store file (for reports and tests)."""
-    with sqlite3.connect(path) as db:
-        return int(db.execute("SELECT count(*) FROM events").fetchone()[0])

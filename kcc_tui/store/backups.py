@@ -9,12 +9,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .connection import owner_only
-from .eventstore import Store, verify_file
+from .errors import StoreError
+from .eventstore import verify_file
+from .protocol import EventStore
 
 PREFIX = "kcc-"
 
 
-async def daily_backup(store: Store, folder: Path, keep_days: int,
+async def daily_backup(store: EventStore, folder: Path, keep_days: int,
                        today: date) -> tuple[Path, list[Path]]:
     """Write `kcc-YYYY-MM-DD.db` (once a day) and remove those older than `keep_days`. Today's
     file, if there, is checked again: one that fails (whoever left it) is made afresh."""
@@ -39,7 +41,15 @@ async def daily_backup(store: Store, folder: Path, keep_days: int,
 def restore(backup: Path, db: Path) -> Path | None:
     """Copy `backup` into `db` with SQLite's backup API, so processes that have `db` open see
     the change like any other write, under a new generation: each of them then notices that
-    its state came from other content and folds afresh. The current content is saved first."""
+    its state came from other content and folds afresh. The current content is saved first;
+    its path is returned. Raises a one-line StoreError (nothing changed)."""
+    try:
+        return _restore(backup, db)
+    except (OSError, sqlite3.Error, ValueError) as e:
+        raise StoreError(str(e)) from None
+
+
+def _restore(backup: Path, db: Path) -> Path | None:
     verify_file(backup)
     kept = None
     if db.exists():

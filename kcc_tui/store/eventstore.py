@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ from .errors import (
     StoreTooNew,
     translate,
 )
-from .schema import LATEST, MIGRATIONS
+from .protocol import History
+from .schema import LATEST, MIGRATIONS, check_version
 
 EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
 # Events with their note text, if any (notes live in their own table: see schema migration 2).
@@ -119,7 +121,19 @@ class Store:
         self.lost: str | None = None  # acknowledged events missing from the log (see open)
 
     def today(self) -> date:
+        """The business day now, by the store's clock and the office's time zone."""
         return business_day(self.clock(), self.office.timezone)
+
+    @property
+    def where(self) -> str:
+        """The store for people: its file."""
+        return str(self.path)
+
+    def history(self) -> AbstractAsyncContextManager[History]:
+        """A consistent read of past days on a connection of its own (`store/history.py`)."""
+        from .history import open_history  # it reads events as this module does
+
+        return open_history(self.path)
 
     # -- lifecycle --------------------------------------------------------------------------
     async def open(self) -> Store:
@@ -177,9 +191,8 @@ class Store:
         row = await (await self.db.execute("PRAGMA user_version")).fetchone()
         version = row[0] if row else 0
         await self._check_made_by_kcc(version)
-        if version > LATEST:
-            raise StoreTooNew(f"database {self.path} has schema {version}, this kcc knows up to "
-                              f"{LATEST}: upgrade kcc before opening it")
+        if version:  # 0: a file `kcc init` just made, checked by _check_made_by_kcc
+            check_version(version, str(self.path))
         if version == LATEST:
             return
         if self.readonly:
@@ -609,10 +622,12 @@ def verify_file(path: Path) -> None:
             if ok != "ok":
                 raise ValueError(f"{path} fails its integrity check ({ok})")
             version = c.execute("PRAGMA user_version").fetchone()[0]
-            if not 1 <= version <= LATEST:
-                raise ValueError(f"{path} has schema {version}; this kcc reads 1 to {LATEST}")
+            try:
+                check_version(version, str(path))
+            except StoreError as e:
+                raise ValueError(str(e)) from None
             names = {r[0] for r in c.execute("SELECT name FROM sqlite_master")}
-            if "events" not in names or version >= 3 and "meta" not in names:
+            if "events" not in names or "meta" not in names and version >= 3:
                 raise ValueError(f"{path} is not a kcc database")
     except sqlite3.Error as e:
         raise ValueError(f"{path} cannot be read ({e})") from None

@@ -3,6 +3,8 @@ than the code is refused rather than misread."""
 
 from __future__ import annotations
 
+from .errors import StoreForeign, StoreTooNew
+
 MIGRATIONS: list[str] = [
     # 1: the event log, append-only by trigger, and the read models
     """
@@ -63,3 +65,14 @@ MIGRATIONS: list[str] = [
 ]
 
 LATEST = len(MIGRATIONS)
+
+
+def check_version(version: int, where: str) -> None:
+    """The one schema-version check: a store this kcc can read has a schema from 1 to LATEST.
+    Newer is refused (upgrade kcc), none is not a kcc store."""
+    if version > LATEST:
+        raise StoreTooNew(f"database {where} has schema {version}, this kcc knows up to "
+                          f"{LATEST}: upgrade kcc before opening it")
+    if version < 1:
+        raise StoreForeign(f"database {where} holds no kcc schema (not made by `kcc init`): "
+                           "check [store] path, or restore a backup")

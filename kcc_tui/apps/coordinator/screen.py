@@ -399,7 +399,7 @@ class BoardScreen(Screen[None]):
 
     def action_report(self) -> None:
         """Today's and yesterday's figures, recurring topics, advice for next Monday."""
-        from ...reports.screen import ReportScreen
+        from .report import ReportScreen
 
         app = self.kcc
         app.push_screen(ReportScreen(app.db_path, app.office, clock=app.clock,

@@ -1,8 +1,8 @@
 """The report screen of the coordinator pane: today or yesterday per service and per post, the
 recurring topics, and the staffing advice for next Monday.
 
-The one Textual module of `reports` (the rest is shared with the CLI); the coordinator app pushes
-it (docs/reports.md, "In the coordinator pane"):
+Textual lives in `apps/`; the figures come from `reports` (shared with the CLI). The
+coordinator app pushes it (docs/reports.md, "In the coordinator pane"):
 
     self.app.push_screen(ReportScreen(app.db_path, app.office, clock=app.clock,
                                       office_source=app.settings.source))
@@ -31,8 +31,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
-from ..apps.base import StoreBanner
-from ..apps.dutch import (
+from ...domain.clock import Clock, system_clock
+from ...domain.office import Office
+from ...reports.breakdown import SHARES, TOTAL
+from ...reports.period import Period, PeriodError
+from ...reports.report import Report, advice_for, summary
+from ...reports.staffing import Advice, StaffingError
+from ...reports.text import cell
+from ...reports.topics import top
+from ...store import StoreError
+from ..base import StoreBanner
+from ..dutch import (
     MONTHS,
     WEEKDAYS,
     WEEKDAYS_PLURAL,
@@ -41,17 +50,8 @@ from ..apps.dutch import (
     long_date,
     weekday_name,
 )
-from ..apps.literal import literal, shown
-from ..apps.refusals import store_error_nl
-from ..domain.clock import Clock, system_clock
-from ..domain.office import Office
-from ..store import StoreError
-from .breakdown import SHARES, TOTAL
-from .period import Period, PeriodError
-from .report import Report, advice_for, summary
-from .staffing import Advice, StaffingError
-from .text import cell
-from .topics import top
+from ..literal import literal, shown
+from ..refusals import store_error_nl
 
 REFRESH_S = 30.0
 SERVICE_COLS = (("label", "Dienst"), ("issued", "Tickets"), ("served", "Geholpen"),

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import click
 
-from ..cli.common import Env, emit, fail, pass_env
-from ..cli.progress import Progress
 from ..config import ConfigError, example_path
 from ..domain.clock import business_day, system_clock
+from ..reports.fit import FitError, fit
 from ..reports.period import PeriodError, next_weekday
+from ..sim.model import simulate as run_days
+from ..sim.report import result_json, result_text, validation_json, validation_text
+from ..sim.scenario import load_scenario
+from ..sim.storewriter import write_days
+from ..sim.validate import CASES, as_case, one_pool, validate
 from ..store import StoreError
-from .fit import FitError, fit
-from .model import simulate as run_days
-from .report import result_json, result_text, validation_json, validation_text
-from .scenario import load_scenario
-from .storewriter import write_days
-from .validate import CASES, as_case, one_pool, validate
+from .common import Env, emit, fail, pass_env
+from .progress import Progress
 
 
 @click.command()

@@ -20,43 +20,41 @@ import statistics
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from ..domain.clock import business_day, local, system_clock
+from ..domain.events import Event
 from ..domain.office import Office
-from ..reports.demand import demand_for
-from ..reports.load import load, reader
-from ..reports.period import ENGLISH_DAYS
+from ..store import EventStore, SessionRecord
+from .demand import demand_for
+from .load import history_of, load
+from .period import ENGLISH_DAYS
 
-SESSIONS = ("SELECT day, post, session, staff, opened_at, closed_at FROM post_sessions "
-            "WHERE day >= ? AND day <= ? ORDER BY day, opened_at")
-PAUSES = ("SELECT day, type, at, json_extract(data, '$.post'), json_extract(data, '$.reason') "
-          "FROM events WHERE day >= ? AND day <= ? AND type IN ('post_paused', 'post_resumed') "
-          "ORDER BY seq")
+PAUSE_EVENTS = ("post_paused", "post_resumed")
 
 
 class FitError(ValueError):
     """Not enough history to fit a scenario; `str()` is one line."""
 
 
-async def fit(path: str | Path, office: Office, office_ref: str, day: date, weeks: int = 8,
-              now: datetime | None = None) -> str:
-    """The scenario (TOML text) for `day`, learned from the `weeks` weeks before today."""
+async def fit(source: EventStore | str | Path, office: Office, office_ref: str, day: date,
+              weeks: int = 8, now: datetime | None = None) -> str:
+    """The scenario (TOML text) for `day`, learned from the `weeks` weeks before today in a
+    store (or the store at a path)."""
     now = now or system_clock()
     today = business_day(now, office.timezone)
     window = (today - timedelta(weeks=weeks), today - timedelta(days=1))
-    args = (str(window[0]), str(window[1]))
-    async with reader(path) as db:
-        history = await load(db, window[0], window[1], now, today)
-        sessions = list(await db.execute_fetchall(SESSIONS, args))
-        pauses = list(await db.execute_fetchall(PAUSES, args))
+    path = source if isinstance(source, str | Path) else source.where
+    async with history_of(source) as h:
+        history = await load(h, window[0], window[1], now, today)
+        sessions = await h.sessions(*window)
+        pauses = await h.events_of_days(*window, PAUSE_EVENTS)
     demand = demand_for(office, day, history.tickets, window)
     weekday = ENGLISH_DAYS[day.weekday()]
     if not demand.history_days:
         raise FitError(f"no tickets on a {weekday} between {window[0]} and {window[1]} in "
                        f"{path}: nothing to fit")
     slots = [s for s in demand.slots if s.block == 0]
-    same = {str(d) for d in demand.history_days}
+    same = set(demand.history_days)
     lines = [
         f"# Fitted by `kcc simulate --fit {weekday}` from {len(demand.history_days)} "
         f"{weekday}s between {window[0]} and {window[1]}",
@@ -110,8 +108,8 @@ async def fit(path: str | Path, office: Office, office_ref: str, day: date, week
     return "\n".join(lines) + "\n"
 
 
-def _clock(at: str, office: Office) -> time:
-    t = local(datetime.fromisoformat(at), office.timezone).time()
+def _clock(at: datetime, office: Office) -> time:
+    t = local(at, office.timezone).time()
     minutes = round((t.hour * 60 + t.minute + t.second / 60) / 5) * 5  # to 5 minutes
     return time(min(23, minutes // 60), minutes % 60 if minutes < 24 * 60 else 55)
 
@@ -121,17 +119,17 @@ def _median(ts: list[time]) -> time:
     return time(m // 60, m % 60)
 
 
-def _staff(office: Office, rows: list[Any], days: set[str], open_: time, close: time
+def _staff(office: Office, rows: list[SessionRecord], days: set[date], open_: time, close: time
            ) -> dict[str, tuple[str, list[tuple[str, time, time]]]]:
     """staff -> (post used most, [(post, start, end) per usual session])."""
-    per: dict[str, dict[str, list[tuple[str, time, time]]]] = {}
-    for day, post, _session, sid, opened, closed, *_ in rows:
-        if day not in days or sid is None or office.posts.get(post) is None:
+    per: dict[str, dict[date, list[tuple[str, time, time]]]] = {}
+    for r in rows:
+        if r.day not in days or r.staff is None or office.posts.get(r.post) is None:
             continue
-        a = max(open_, _clock(opened, office))
-        b = min(close, _clock(closed, office)) if closed else close
+        a = max(open_, _clock(r.opened_at, office))
+        b = min(close, _clock(r.closed_at, office)) if r.closed_at else close
         if b > a:
-            per.setdefault(sid, {}).setdefault(day, []).append((post, a, b))
+            per.setdefault(r.staff, {}).setdefault(r.day, []).append((r.post, a, b))
     out = {}
     for sid, by_day in per.items():
         usual = Counter(len(v) for v in by_day.values()).most_common(1)[0][0]
@@ -150,29 +148,31 @@ def _staff(office: Office, rows: list[Any], days: set[str], open_: time, close: 
     return out
 
 
-def _pauses(office: Office, rows: list[Any], days: set[str], sessions: list[Any]
+def _pauses(office: Office, events: list[Event], days: set[date], sessions: list[SessionRecord]
             ) -> dict[str, list[tuple[time, float, str]]]:
     """staff -> [(usual start, minutes, reason)] on the days with their usual number of pauses."""
-    who: dict[tuple[str, str], list[tuple[str, str, str]]] = {}  # (day, post) -> sessions
-    for d, p, _s, sid, opened, closed, *_ in sessions:
-        if sid is not None:
-            who.setdefault((d, p), []).append((opened, closed or "~", sid))
-    per: dict[str, dict[str, list[tuple[time, float, str]]]] = {}
-    started: dict[tuple[str, str], tuple[str, str]] = {}
-    for day, kind, at, post, reason in rows:
+    who: dict[tuple[date, str], list[SessionRecord]] = {}
+    for r in sessions:
+        if r.staff is not None:
+            who.setdefault((r.day, r.post), []).append(r)
+    per: dict[str, dict[date, list[tuple[time, float, str]]]] = {}
+    started: dict[tuple[date, str], tuple[datetime, str]] = {}
+    for e in events:
+        day, post = e.day, e.data.get("post", "")
         if day not in days:
             continue
-        if kind == "post_paused":
-            started[(day, post)] = (at, reason or "pauze")
+        if e.type == "post_paused":
+            started[(day, post)] = (e.at, e.data.get("reason") or "pauze")
             continue
         if (day, post) not in started:
             continue
         begin, why = started.pop((day, post))
-        # ISO stamps in UTC of one width: text order is time order
-        sid = next((s for o, c, s in who.get((day, post), []) if o <= begin < c), None)
+        sid = next((r.staff for r in who.get((day, post), [])
+                    if r.opened_at <= begin and (r.closed_at is None or begin < r.closed_at)),
+                   None)
         if sid is None:
             continue
-        minutes = (datetime.fromisoformat(at) - datetime.fromisoformat(begin)).seconds / 60
+        minutes = (e.at - begin).seconds / 60
         per.setdefault(sid, {}).setdefault(day, []).append(
             (_clock(begin, office), max(1.0, minutes), why))
     out = {}
