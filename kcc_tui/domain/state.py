@@ -6,11 +6,13 @@ and the simulator all see the office through it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from .events import SCHEMA, Event
+from . import events as ev
+from .events import Event
 
 TicketStatus = Literal[
     "waiting", "called", "serving", "parked", "done", "no_show", "closed_unserved", "left"
@@ -243,29 +245,26 @@ class DayState:
     def apply(self, e: Event) -> None:
         if e.seq and e.seq <= self.seq:
             return  # already folded (our own write, seen again through the change feed)
-        handler = _HANDLERS.get(e.type)
-        if handler is not None:
-            try:
-                handler(self, e)
-            except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
-                detail = (f"it names {err.args[0]!r}, unknown at that point"
-                          if isinstance(err, KeyError) and err.args else f"{err!r}")
-                raise FoldError(e.seq, e.type, detail) from None
-            number = e.data.get("number")
-            t = self.tickets.get(number) if isinstance(number, str) else None
-            if t is not None:
-                if t.status == "waiting":
-                    self.queue[t.number] = t
-                else:
-                    self.queue.pop(t.number, None)
+        try:
+            FOLD[e.type](self, e, e.data)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+            detail = (f"it names {err.args[0]!r}, unknown at that point"
+                      if isinstance(err, KeyError) and err.args else f"{err!r}")
+            raise FoldError(e.seq, e.type, detail) from None
+        number = e.data.get("number")
+        t = self.tickets.get(number) if isinstance(number, str) else None
+        if t is not None:
+            if t.status == "waiting":
+                self.queue[t.number] = t
+            else:
+                self.queue.pop(t.number, None)
         self.versions[e.stream] = max(self.versions.get(e.stream, 0), e.version)
         if e.seq:
             self.seq = e.seq
         self.last_event = e
 
 
-def _ticket_issued(s: DayState, e: Event) -> None:
-    d = e.data
+def _ticket_issued(s: DayState, e: Event, d: ev.TicketIssued) -> None:
     t = Ticket(
         number=d["number"],
         n=d["n"],
@@ -286,24 +285,24 @@ def _ticket_issued(s: DayState, e: Event) -> None:
         s.tokens[token_hash] = t.number
 
 
-def _ticket_called(s: DayState, e: Event) -> None:
-    t = s.tickets[e.data["number"]]
+def _ticket_called(s: DayState, e: Event, d: ev.TicketCalled) -> None:
+    t = s.tickets[d["number"]]
     t.away_until = None
-    post = s.post(e.data["post"])
-    t.status, t.post, t.staff = "called", post.id, e.data["staff"]
+    post = s.post(d["post"])
+    t.status, t.post, t.staff = "called", post.id, d["staff"]
     t.head, t.target_post = False, None
     iv = t.current
-    iv.called_at, iv.post, iv.staff = e.at, post.id, e.data["staff"]
+    iv.called_at, iv.post, iv.staff = e.at, post.id, d["staff"]
     post.current = t.number
     post.last_change = e.at
 
 
-def _ticket_recalled(s: DayState, e: Event) -> None:
-    s.tickets[e.data["number"]].recalls += 1
+def _ticket_recalled(s: DayState, e: Event, d: ev.TicketRecalled) -> None:
+    s.tickets[d["number"]].recalls += 1
 
 
-def _end_interval(s: DayState, e: Event, end: str) -> Ticket:
-    t = s.tickets[e.data["number"]]
+def _end_interval(s: DayState, e: Event, number: str, end: str) -> Ticket:
+    t = s.tickets[number]
     iv = t.current
     iv.ended_at, iv.end = e.at, end
     if end in ("done", "transferred") and iv.called_at is not None:
@@ -318,41 +317,41 @@ def _end_interval(s: DayState, e: Event, end: str) -> Ticket:
     return t
 
 
-def _ticket_called_back(s: DayState, e: Event) -> None:
+def _ticket_called_back(s: DayState, e: Event, d: ev.TicketCalledBack) -> None:
     """A no-show undone, or a call taken over from another post: the earlier interval ends as
     "called_back" (no longer a no-show) and a new one starts with this call, without a wait,
     so the citizen's wait stays issue → first call."""
-    t = s.tickets[e.data["number"]]
+    t = s.tickets[d["number"]]
     if t.status == "no_show":
         t.current.end = "called_back"
         if t.post is not None:
             old = s.post(t.post)
             old.no_show_streak = max(0, old.no_show_streak - 1)
     else:
-        _end_interval(s, e, "called_back")
-    post = s.post(e.data["post"])
-    t.status, t.post, t.staff = "called", post.id, e.data["staff"]
-    t.intervals.append(Interval(t.service, None, e.at, post=post.id, staff=e.data["staff"]))
+        _end_interval(s, e, d["number"], "called_back")
+    post = s.post(d["post"])
+    t.status, t.post, t.staff = "called", post.id, d["staff"]
+    t.intervals.append(Interval(t.service, None, e.at, post=post.id, staff=d["staff"]))
     post.current = t.number
     post.last_change = e.at
 
 
-def _ticket_moved(s: DayState, e: Event) -> None:
+def _ticket_moved(s: DayState, e: Event, d: ev.TicketMoved) -> None:
     """A waiting ticket moved by the coordinator: same wait (from issue), same place by age."""
-    t = s.tickets[e.data["number"]]
-    t.service = t.current.service = e.data["service"]
-    t.target_post = e.data.get("to_post")
+    t = s.tickets[d["number"]]
+    t.service = t.current.service = d["service"]
+    t.target_post = d.get("to_post")
     t.transfers += 1
 
 
-def _ticket_priority_set(s: DayState, e: Event) -> None:
-    s.tickets[e.data["number"]].priority = bool(e.data["priority"])
+def _ticket_priority_set(s: DayState, e: Event, d: ev.TicketPrioritySet) -> None:
+    s.tickets[d["number"]].priority = bool(d["priority"])
 
 
-def _ticket_no_show(s: DayState, e: Event) -> None:
-    t = _end_interval(s, e, "no_show")
+def _ticket_no_show(s: DayState, e: Event, d: ev.TicketNoShow) -> None:
+    t = _end_interval(s, e, d["number"], "no_show")
     t.status = "no_show"
-    s.post(e.data["post"]).no_show_streak += 1
+    s.post(d["post"]).no_show_streak += 1
 
 
 def _requeue(t: Ticket, e: Event, service: str) -> None:
@@ -361,91 +360,91 @@ def _requeue(t: Ticket, e: Event, service: str) -> None:
     t.intervals.append(Interval(service, e.at))
 
 
-def _ticket_requeued(s: DayState, e: Event) -> None:
-    t = _end_interval(s, e, "requeued")
+def _ticket_requeued(s: DayState, e: Event, d: ev.TicketRequeued) -> None:
+    t = _end_interval(s, e, d["number"], "requeued")
     _requeue(t, e, t.service)
 
 
-def _ticket_started(s: DayState, e: Event) -> None:
-    t = s.tickets[e.data["number"]]
+def _ticket_started(s: DayState, e: Event, d: ev.TicketStarted) -> None:
+    t = s.tickets[d["number"]]
     t.status = "serving"
     t.current.started_at = e.at
-    s.post(e.data["post"]).no_show_streak = 0
+    s.post(d["post"]).no_show_streak = 0
 
 
-def _ticket_finished(s: DayState, e: Event) -> None:
-    t = s.tickets[e.data["number"]]
+def _ticket_finished(s: DayState, e: Event, d: ev.TicketFinished) -> None:
+    t = s.tickets[d["number"]]
     if t.current.started_at is None:  # finished straight from "called"
         t.current.started_at = e.at
-    _end_interval(s, e, "done")
+    _end_interval(s, e, d["number"], "done")
     t.status = "done"
-    t.outcome = e.data["outcome"]
-    t.topics = tuple(e.data["topics"])
-    t.note = _note(e)
-    post = s.post(e.data["post"])
+    t.outcome = d["outcome"]
+    t.topics = tuple(d["topics"])
+    t.note = _note(d)
+    post = s.post(d["post"])
     post.served += 1
     post.no_show_streak = 0
 
 
-def _ticket_transferred(s: DayState, e: Event) -> None:
-    t = _end_interval(s, e, "transferred")
+def _ticket_transferred(s: DayState, e: Event, d: ev.TicketTransferred) -> None:
+    t = _end_interval(s, e, d["number"], "transferred")
     t.transfers += 1
-    t.service = e.data["service"]
+    t.service = d["service"]
     _requeue(t, e, t.service)
-    t.head = e.data["position"] == "head"
-    t.target_post = e.data.get("to_post")
-    if _note(e):
-        t.note = _note(e)
+    t.head = d["position"] == "head"
+    t.target_post = d.get("to_post")
+    if _note(d):
+        t.note = _note(d)
 
 
-def _note(e: Event) -> str | None:
+def _note(d: ev.TicketFinished | ev.TicketTransferred) -> str | None:
     """The note text, or None when there is none or it was purged (the store leaves `true`)."""
-    note = e.data.get("note")
+    note = d.get("note")
     return note if isinstance(note, str) and note else None
 
 
-def _ticket_parked(s: DayState, e: Event) -> None:
-    t = _end_interval(s, e, "parked")
-    t.status, t.post, t.staff = "parked", None, e.data["staff"]
+def _ticket_parked(s: DayState, e: Event, d: ev.TicketParked) -> None:
+    t = _end_interval(s, e, d["number"], "parked")
+    t.status, t.post, t.staff = "parked", None, d["staff"]
 
 
-def _ticket_resumed(s: DayState, e: Event) -> None:
-    t = s.tickets[e.data["number"]]
-    post = s.post(e.data["post"])
-    t.status, t.post, t.staff = "serving", post.id, e.data["staff"]
+def _ticket_resumed(s: DayState, e: Event, d: ev.TicketResumed) -> None:
+    t = s.tickets[d["number"]]
+    post = s.post(d["post"])
+    t.status, t.post, t.staff = "serving", post.id, d["staff"]
     t.intervals.append(
-        Interval(t.service, None, e.at, e.at, post=post.id, staff=e.data["staff"])
+        Interval(t.service, None, e.at, e.at, post=post.id, staff=d["staff"])
     )
     post.current = t.number
     post.last_change = e.at
 
 
-def _ticket_closed_unserved(s: DayState, e: Event) -> None:
-    t = _end_interval(s, e, "closed_unserved")
+def _ticket_closed_unserved(s: DayState, e: Event, d: ev.TicketClosedUnserved) -> None:
+    t = _end_interval(s, e, d["number"], "closed_unserved")
     t.status = "closed_unserved"
 
 
-def _post_opened(s: DayState, e: Event) -> None:
-    p = s.post(e.data["post"])
-    p.open, p.staff, p.services = True, e.data["staff"], dict(e.data["services"])
+def _post_opened(s: DayState, e: Event, d: ev.PostOpened) -> None:
+    p = s.post(d["post"])
+    p.open, p.staff, p.services = True, d["staff"], dict(d["services"])
     p.session, p.opened_at, p.closed_at = e.seq, e.at, None
     p.pause_reason = p.paused_at = None
     p.paused_s = p.serving_s = 0.0
     p.served = p.no_show_streak = p.calls = 0
     p.current, p.last_change = None, e.at
-    st = s.staff_state(e.data["staff"])
+    st = s.staff_state(d["staff"])
     st.post, st.logged_in = p.id, True
-    if e.actor == e.data["staff"]:  # opened with their own PIN; a coordinator's move is not
+    if e.actor == d["staff"]:  # opened with their own PIN; a coordinator's move is not
         st.failures = 0  # a login, and no post opening ever clears a lock (only an unlock)
 
 
-def _post_paused(s: DayState, e: Event) -> None:
-    p = s.post(e.data["post"])
-    p.pause_reason, p.paused_at, p.last_change = e.data["reason"], e.at, e.at
+def _post_paused(s: DayState, e: Event, d: ev.PostPaused) -> None:
+    p = s.post(d["post"])
+    p.pause_reason, p.paused_at, p.last_change = d["reason"], e.at, e.at
 
 
-def _post_resumed(s: DayState, e: Event) -> None:
-    p = s.post(e.data["post"])
+def _post_resumed(s: DayState, e: Event, d: ev.PostResumed) -> None:
+    p = s.post(d["post"])
     if p.paused_at is not None:
         p.paused_s += (e.at - p.paused_at).total_seconds()
         s.pauses.append((p.id, p.pause_reason or "", p.paused_at, e.at))
@@ -453,8 +452,8 @@ def _post_resumed(s: DayState, e: Event) -> None:
     p.last_change = e.at
 
 
-def _post_closed(s: DayState, e: Event) -> None:
-    p = s.post(e.data["post"])
+def _post_closed(s: DayState, e: Event, d: ev.PostClosed) -> None:
+    p = s.post(d["post"])
     if p.paused_at is not None:
         p.paused_s += (e.at - p.paused_at).total_seconds()
     p.pause_reason = p.paused_at = None
@@ -466,104 +465,148 @@ def _post_closed(s: DayState, e: Event) -> None:
     p.staff = None
 
 
-def _post_profile_changed(s: DayState, e: Event) -> None:
-    s.post(e.data["post"]).services = dict(e.data["services"])
+def _post_profile_changed(s: DayState, e: Event, d: ev.PostProfileChanged) -> None:
+    s.post(d["post"]).services = dict(d["services"])
 
 
-def _staff_logged_in(s: DayState, e: Event) -> None:
-    st = s.staff_state(e.data["staff"])
+def _staff_logged_in(s: DayState, e: Event, d: ev.StaffLoggedIn) -> None:
+    st = s.staff_state(d["staff"])
     st.logged_in, st.failures = True, 0
 
 
-def _staff_logged_out(s: DayState, e: Event) -> None:
-    s.staff_state(e.data["staff"]).logged_in = False
+def _staff_logged_out(s: DayState, e: Event, d: ev.StaffLoggedOut) -> None:
+    s.staff_state(d["staff"]).logged_in = False
 
 
-def _staff_login_failed(s: DayState, e: Event) -> None:
-    s.staff_state(e.data["staff"]).failures += 1
+def _staff_login_failed(s: DayState, e: Event, d: ev.StaffLoginFailed) -> None:
+    s.staff_state(d["staff"]).failures += 1
 
 
-def _staff_locked(s: DayState, e: Event) -> None:
+def _staff_locked(s: DayState, e: Event, d: ev.StaffLocked) -> None:
     from .clock import parse_iso
 
-    st = s.staff_state(e.data["staff"])
-    st.locked_until, st.failures = parse_iso(e.data["until"]), 0
+    st = s.staff_state(d["staff"])
+    st.locked_until, st.failures = parse_iso(d["until"]), 0
     st.locks += 1
 
 
-def _staff_unlocked(s: DayState, e: Event) -> None:
-    st = s.staff_state(e.data["staff"])
+def _staff_unlocked(s: DayState, e: Event, d: ev.StaffUnlocked) -> None:
+    st = s.staff_state(d["staff"])
     st.locked_until, st.failures = None, 0
 
 
-def _service_issuing_changed(s: DayState, e: Event) -> None:
-    s.issuing[e.data["service"]] = bool(e.data["issuing"])
+def _service_issuing_changed(s: DayState, e: Event, d: ev.ServiceIssuingChanged) -> None:
+    s.issuing[d["service"]] = bool(d["issuing"])
 
 
-def _message_broadcast(s: DayState, e: Event) -> None:
+def _message_broadcast(s: DayState, e: Event, d: ev.MessageBroadcast) -> None:
     from .clock import parse_iso
 
-    until = e.data.get("until")
-    s.messages.append(Message(e.at, e.actor, e.data["text"], tuple(e.data["targets"]),
+    until = d.get("until")
+    s.messages.append(Message(e.at, e.actor, d["text"], tuple(d["targets"]),
                               parse_iso(until) if isinstance(until, str) else None))
 
 
-def _message_withdrawn(s: DayState, e: Event) -> None:
+def _message_withdrawn(s: DayState, e: Event, d: ev.MessageWithdrawn) -> None:
     for m in s.messages:
         m.withdrawn = True
 
 
-def _phone_call_registered(s: DayState, e: Event) -> None:
-    s.post(e.data["post"]).calls += 1
-    s.calls.append((e.at, e.data["post"], e.data["staff"], e.data["topic"]))
+def _phone_call_registered(s: DayState, e: Event, d: ev.PhoneCallRegistered) -> None:
+    s.post(d["post"]).calls += 1
+    s.calls.append((e.at, d["post"], d["staff"], d["topic"]))
 
 
-def _print_failed(s: DayState, e: Event) -> None:
-    t = s.tickets.get(e.data["number"])
+def _print_failed(s: DayState, e: Event, d: ev.PrintFailed) -> None:
+    t = s.tickets.get(d["number"])
     if t is not None:
-        t.print_failed = e.data["reason"]
-        t.print_status = e.data.get("status")
+        t.print_failed = d["reason"]
+        t.print_status = d.get("status")
 
 
-def _ticket_printed(s: DayState, e: Event) -> None:
-    t = s.tickets.get(e.data["number"])
+def _ticket_printed(s: DayState, e: Event, d: ev.TicketPrinted) -> None:
+    t = s.tickets.get(d["number"])
     if t is not None:
         t.printed = True
 
 
-def _heartbeat(s: DayState, e: Event) -> None:
-    d = e.data
+def _heartbeat(s: DayState, e: Event, d: ev.Heartbeat) -> None:
     device = Device(d["source"], d["kind"], d["status"], e.at, d.get("detail", ""))
     s.devices[f"{d['kind']}:{d['source']}"] = device
 
 
-def _notes_purged(s: DayState, e: Event) -> None:
-    if str(s.day) < e.data["before"]:  # only days before the cut-off lose their notes
+def _notes_purged(s: DayState, e: Event, d: ev.NotesPurged) -> None:
+    if str(s.day) < d["before"]:  # only days before the cut-off lose their notes
         for t in s.tickets.values():
             t.note = None
 
 
 # -- the citizen's phone (issue 19) -----------------------------------------------------------
-def _ticket_away(s: DayState, e: Event) -> None:
+def _ticket_away(s: DayState, e: Event, d: ev.TicketAway) -> None:
     from .clock import parse_iso
 
-    s.tickets[e.data["number"]].away_until = parse_iso(e.data["until"])
+    s.tickets[d["number"]].away_until = parse_iso(d["until"])
 
 
-def _ticket_back(s: DayState, e: Event) -> None:
-    s.tickets[e.data["number"]].away_until = None
+def _ticket_back(s: DayState, e: Event, d: ev.TicketBack) -> None:
+    s.tickets[d["number"]].away_until = None
 
 
-def _ticket_left(s: DayState, e: Event) -> None:
-    t = _end_interval(s, e, "left")
+def _ticket_left(s: DayState, e: Event, d: ev.TicketLeft) -> None:
+    t = _end_interval(s, e, d["number"], "left")
     t.status, t.away_until = "left", None
 
 
-def _day_ended(s: DayState, e: Event) -> None:
+def _day_ended(s: DayState, e: Event, d: ev.DayEnded) -> None:
     s.ended = True
 
 
-# Event type -> handler, by naming convention (`_ticket_issued` folds "ticket_issued").
-# Types without a handler (staff_moved: its effect is the post_closed/post_opened beside it)
-# only advance the stream version.
-_HANDLERS = {t: globals()["_" + t] for t in SCHEMA if "_" + t in globals()}
+def _no_effect(s: DayState, e: Event, d: Any) -> None:
+    """staff_moved (its effect is the post_closed/post_opened beside it), staff_pin_changed:
+    facts for the log that change nothing in the day's state."""
+
+
+Handler = Callable[[DayState, Event, Any], None]
+
+# Event type -> the handler that folds it, called with the event's data as its payload type
+# (`events.PAYLOADS`). Every event type has exactly one line here: tests/test_events.py checks.
+FOLD: dict[str, Handler] = {
+    "ticket_issued": _ticket_issued,
+    "ticket_called": _ticket_called,
+    "ticket_recalled": _ticket_recalled,
+    "ticket_called_back": _ticket_called_back,
+    "ticket_moved": _ticket_moved,
+    "ticket_priority_set": _ticket_priority_set,
+    "ticket_no_show": _ticket_no_show,
+    "ticket_requeued": _ticket_requeued,
+    "ticket_started": _ticket_started,
+    "ticket_finished": _ticket_finished,
+    "ticket_transferred": _ticket_transferred,
+    "ticket_parked": _ticket_parked,
+    "ticket_resumed": _ticket_resumed,
+    "ticket_closed_unserved": _ticket_closed_unserved,
+    "post_opened": _post_opened,
+    "post_paused": _post_paused,
+    "post_resumed": _post_resumed,
+    "post_closed": _post_closed,
+    "post_profile_changed": _post_profile_changed,
+    "staff_logged_in": _staff_logged_in,
+    "staff_logged_out": _staff_logged_out,
+    "staff_login_failed": _staff_login_failed,
+    "staff_locked": _staff_locked,
+    "staff_unlocked": _staff_unlocked,
+    "staff_moved": _no_effect,
+    "staff_pin_changed": _no_effect,
+    "service_issuing_changed": _service_issuing_changed,
+    "message_broadcast": _message_broadcast,
+    "message_withdrawn": _message_withdrawn,
+    "phone_call_registered": _phone_call_registered,
+    "print_failed": _print_failed,
+    "ticket_printed": _ticket_printed,
+    "heartbeat": _heartbeat,
+    "notes_purged": _notes_purged,
+    "day_ended": _day_ended,
+    "ticket_away": _ticket_away,
+    "ticket_back": _ticket_back,
+    "ticket_left": _ticket_left,
+}
