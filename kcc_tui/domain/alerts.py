@@ -159,7 +159,7 @@ def _unserved(state: DayState, office: Office) -> list[Alert]:
             out.append(Alert(f"unserved:{code}", "error",
                              f"{svc.name()}: {_waiting(len(waiting))}, maar geen open loket"))
         elif all(p.pause_reason is not None for p in posts):
-            names = [_post_name(office, p.id) for p in posts]
+            names = [office.post_name(p.id) for p in posts]
             paused = (f"{names[0]} is" if len(names) == 1 else
                       f"{', '.join(names[:-1])} en {names[-1]} zijn")
             out.append(Alert(f"unserved:{code}", "warning",
@@ -169,7 +169,7 @@ def _unserved(state: DayState, office: Office) -> list[Alert]:
         if t.target_post is not None and not state.post(t.target_post).open:
             targeted[t.target_post] = targeted.get(t.target_post, 0) + 1
     for post, n in targeted.items():
-        name = _post_name(office, post)
+        name = office.post_name(post)
         what = (f"{n} tickets doorgestuurd naar {name} wachten" if n > 1 else
                 f"1 ticket doorgestuurd naar {name} wacht")
         out.append(Alert(f"unserved-post:{post}", "error", f"{what}, maar {name} is gesloten"))
@@ -193,7 +193,7 @@ def _idle_posts(state: DayState, office: Office, limits: Limits, now: datetime) 
             who = office.staff[p.staff].name if p.staff in office.staff else p.staff
             queue = f"{len(mine)} tickets wachten" if len(mine) > 1 else "1 ticket wacht"
             out.append(Alert(f"idle:{pid}", "warning",
-                             f"{_post_name(office, pid)} ({who}): al {minutes(idle)} vrij, "
+                             f"{office.post_name(pid)} ({who}): al {minutes(idle)} vrij, "
                              f"{queue} erop"))
     return out
 
@@ -201,7 +201,7 @@ def _idle_posts(state: DayState, office: Office, limits: Limits, now: datetime) 
 def _no_shows(state: DayState, office: Office, limits: Limits) -> list[Alert]:
     return [
         Alert(f"noshow:{pid}", "warning",
-              f"{_post_name(office, pid)}: {p.no_show_streak} keer na elkaar afwezig "
+              f"{office.post_name(pid)}: {p.no_show_streak} keer na elkaar afwezig "
               "(toont het scherm de oproepen?)")
         for pid, p in state.posts.items()
         if p.open and p.no_show_streak >= limits.no_shows_in_row
@@ -293,7 +293,7 @@ def _unreachable_posts(state: DayState, office: Office, limits: Limits,
         staff = state.post(pid).staff
         who = office.staff[staff].name if staff in office.staff else staff
         out.append(Alert(f"unreachable:{pid}", "error",
-                         f"{_post_name(office, pid)} ({who}): onbereikbaar, de loket-app geeft "
+                         f"{office.post_name(pid)} ({who}): onbereikbaar, de loket-app geeft "
                          f"al {minutes(silent)} geen teken van leven"))
     return out
 
@@ -301,7 +301,3 @@ def _unreachable_posts(state: DayState, office: Office, limits: Limits,
 def _waiting(n: int) -> str:
     return f"{n} wachtende" if n == 1 else f"{n} wachtenden"
 
-
-def _post_name(office: Office, post: str) -> str:
-    p = office.posts.get(post)
-    return p.name if p else post

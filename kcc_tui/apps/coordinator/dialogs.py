@@ -23,10 +23,10 @@ from ...domain.clock import local
 from ...domain.commands import BROADCAST_MAX, local_time_today
 from ...domain.office import Office
 from ...domain.state import DayState
-from ..dutch import TICKET_STATUS_NL
+from ..dutch import TICKET_STATUS_NL, post_name, staff_name
 from ..literal import literal, shown
 from ..reasons import ReasonPicker
-from .impact import check_move, post_name, staff_name
+from .impact import check_move
 
 if TYPE_CHECKING:
     from .app import CoordinatorApp

@@ -24,6 +24,7 @@ from ...domain.clock import local
 from ...domain.kpi import ServiceKpi
 from ...domain.state import DayState
 from ..base import StoreBanner
+from ..dutch import post_name, staff_name
 from ..literal import shown
 from .board import DayChart, closing_time, day_chart, post_rows, service_rows, today_kpis
 from .chart import DayChartView
@@ -45,8 +46,6 @@ from .impact import (
     check_pause,
     check_profile,
     issuing_lines,
-    post_name,
-    staff_name,
 )
 from .texts import TARGETS_NL
 from .waiting import SORT_NL, SORTS, WaitingTable, waiting_rows

@@ -32,12 +32,13 @@ from ...domain.state import Ticket
 from ...pepper import check_pin
 from ...store import StoreError
 from ..base import POLL_S, KccApp
+from ..dutch import post_name, staff_name
 from ..literal import shown
 from ..refusals import refusal_nl, store_error_nl
 from .dialogs import ConfirmDialog, PauseDialog
 from .login import LoginScreen
 from .phone import PhoneScreen
-from .texts import EVENT_NL, actor_name, post_name, service_name, staff_name
+from .texts import EVENT_NL, actor_name, service_name
 from .work import WorkScreen
 
 PAUSE_ON_LOGOUT = LOGOUT_PAUSE

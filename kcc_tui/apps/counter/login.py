@@ -12,9 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Input, Label
 
 from ..base import StoreBanner
+from ..dutch import post_name, staff_name
 from ..literal import literal
 from .screen import CounterScreen
-from .texts import last_message, post_name, staff_name
+from .texts import last_message
 from .widgets import TitleBar
 
 

@@ -16,9 +16,9 @@ from ...domain.office import Office
 from ...domain.routing import choose_next, eligible, is_away, rank_key
 from ...domain.state import DayState, PostState, Ticket
 from ...domain.text import visible
-from ..dutch import TICKET_STATUS_NL
+from ..dutch import TICKET_STATUS_NL, post_name
 from ..literal import literal, shown
-from .texts import clock_time, duration, post_name, service_name, waited_s
+from .texts import clock_time, duration, service_name, waited_s
 
 
 class Steady(Static):

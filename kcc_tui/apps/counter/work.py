@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer
 from ...domain import commands as C
 from ...domain.state import Ticket
 from ..base import StoreBanner
+from ..dutch import post_name
 from ..literal import literal
 from .dialogs import (
     CallNumberDialog,
@@ -21,7 +22,7 @@ from .dialogs import (
     TransferDialog,
 )
 from .screen import CounterScreen
-from .texts import last_message, post_line, post_name
+from .texts import last_message, post_line
 from .widgets import (
     ActionBar,
     CurrentTicket,
