@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
 
 from textual.app import App
 from textual.widgets import Static
@@ -35,6 +36,18 @@ POLL_S = 0.05  # the change feed: DESIGN.md §1
 RECONNECT_S = 2.0
 NOTICE_S = 30.0  # how long the banner tells that the state was read afresh
 HEARTBEAT_S = 20.0  # well inside [alerts] heartbeat_missing_s (60 s by default)
+
+
+A = TypeVar("A")
+
+
+class AppOf(Generic[A]):
+    """A screen's app as the type its screens use, in one line per screen family and without a
+    cast in each: `kcc: AppOf[CounterApp] = AppOf()` (the app class may be imported under
+    TYPE_CHECKING only, so screens and their app do not import each other at run time)."""
+
+    def __get__(self, screen: Any, owner: type | None = None) -> A:
+        return cast(A, screen.app)
 
 
 class StoreBanner(Static):

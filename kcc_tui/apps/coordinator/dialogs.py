@@ -23,6 +23,7 @@ from ...domain.clock import local
 from ...domain.commands import BROADCAST_MAX, local_time_today
 from ...domain.office import Office
 from ...domain.state import DayState
+from ..base import AppOf
 from ..dutch import TICKET_STATUS_NL, post_name, staff_name
 from ..literal import literal, shown
 from ..reasons import ReasonPicker
@@ -37,9 +38,7 @@ class Dialog(ModalScreen[Any]):
 
     BINDINGS = [Binding("escape", "cancel", "Annuleren")]
 
-    @property
-    def kcc(self) -> CoordinatorApp:
-        return self.app  # type: ignore[return-value]
+    kcc: AppOf[CoordinatorApp] = AppOf()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

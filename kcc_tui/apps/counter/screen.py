@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from ..base import AppOf
 from .widgets import ActionBar
 
 if TYPE_CHECKING:
@@ -21,9 +22,7 @@ class CounterScreen(Screen[None]):
         super().__init__()
         self._allowed: dict[str, bool] = {}
 
-    @property
-    def kcc(self) -> CounterApp:
-        return self.app  # type: ignore[return-value]
+    kcc: AppOf[CounterApp] = AppOf()
 
     def allowed(self, action: str) -> bool:
         return self._allowed.get(action, False)
@@ -37,3 +36,16 @@ class CounterScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self._allowed.get(action, True)
+
+
+class PostScreen(CounterScreen):
+    """A screen of an open post (a desk or the phone): pause, close and log out the same way."""
+
+    async def action_pause(self) -> None:
+        await self.kcc.toggle_pause()
+
+    def action_close_post(self) -> None:
+        self.kcc.confirm_close()
+
+    async def action_logout(self) -> None:
+        await self.kcc.logout()

@@ -21,7 +21,7 @@ from .dialogs import (
     TransferAnswer,
     TransferDialog,
 )
-from .screen import CounterScreen
+from .screen import PostScreen
 from .texts import last_message, post_line
 from .widgets import (
     ActionBar,
@@ -57,7 +57,7 @@ ACTIONS: list[tuple[str, str, str]] = [
 NO_SHOW_CONFIRM_S = 5.0
 
 
-class WorkScreen(CounterScreen):
+class WorkScreen(PostScreen):
     BINDINGS = [Binding(key, action, label) for action, key, label in ACTIONS]
     # below 100 columns (an 80×24 terminal): only the possible actions, as buttons that show
     # their key, in four columns; the footer would cut them off (counter.tcss)
@@ -272,13 +272,4 @@ class WorkScreen(CounterScreen):
 
     async def _resume(self, t: Ticket) -> None:
         await self.kcc.act(C.ResumeParked(self.kcc.post_id, t.number))
-
-    async def action_pause(self) -> None:
-        await self.kcc.toggle_pause()
-
-    def action_close_post(self) -> None:
-        self.kcc.confirm_close()
-
-    async def action_logout(self) -> None:
-        await self.kcc.logout()
 

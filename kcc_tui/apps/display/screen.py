@@ -8,7 +8,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ..base import StoreBanner
+from ..base import AppOf, KccApp, StoreBanner
 from ..literal import literal
 from .widgets import ClockFace, HistoryBoard, NowCalled, QueueBoard, Ticker
 
@@ -18,6 +18,8 @@ TINY_W, TINY_H = 70, 22  # below either, the header gives up more room
 
 
 class DisplayScreen(Screen[None]):
+    kcc: AppOf[KccApp] = AppOf()
+
     def __init__(self, office_name: str, history: int, services: list[str]) -> None:
         super().__init__()
         self.office_name = office_name
@@ -38,7 +40,7 @@ class DisplayScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.ready = True
-        self.app.refresh_view()  # type: ignore[attr-defined]  # KccApp's hook
+        self.kcc.refresh_view()
 
     def on_resize(self, event: Resize) -> None:
         # Classes, not sizes in code: display.tcss says what each one changes.
