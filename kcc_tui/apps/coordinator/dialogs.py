@@ -40,6 +40,9 @@ class Dialog(ModalScreen[Any]):
 
     kcc: AppOf[CoordinatorApp] = AppOf()
 
+    def redraw(self) -> None:
+        self.kcc.redraw(self)
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 

@@ -92,6 +92,9 @@ class BoardScreen(Screen[None]):
 
     kcc: AppOf[CoordinatorApp] = AppOf()
 
+    def redraw(self) -> None:
+        self.kcc.redraw(self)
+
     def compose(self) -> ComposeResult:
         yield HeaderBar()
         yield StoreBanner()

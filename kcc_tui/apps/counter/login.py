@@ -54,9 +54,9 @@ class LoginScreen(CounterScreen):
 
     def on_mount(self) -> None:
         self.query_one("#staff", Input).focus()
-        self.show()
+        self.redraw()
 
-    def show(self) -> None:
+    def redraw(self) -> None:
         """Redraw from the store's state: who has this post open, suggested staff id."""
         self.query_one(TitleBar).show(*self.kcc.titles())
         app = self.kcc

@@ -52,9 +52,9 @@ class PhoneScreen(PostScreen):
         topics.focus()
         if topics.option_count:
             topics.highlighted = 0
-        self.show()
+        self.redraw()
 
-    def show(self) -> None:
+    def redraw(self) -> None:
         self.query_one(TitleBar).show(*self.kcc.titles())
         app = self.kcc
         if app.store is None:

@@ -85,10 +85,10 @@ class WorkScreen(PostScreen):
         self.query_one(QueueTable).focus()
         self.query_one(QueueTable).border_title = "Wachtrij"
         self.set_interval(1.0, self.tick)  # waited-for and served-for times tick every second
-        self.show()
+        self.redraw()
 
     # -- drawing -------------------------------------------------------------------------------
-    def show(self) -> None:
+    def redraw(self) -> None:
         self.query_one(TitleBar).show(*self.kcc.titles())
         app = self.kcc
         store = app.store

@@ -336,11 +336,8 @@ class KioskApp(KccApp, inherit_bindings=False):
         self.refresh_view()
 
     # -- KccApp hooks ------------------------------------------------------------------------
-    def refresh_view(self) -> None:
+    def before_redraw(self) -> None:
         if self.store is not None and not self._started:
             self._started = True  # the first heartbeat as soon as the store is open
             self._beat()
             self.run_worker(self._recover_unprinted(), group="health", exit_on_error=False)
-        for screen in self.screen_stack:
-            if isinstance(screen, StartScreen) and screen.is_mounted:
-                screen.show()

@@ -63,13 +63,13 @@ class StartScreen(Screen[None]):
             yield KioskButton("", id="priority")
 
     def on_mount(self) -> None:
-        self.show()
+        self.redraw()
 
     def on_resize(self, event: events.Resize) -> None:
         # A small terminal (80x24) must still show every service: tighter chrome there.
         self.set_class(event.size.height < SMALL_HEIGHT, "-small")
 
-    def show(self) -> None:
+    def redraw(self) -> None:
         """Redraw from the store's state, the clock and the chosen language."""
         app = self.kiosk
         lang, now = app.lang, app.clock()
