@@ -121,9 +121,6 @@ class Reasons(Frozen):
             return "Afgemeld"
         return self.pause.get(code, code)
 
-    def transfer_label(self, code: str) -> str:
-        return self.transfer.get(code, code)
-
 
 class OpeningHours(Frozen):
     # weekday key (mon..sun) -> list of [open, close] intervals in local time

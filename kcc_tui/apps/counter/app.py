@@ -38,6 +38,7 @@ from ..refusals import refusal_nl, store_error_nl
 from .dialogs import ConfirmDialog, PauseDialog
 from .login import LoginScreen
 from .phone import PhoneScreen
+from .screen import CounterHost
 from .texts import EVENT_NL, actor_name, service_name
 from .work import WorkScreen
 
@@ -308,3 +309,7 @@ class CounterApp(KccApp):
         """Only the topmost of the login, work and phone screens (a dialog draws nothing)."""
         live: list[Live] = [s for s in self.screen_stack if isinstance(s, Live)]
         return live[-1:] if live and live[-1].is_mounted else []
+
+
+def _is_host(app: CounterApp) -> CounterHost:
+    return app  # mypy: CounterApp is what its screens take it for
