@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the emulator launcher is shared with 
 from printer_fixtures import start_emulator, stop_emulator  # noqa: E402
 
 from kcc_tui.config import example_path, load_settings  # noqa: E402
-from printers.layout import content_for  # noqa: E402
+from printers.layout import TicketSlip, content_for  # noqa: E402
 from printers.service import TicketPrinter  # noqa: E402
 
 DOTS_PER_MM = 8  # 203 dpi
@@ -46,11 +46,11 @@ async def measure(profile: str) -> None:
             for lang in office.languages:
                 for code, service in office.services.items():
                     before = emulator.receipt_ids()
-                    content = content_for(
-                        printer.settings, office=office.name, number=f"{service.prefix}123",
+                    content = content_for(printer.settings, TicketSlip(
+                        office=office.name, number=f"{service.prefix}123",
                         service_code=code, service_name=service.name(lang), lang=lang,
                         issued_at=datetime(2026, 11, 24, 9, tzinfo=UTC), people_ahead=12,
-                        estimated_wait_min=35, tz=office.timezone)
+                        estimated_wait_min=35, tz=office.timezone))
                     result = await printer.print_ticket(content)
                     [receipt] = emulator.wait_new_receipts(before, 1)
                     mm = receipt["height_dots"] / DOTS_PER_MM

@@ -134,45 +134,50 @@ def fill_qr_template(template: str, *, number: str, service: str, day: str,
                            "token_url": token_url})
 
 
-def content_for(
-    settings: PrinterSettings,
-    *,
-    office: str,
-    number: str,
-    service_code: str,
-    service_name: str,
-    lang: str,
-    issued_at: datetime,
-    people_ahead: int,
-    estimated_wait_min: int | None,
-    tz: str = "Europe/Brussels",
-    priority: bool = False,
-    token_url: str | None = None,
-) -> TicketContent:
+@dataclass(frozen=True, slots=True)
+class TicketSlip:
+    """One issued ticket as the queue system hands it to the printer: its facts, no layout.
+    `issued_at` must be timezone-aware; `token_url` is its phone page (docs/phone.md), if any."""
+
+    office: str
+    number: str
+    service_code: str
+    service_name: str  # in the ticket's language
+    lang: str
+    issued_at: datetime
+    people_ahead: int
+    estimated_wait_min: int | None  # None: no number is promised
+    tz: str = "Europe/Brussels"
+    priority: bool = False
+    token_url: str | None = None
+
+
+def content_for(settings: PrinterSettings, slip: TicketSlip) -> TicketContent:
     """A ticket with the QR text and footer that a printer's settings ask for.
 
     `{day}` is the local date (2026-11-24) and `{service}` the service code, so the QR text
-    stays a plain URL; the footer is the one for `lang`, or none.
+    stays a plain URL; the footer is the one for the ticket's language, or none.
     """
     qr_text = None
     # A template that asks for the phone page prints no code for a ticket without one.
     wants_page = "{token_url}" in settings.qr_text
-    if settings.qr and settings.qr_text and (token_url or not wants_page):
-        day = issued_at.astimezone(ZoneInfo(tz)).date().isoformat()
-        qr_text = fill_qr_template(settings.qr_text, number=number, service=service_code, day=day,
-                                   token_url=token_url or "")
+    if settings.qr and settings.qr_text and (slip.token_url or not wants_page):
+        day = slip.issued_at.astimezone(ZoneInfo(slip.tz)).date().isoformat()
+        qr_text = fill_qr_template(settings.qr_text, number=slip.number,
+                                   service=slip.service_code, day=day,
+                                   token_url=slip.token_url or "")
     return TicketContent(
-        office=office,
-        number=number,
-        service=service_name,
-        lang=lang,
-        issued_at=issued_at,
-        people_ahead=people_ahead,
-        estimated_wait_min=estimated_wait_min,
+        office=slip.office,
+        number=slip.number,
+        service=slip.service_name,
+        lang=slip.lang,
+        issued_at=slip.issued_at,
+        people_ahead=slip.people_ahead,
+        estimated_wait_min=slip.estimated_wait_min,
         qr_text=qr_text,
-        footer=settings.footer.get(lang),
-        priority=priority,
-        tz=tz,
+        footer=settings.footer.get(slip.lang),
+        priority=slip.priority,
+        tz=slip.tz,
     )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from factories import T0, make_office
 
+from kcc_tui.apps.coordinator.alerts_nl import alert_nl
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.alerts import Alert, Thresholds, Watched, evaluate, minutes
 from kcc_tui.domain.clock import FixedClock
@@ -50,7 +51,7 @@ def test_longest_wait_over_target_fires_after_the_target_and_clears_on_the_call(
     d.later(seconds=1)
     a = d.alert("wait:eid")
     assert a.severity == "error"
-    assert a.text == "Eid: langste wachttijd 15 min (doel 15 min)"
+    assert alert_nl(a) == "Eid: langste wachttijd 15 min (doel 15 min)"
     d.do(C.Resume("l1"), C.CallNext("l1"))
     assert "wait:eid" not in d.keys()
 
@@ -71,7 +72,7 @@ def test_estimate_over_target_clears_when_a_second_post_opens() -> None:
     est = estimate_wait_s(d.ledger.state, d.office, "eid", d.clock())
     assert est is not None and 15 * 60 < est < 25 * 60
     a = d.alert("estimate:eid")
-    assert (a.severity, a.text) == (
+    assert (a.severity, alert_nl(a)) == (
         "warning", f"Eid: nieuw ticket wacht ~{round(est / 60)} min (doel 15 min)")
     d.do(C.OpenPost("l2", "bo", True))  # two posts: each takes one, a new one waits ~10 min
     assert "estimate:eid" not in d.keys()
@@ -81,20 +82,20 @@ def test_tickets_for_a_service_no_open_post_serves() -> None:
     d = Day()
     d.do(C.IssueTicket("afhalen"))
     a = d.alert("unserved:afhalen")
-    assert (a.severity, a.text) == (
+    assert (a.severity, alert_nl(a)) == (
         "error", "Afhalen: 1 wachtende, maar geen open loket")
     d.do(C.OpenPost("snel", "cas", True))
     assert "unserved:afhalen" not in d.keys()
     d.do(C.Pause("snel", "middagpauze"))
     a = d.alert("unserved:afhalen")
-    assert (a.severity, a.text) == (
+    assert (a.severity, alert_nl(a)) == (
         "warning", "Afhalen: 1 wachtende, maar Snelbalie is in pauze")
     d.do(C.Resume("snel"))
     assert "unserved:afhalen" not in d.keys()
     d.do(C.ChangeProfile("snel", {"eid": 1}), actor="coord")  # the profile counts, not the kind
     assert "unserved:afhalen" in d.keys()
     d.do(C.IssueTicket("afhalen"))
-    assert d.alert("unserved:afhalen").text == (
+    assert alert_nl(d.alert("unserved:afhalen")) == (
         "Afhalen: 2 wachtenden, maar geen open loket")
 
 
@@ -102,7 +103,7 @@ def test_every_post_for_a_service_paused_names_them_all() -> None:
     d = Day()
     d.do(*[C.OpenPost(p, s, True) for p, s in (("l1", "an"), ("l2", "bo"), ("l3", "cas"))],
          *[C.Pause(p, "overleg") for p in ("l1", "l2", "l3")], C.IssueTicket("rijbewijs"))
-    assert d.alert("unserved:rijbewijs").text == (
+    assert alert_nl(d.alert("unserved:rijbewijs")) == (
         "Rijbewijs: 1 wachtende, maar Loket 1, Loket 2 en Loket 3 zijn in pauze")
 
 
@@ -111,7 +112,7 @@ def test_a_ticket_sent_to_a_closed_post() -> None:
     d.do(C.OpenPost("l1", "an", True), C.IssueTicket("eid"), C.CallNext("l1"),
          C.Transfer("l1", to_post="l2"))
     a = d.alert("unserved-post:l2")
-    assert a.text == "1 ticket doorgestuurd naar Loket 2 wacht, maar Loket 2 is gesloten"
+    assert alert_nl(a) == "1 ticket doorgestuurd naar Loket 2 wacht, maar Loket 2 is gesloten"
     assert "unserved:eid" not in d.keys()  # l1 serves eid, but only l2 may call this one
     d.do(C.OpenPost("l2", "bo", True))
     assert "unserved-post:l2" not in d.keys()
@@ -126,10 +127,11 @@ def test_idle_post_while_its_tickets_wait() -> None:
     assert "idle:l1" not in d.keys()
     d.later(seconds=1)
     a = d.alert("idle:l1")
-    assert a.text == "Loket 1 (An): al 5 min vrij, 1 ticket wacht erop"
+    assert alert_nl(a) == "Loket 1 (An): al 5 min vrij, 1 ticket wacht erop"
     assert "idle:l3" not in d.keys()  # l3 is closed; and it does not serve eid anyway
     d.do(C.IssueTicket("eid"))  # idle is counted from the oldest ticket
-    assert d.alert("idle:l1").text == "Loket 1 (An): al 5 min vrij, 2 tickets wachten erop"
+    assert alert_nl(d.alert("idle:l1")) == (
+        "Loket 1 (An): al 5 min vrij, 2 tickets wachten erop")
     d.do(C.CallNext("l1"))
     assert "idle:l1" not in d.keys()
 
@@ -140,7 +142,7 @@ def test_no_shows_in_a_row_clear_when_a_citizen_comes() -> None:
     for n in range(3):
         assert "noshow:l1" not in d.keys(), n
         d.do(C.CallNext("l1"), C.NoShow("l1"))
-    assert d.alert("noshow:l1").text.startswith("Loket 1: 3 keer na elkaar afwezig")
+    assert alert_nl(d.alert("noshow:l1")).startswith("Loket 1: 3 keer na elkaar afwezig")
     d.do(C.CallNext("l1"), C.Start("l1"))
     assert "noshow:l1" not in d.keys()
 
@@ -148,12 +150,14 @@ def test_no_shows_in_a_row_clear_when_a_citizen_comes() -> None:
 def test_printer_status_from_heartbeats() -> None:
     d = Day()
     d.do(C.Heartbeat("p1", "printer", "near_end"))
-    assert d.alert("printer:p1") == Alert("printer:p1", "warning", "Printer p1: papier bijna op")
+    a = d.alert("printer:p1")
+    assert a == Alert("printer:p1", "warning", "printer", {"printer": "p1", "status": "near_end"})
+    assert alert_nl(a) == "Printer p1: papier bijna op"
     d.do(C.Heartbeat("p1", "printer", "paper_out", "replace the roll"))
-    assert d.alert("printer:p1") == Alert("printer:p1", "error",
-                                          "Printer p1: papier op")  # no English detail
+    a = d.alert("printer:p1")
+    assert (a.severity, alert_nl(a)) == ("error", "Printer p1: papier op")  # no English detail
     d.do(C.Heartbeat("p1", "printer", "offline"))
-    assert d.alert("printer:p1").text == "Printer p1: offline"
+    assert alert_nl(d.alert("printer:p1")) == "Printer p1: offline"
     d.do(C.Heartbeat("p1", "printer", "ok"))
     assert "printer:p1" not in d.keys()
 
@@ -172,7 +176,7 @@ def test_print_failure_until_the_printer_reports_ok_again() -> None:
     d.do(C.IssueTicket("eid", kiosk="k1"),
          C.RecordPrintFailure("A002", "k1", "paper out", "paper_out"))
     a = d.alert("printfail:k1")
-    assert a.text == ("Kiosk k1: 2 tickets niet afgedrukt, laatste A002 (papier op); "
+    assert alert_nl(a) == ("Kiosk k1: 2 tickets niet afgedrukt, laatste A002 (papier op); "
                       "het nummer stond op het scherm")
     d.do(C.Heartbeat("p1", "printer", "paper_out"))  # still out: the alert stays
     assert "printfail:k1" in d.keys()
@@ -183,21 +187,22 @@ def test_print_failure_until_the_printer_reports_ok_again() -> None:
 
 def test_silent_kiosk_and_display() -> None:
     d = Day(WATCHED, heartbeat_missing_s=60)
-    assert d.alert("device:kiosk:k1") == Alert("device:kiosk:k1", "info",
-                                               "Kiosk k1: vandaag nog geen teken van leven")
+    a = d.alert("device:kiosk:k1")
+    assert (a.severity, alert_nl(a)) == ("info", "Kiosk k1: vandaag nog geen teken van leven")
     d.do(C.Heartbeat("k1", "kiosk"), C.Heartbeat("tv", "display"))
     assert not {k for k in d.keys() if k.startswith("device:")}
     d.later(seconds=61)
     d.do(C.Heartbeat("tv", "display"))  # the display is alive, the kiosk went quiet
     a = d.alert("device:kiosk:k1")
-    assert (a.severity, a.text) == ("error", "Kiosk k1: al 1 min geen teken van leven (laatst: ok)")
+    assert (a.severity, alert_nl(a)) == (
+        "error", "Kiosk k1: al 1 min geen teken van leven (laatst: ok)")
     assert "device:display:tv" not in d.keys()
     d.do(C.Heartbeat("k1", "kiosk"))
     assert "device:kiosk:k1" not in d.keys()
     d.do(C.Heartbeat("tv", "display", "error", "no HDMI signal"))
-    assert d.alert("device:display:tv").text == "Scherm tv: fout"  # its detail is English
+    assert alert_nl(d.alert("device:display:tv")) == "Scherm tv: fout"  # its detail is English
     d.do(C.Heartbeat("k1", "kiosk", "stopped", "coord"))
-    assert d.alert("device:kiosk:k1").text == "Kiosk k1: gestopt door Coord"
+    assert alert_nl(d.alert("device:kiosk:k1")) == "Kiosk k1: gestopt door Coord"
 
 
 def test_errors_come_first_and_a_closed_day_has_no_queue_alerts() -> None:
@@ -237,3 +242,19 @@ def test_alerts_that_need_a_decision_come_first() -> None:
     assert kinds.index("idle") < kinds.index("wait") < kinds.index("unserved")
     assert "estimate" in kinds and kinds.index("estimate") > kinds.index("idle")
     assert d.alerts()[-1].severity == "info"  # the display: not heard from today
+
+
+def test_every_alert_code_has_dutch_words_and_no_sentence_is_made_in_the_domain() -> None:
+    import ast
+    from pathlib import Path
+
+    from kcc_tui.apps.coordinator.alerts_nl import ALERTS_NL
+    from kcc_tui.domain import alerts
+
+    codes = set()
+    for node in ast.walk(ast.parse(Path(alerts.__file__).read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Alert":
+            code = node.args[2]
+            assert isinstance(code, ast.Constant), ast.unparse(node)  # a code, not a sentence
+            codes.add(code.value)
+    assert codes == set(ALERTS_NL)

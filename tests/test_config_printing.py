@@ -13,7 +13,7 @@ import pytest
 from kcc_tui.config import ConfigError, load_settings
 from kcc_tui.config.checks import TEMPLATES, TICKET_CODE_PAGE
 from printers import layout
-from printers.layout import QR_PLACEHOLDERS, content_for, render_bytes
+from printers.layout import QR_PLACEHOLDERS, TicketSlip, content_for, render_bytes
 from printers.profiles import NEAREST, code_pages, escpos_profile, known_profiles
 from printers.text import template_problem
 
@@ -116,8 +116,7 @@ def test_tm_t20iii_loads_and_prints_as_tm_t20ii(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, 'profile = "TM-T20II"', 'profile = "TM-T20III"'))
     printer = settings.printers["onthaal"]
     assert printer.profile == "TM-T20III" and escpos_profile(printer.profile) == "TM-T20II"
-    content = content_for(
-        printer,
+    content = content_for(printer, TicketSlip(
         office="Stad",
         number="A001",
         service_code="eid",
@@ -126,7 +125,7 @@ def test_tm_t20iii_loads_and_prints_as_tm_t20ii(tmp_path: Path) -> None:
         issued_at=datetime(2026, 11, 24, 9, tzinfo=UTC),
         people_ahead=0,
         estimated_wait_min=None,
-    )
+    ))
     assert render_bytes(content, "TM-T20III") == render_bytes(content, "TM-T20II")
 
 

@@ -80,7 +80,7 @@ async def test_every_action_reaches_the_other_processes(tmp_path: Path) -> None:
         assert "de 2 tickets die al wachten, worden nog geholpen" in effects
         assert "De wachtrij is over ongeveer 24 min leeg" in effects  # 2 × 12 min ÷ 1 post
         await pilot.press("y")
-        await peer.until(lambda v: v["kiosk_refuses"].get("eid") == "not issuing tickets now",
+        await peer.until(lambda v: v["kiosk_refuses"].get("eid") == C.NotIssuing.STOPPED,
                          "the kiosk refusing eid")
         await until(pilot, lambda: on(app, BoardScreen), "the board")
         await pilot.press("i")  # starting again asks nothing

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcc_tui.apps.display.glyphs import FONT_3X5, FONT_5X7, draw, fit, normalise, pixels
+from kcc_tui.apps.glyphs import FONT_3X5, FONT_5X7, draw, fit, normalise, pixels
 
 ALNUM = string.ascii_uppercase + string.digits
 

@@ -16,6 +16,7 @@ from test_coordinator_kit import alert_keys, cells, login
 from test_restore_live import log_in_at_counter, office, run, tmux
 
 from kcc_tui.apps.coordinator import build_app
+from kcc_tui.apps.coordinator.alerts_nl import alert_nl
 from kcc_tui.config import load_settings
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.alerts import Thresholds, evaluate, unreachable
@@ -38,7 +39,7 @@ def test_a_post_whose_counter_app_went_silent_is_unreachable_and_one_run_from_th
     assert unreachable(lg.state, limits, clock()) == {"l1": 61}
     alerts = evaluate(lg.state, make_office(), limits, clock())
     assert alerts[0].key == "unreachable:l1" and alerts[0].severity == "error"
-    assert "Loket 1 (An): onbereikbaar" in alerts[0].text
+    assert "Loket 1 (An): onbereikbaar" in alert_nl(alerts[0])
     lg.execute(C.Heartbeat("l1", "counter"), "l1")  # back
     assert unreachable(lg.state, limits, clock()) == {}
     lg.execute(C.ClosePost("l1"), "an")  # a closed post is nobody's worry
@@ -78,5 +79,5 @@ async def test_a_killed_counter_raises_the_unreachable_alert_on_the_coordinator_
         board = app.screen
         first = board.query_one("AlertList").alerts[0]  # type: ignore[attr-defined]
         assert first.key == "unreachable:loket1"
-        assert "Loket 1 (An Peeters): onbereikbaar" in first.text
+        assert "Loket 1 (An Peeters): onbereikbaar" in alert_nl(first)
         assert "onbereikbaar" in cells(app, "posts", "loket1")

@@ -27,7 +27,7 @@ def test_fit_scale_takes_the_largest_that_fits_and_never_less_than_one() -> None
     assert bigfont.fit_scale("A012", 100, 14) == 4  # 4 x 23 = 92 columns, 14 rows
     assert bigfont.fit_scale("A012", 60, 30) == 2
     assert bigfont.fit_scale("A012", 5, 2) == 1
-    assert bigfont.render("a?", 1)[0].startswith("▄▀▀▀▄")  # lower case as capitals; ? blank
+    assert bigfont.render("a?", 1)[0].startswith("▄▀▀▀▄")  # lower case as capitals
 
 
 def test_opening_hours_in_local_time() -> None:

@@ -481,18 +481,19 @@ async def test_the_estimate_comes_from_a_replay_in_another_process(
 
 
 def test_the_qr_template_gets_the_page_address() -> None:
-    from printers.layout import content_for
+    from dataclasses import replace
+
+    from printers.layout import TicketSlip, content_for
     from printers.settings import PrinterSettings
 
-    kw: dict[str, Any] = dict(office="Stad", number="A012", service_code="eid",
-                              service_name="eID", lang="nl", issued_at=T0, people_ahead=3,
-                              estimated_wait_min=12)
+    slip = TicketSlip(office="Stad", number="A012", service_code="eid", service_name="eID",
+                      lang="nl", issued_at=T0, people_ahead=3, estimated_wait_min=12)
     page = PrinterSettings(qr=True, qr_text="{token_url}")
     url = f"{BASE}/t/{new_token()[0]}"
-    assert content_for(page, token_url=url, **kw).qr_text == url
-    assert content_for(page, **kw).qr_text is None  # no page: no code (never the bare number)
+    assert content_for(page, replace(slip, token_url=url)).qr_text == url
+    assert content_for(page, slip).qr_text is None  # no page: no code (never the bare number)
     old = PrinterSettings(qr=True, qr_text="https://x.example/q?t={number}&d={day}")
-    assert content_for(old, **kw).qr_text == "https://x.example/q?t=A012&d=2026-11-24"
+    assert content_for(old, slip).qr_text == "https://x.example/q?t=A012&d=2026-11-24"
 
 
 async def test_the_kiosk_issues_a_token_and_shows_the_page_address(tmp_path: Path) -> None:

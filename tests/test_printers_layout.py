@@ -9,6 +9,7 @@ import pytest
 from printers.layout import (
     LABELS,
     TicketContent,
+    TicketSlip,
     content_for,
     fill_qr_template,
     format_issued_at,
@@ -130,21 +131,17 @@ def test_content_from_printer_settings() -> None:
         footer={"nl": "Welkom", "fr": "Bienvenue"},
     )
     late = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # already the 25th in Brussels
-    kw: dict[str, object] = {
-        "office": "Stad Gent",
-        "number": "A012",
-        "service_code": "eid",
-        "service_name": "Identiteitskaart – kids-ID",
-        "issued_at": late,
-        "people_ahead": 0,
-        "estimated_wait_min": None,
-    }
-    fr = content_for(settings, lang="fr", **kw)  # type: ignore[arg-type]
+    def slip(lang: str) -> TicketSlip:
+        return TicketSlip(office="Stad Gent", number="A012", service_code="eid",
+                          service_name="Identiteitskaart – kids-ID", lang=lang, issued_at=late,
+                          people_ahead=0, estimated_wait_min=None)
+
+    fr = content_for(settings, slip("fr"))
     assert fr.qr_text == "https://gent.example/q?dag=2026-11-25&ticket=A012&s=eid"
     assert fr.footer == "Bienvenue" and fr.service == "Identiteitskaart – kids-ID"
-    assert content_for(settings, lang="de", **kw).footer is None  # type: ignore[arg-type]
+    assert content_for(settings, slip("de")).footer is None
     no_qr = settings.model_copy(update={"qr": False})
-    assert content_for(no_qr, lang="nl", **kw).qr_text is None  # type: ignore[arg-type]
+    assert content_for(no_qr, slip("nl")).qr_text is None
 
 
 def test_long_lines_wrap_at_word_boundaries() -> None:

@@ -7,8 +7,10 @@
   or events it had seen are gone), the store folds afresh and the banner says so for a while.
 - Apps that name a `heartbeat_source()` send a heartbeat at start and every HEARTBEAT_S, so the
   coordinator sees a silent one (the kiosk and the display send their own).
-- Subclasses override `refresh_view()` (called after every change, theirs or another
-  process's) and optionally `on_events(events)`.
+- One redraw protocol: `refresh_view()` (after every change, theirs or another process's)
+  runs `before_redraw()` and then `redraw()` of each `Live` screen in `live_screens()` (every
+  mounted live screen on the stack unless the app says otherwise). Apps override those two
+  hooks and optionally `on_events(events)`, never `refresh_view()` itself.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
 from textual.app import App
 from textual.widgets import Static
@@ -35,6 +38,30 @@ POLL_S = 0.05  # the change feed: DESIGN.md §1
 RECONNECT_S = 2.0
 NOTICE_S = 30.0  # how long the banner tells that the state was read afresh
 HEARTBEAT_S = 20.0  # well inside [alerts] heartbeat_missing_s (60 s by default)
+
+
+A = TypeVar("A")
+
+
+@runtime_checkable
+class Live(Protocol):
+    """A screen that draws itself from its app's state. `KccApp.refresh_view()` — after every
+    change, this process's or another's, and on the apps' own clock ticks — calls `redraw()` on
+    the live screens `live_screens()` names; a screen never decides when to redraw."""
+
+    @property
+    def is_mounted(self) -> bool: ...  # every Textual screen has it
+
+    def redraw(self) -> None: ...
+
+
+class AppOf(Generic[A]):
+    """A screen's app as the type its screens use, in one line per screen family and without a
+    cast in each: `kcc: AppOf[CounterApp] = AppOf()` (the app class may be imported under
+    TYPE_CHECKING only, so screens and their app do not import each other at run time)."""
+
+    def __get__(self, screen: Any, owner: type | None = None) -> A:
+        return cast(A, screen.app)
 
 
 class StoreBanner(Static):
@@ -233,4 +260,15 @@ class KccApp(App[None]):
         """New events, this process's or another's (after they are folded into the state)."""
 
     def refresh_view(self) -> None:
-        """Redraw from `self.store.state`."""
+        """Redraw from `self.store.state`: the one redraw protocol of every kcc app."""
+        self.before_redraw()
+        for screen in self.live_screens():
+            screen.redraw()
+
+    def before_redraw(self) -> None:
+        """What the app brings up to date before its screens redraw."""
+
+    def live_screens(self) -> list[Live]:
+        """The screens to redraw: every mounted live screen, bottom first (a dialog and the
+        screen under it both stay live)."""
+        return [s for s in self.screen_stack if isinstance(s, Live) and s.is_mounted]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
+from ..domain.office import Office
+from .literal import shown
 
 # a ticket's status, in the words of the counter and the coordinator pane
 TICKET_STATUS_NL = {
@@ -50,3 +52,13 @@ def weekday_name(name: str) -> str:
 def decimal(text: str) -> str:
     """A figure written with a decimal point ("4.2") the Dutch way ("4,2")."""
     return text.replace(".", ",")
+
+
+def post_name(office: Office, post: str | None) -> str:
+    """A post's name as the Dutch apps show it (literal text; "—" for none)."""
+    return "—" if post is None else shown(office.post_name(post))
+
+
+def staff_name(office: Office, staff: str | None) -> str:
+    """A staff member's name as the Dutch apps show it (literal text; "—" for none)."""
+    return "—" if staff is None else shown(office.staff_name(staff))

@@ -42,6 +42,12 @@ REFUSALS_NL: dict[str, str] = {
     "not_logged_in": "{staff} is niet aangemeld aan {post}.",
     "coordinator_only": "Alleen een coördinator mag dat.",
     "day_closed": "De werkdag van {day} is al afgesloten.",
+    "unknown_language": "Onbekende taal '{lang}'.",
+    "bad_retention": "De bewaartermijn is minstens 1 dag.",
+    # issuing a ticket
+    "not_issuing": "{service} geeft nu geen tickets uit.",
+    "daily_cap": "{service}: het maximum van {cap} tickets voor vandaag is bereikt.",
+    "no_priority": "{service} heeft geen voorrangstickets.",
     # the post
     "post_closed": "{post} is gesloten.",
     "post_already_open": "{post} is al open voor {staff}.",

@@ -18,7 +18,7 @@ EPILOG = ("Every kcc process logs to kcc.log in the database's folder (rotated),
 
 # Each command's module is imported when that command runs (or `--help` lists them all), so a
 # store command does not pay for the simulator, the printers, the reports or Textual: start-up
-# is a figure of `kcc bench startup` (docs/performance.md).
+# is a figure of `kcc bench startup` (docs/cli.md, "Start-up").
 LAZY: dict[str, str] = {
     "ticket": "office_cmds:ticket", "post": "office_cmds:post", "staff": "office_cmds:staff",
     "service": "office_cmds:service", "broadcast": "office_cmds:broadcast",

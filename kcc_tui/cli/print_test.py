@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import click
 
-from printers.layout import TicketContent, content_for
+from printers.layout import TicketContent, TicketSlip, content_for
 from printers.service import PrintResult, TicketPrinter
 from printers.settings import PrinterSettings
 
@@ -53,10 +53,10 @@ def print_test(env: Env, kiosk_id: str | None, lang: str, as_json: bool) -> None
     number = f"{service.prefix}000"
 
     def content() -> TicketContent:  # built inside the printer's guard, as at the kiosk
-        return content_for(psettings, office=office.name, number=number, service_code=code,
-                           service_name=service.name(lang), lang=lang,
-                           issued_at=datetime.now(UTC), people_ahead=0, estimated_wait_min=0,
-                           tz=office.timezone)
+        return content_for(psettings, TicketSlip(
+            office=office.name, number=number, service_code=code,
+            service_name=service.name(lang), lang=lang, issued_at=datetime.now(UTC),
+            people_ahead=0, estimated_wait_min=0, tz=office.timezone))
 
     try:
         result = asyncio.run(TicketPrinter(psettings).print_ticket(content))

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.clock import iso, local
-from ..domain.estimate import estimate
+from ..domain.estimate import estimate, ticket_promise
 from ..domain.events import Event
 from ..domain.kpi import idle_s
 from ..domain.office import Office
@@ -36,7 +36,7 @@ def ticket_json(t: Ticket, state: DayState, office: Office, now: datetime) -> di
         "transfers": t.transfers,
     }
     if t.status == "waiting":
-        promise = estimate(state, office, t.service, now, t)
+        promise = ticket_promise(state, office, t, now)
         d["people_ahead"] = promise.ahead
         d["estimated_wait_min"] = promise.minutes
         d["estimate_reason"] = promise.code

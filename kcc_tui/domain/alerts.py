@@ -5,7 +5,8 @@ clears itself as soon as its cause is gone (the queue shrinks, a post opens, the
 Each alert has a stable `key` (one per cause: a service, a post, a device), so the pane can tell a
 new alert (ring the bell) from one it already shows.
 
-The texts are Dutch: only the coordinator pane shows them (the keys stay English codes).
+An alert is a code with plain parameters (names as configured, counts, seconds, status codes);
+its words are made at the edge, in Dutch, by the coordinator pane (`apps/coordinator/alerts_nl`).
 
 Device health comes from `heartbeat` events: the kiosk app sends `kind="kiosk"` for itself and
 `kind="printer"` (status = a `printers.health.PrinterStatus` value) for its printer, the wall
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from .estimate import estimate_wait_s, wait_text
 from .office import Office
@@ -29,28 +30,21 @@ from .state import DayState, Device
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
 
-# Printer status (printers.health.PrinterStatus values) -> (severity, what the coordinator reads)
-PRINTER_PROBLEMS: dict[str, tuple[Severity, str]] = {
-    "near_end": ("warning", "papier bijna op"),
-    "paper_out": ("error", "papier op"),
-    "cover_open": ("error", "klep open"),
-    "offline": ("error", "offline"),
-    "timeout": ("error", "antwoordt niet"),
-    "missing": ("error", "niet aangesloten"),
-    "error": ("error", "printfout"),
-}
+# Printer status (printers.health.PrinterStatus values) -> severity; any other is an error
+PRINTER_SEVERITY: dict[str, Severity] = {"near_end": "warning"}
 PRINTER_OK = frozenset({"ok", "unknown"})  # "unknown": a transport that cannot tell (File, Dummy)
 WATCHED_KINDS = frozenset({"kiosk", "display"})
-DEVICE_NAMES = {"kiosk": "Kiosk", "display": "Scherm"}
-# a kiosk's or display's own status word (heartbeat `status`); others are shown as sent
-DEVICE_STATUS = {"ok": "ok", "stopped": "gestopt", "error": "fout"}
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
+    """One alert: `key` names its cause (one per service, post or device), `code` what holds,
+    `params` the plain values the words need (see `apps/coordinator/alerts_nl.py`)."""
+
     key: str
     severity: Severity
-    text: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class Limits(Protocol):
@@ -136,14 +130,12 @@ def _waits(state: DayState, office: Office, limits: Limits, now: datetime) -> li
         # the citizen's wait: from issue, also after a requeue or transfer (DESIGN.md §4)
         longest = max(((now - t.issued_at).total_seconds() for t in waiting), default=0.0)
         if longest > limit_s:
-            out.append(Alert(f"wait:{code}", "error",
-                             f"{svc.name()}: langste wachttijd {minutes(longest)} "
-                             f"(doel {svc.target_wait_min:g} min)"))
+            out.append(Alert(f"wait:{code}", "error", "wait_over_target", dict(
+                service=svc.name(), wait_s=longest, target_min=svc.target_wait_min)))
         estimate = estimate_wait_s(state, office, code, now)
         if estimate is not None and estimate > limit_s:
-            out.append(Alert(f"estimate:{code}", "warning",
-                             f"{svc.name()}: nieuw ticket wacht ~{minutes(estimate)} "
-                             f"(doel {svc.target_wait_min:g} min)"))
+            out.append(Alert(f"estimate:{code}", "warning", "estimate_over_target", dict(
+                service=svc.name(), wait_s=estimate, target_min=svc.target_wait_min)))
     return out
 
 
@@ -156,23 +148,19 @@ def _unserved(state: DayState, office: Office) -> list[Alert]:
             continue
         posts = [p for p in state.posts.values() if p.open and code in p.services]
         if not posts:
-            out.append(Alert(f"unserved:{code}", "error",
-                             f"{svc.name()}: {_waiting(len(waiting))}, maar geen open loket"))
+            out.append(Alert(f"unserved:{code}", "error", "no_open_post", dict(
+                service=svc.name(), waiting=len(waiting))))
         elif all(p.pause_reason is not None for p in posts):
-            names = [_post_name(office, p.id) for p in posts]
-            paused = (f"{names[0]} is" if len(names) == 1 else
-                      f"{', '.join(names[:-1])} en {names[-1]} zijn")
-            out.append(Alert(f"unserved:{code}", "warning",
-                             f"{svc.name()}: {_waiting(len(waiting))}, maar {paused} in pauze"))
+            out.append(Alert(f"unserved:{code}", "warning", "all_paused", dict(
+                service=svc.name(), waiting=len(waiting),
+                posts=[office.post_name(p.id) for p in posts])))
     targeted: dict[str, int] = {}
     for t in state.waiting():
         if t.target_post is not None and not state.post(t.target_post).open:
             targeted[t.target_post] = targeted.get(t.target_post, 0) + 1
     for post, n in targeted.items():
-        name = _post_name(office, post)
-        what = (f"{n} tickets doorgestuurd naar {name} wachten" if n > 1 else
-                f"1 ticket doorgestuurd naar {name} wacht")
-        out.append(Alert(f"unserved-post:{post}", "error", f"{what}, maar {name} is gesloten"))
+        out.append(Alert(f"unserved-post:{post}", "error", "sent_to_closed_post",
+                         dict(post=office.post_name(post), waiting=n)))
     return out
 
 
@@ -190,19 +178,16 @@ def _idle_posts(state: DayState, office: Office, limits: Limits, now: datetime) 
         since = max(oldest, p.last_change or oldest)
         idle = (now - since).total_seconds()
         if idle >= limits.idle_with_queue_min * 60:
-            who = office.staff[p.staff].name if p.staff in office.staff else p.staff
-            queue = f"{len(mine)} tickets wachten" if len(mine) > 1 else "1 ticket wacht"
-            out.append(Alert(f"idle:{pid}", "warning",
-                             f"{_post_name(office, pid)} ({who}): al {minutes(idle)} vrij, "
-                             f"{queue} erop"))
+            out.append(Alert(f"idle:{pid}", "warning", "idle_with_queue", dict(
+                post=office.post_name(pid), staff=office.staff_name(p.staff), idle_s=idle,
+                waiting=len(mine))))
     return out
 
 
 def _no_shows(state: DayState, office: Office, limits: Limits) -> list[Alert]:
     return [
-        Alert(f"noshow:{pid}", "warning",
-              f"{_post_name(office, pid)}: {p.no_show_streak} keer na elkaar afwezig "
-              "(toont het scherm de oproepen?)")
+        Alert(f"noshow:{pid}", "warning", "no_shows_in_row",
+              dict(post=office.post_name(pid), n=p.no_show_streak))
         for pid, p in state.posts.items()
         if p.open and p.no_show_streak >= limits.no_shows_in_row
     ]
@@ -213,10 +198,10 @@ def _printers(state: DayState) -> list[Alert]:
     for d in state.devices.values():
         if d.kind != "printer" or d.status in PRINTER_OK:
             continue
-        # the Dutch word for the status; the printer's own reason is English technical detail
-        # for the log and the CLI (`kcc events`), not for the coordinator's screen
-        severity, what = PRINTER_PROBLEMS.get(d.status, ("error", f"printfout ({d.status})"))
-        out.append(Alert(f"printer:{d.source}", severity, f"Printer {d.source}: {what}"))
+        # the status code; the printer's own reason is English technical detail for the log
+        # and the CLI (`kcc events`), not for the coordinator's screen
+        out.append(Alert(f"printer:{d.source}", PRINTER_SEVERITY.get(d.status, "error"),
+                         "printer", dict(printer=d.source, status=d.status)))
     return out
 
 
@@ -226,9 +211,9 @@ def _print_failures(state: DayState, watched: Watched) -> list[Alert]:
     for t in state.tickets.values():
         if t.print_failed is not None:
             # a ticket is printed as it is issued, so its issue time is the failure's time;
-            # the reason in Dutch from the printer status code (the English reason is for logs)
-            why = PRINTER_PROBLEMS.get(t.print_status or "", ("error", "printfout"))[1]
-            failed.setdefault(t.kiosk or "?", []).append((t.issued_at, t.number, why))
+            # the printer's status code says why (the English reason is for logs)
+            failed.setdefault(t.kiosk or "?", []).append(
+                (t.issued_at, t.number, t.print_status or "error"))
     out = []
     for kiosk, failures in failed.items():
         last_at, number, reason = max(failures)
@@ -237,10 +222,8 @@ def _print_failures(state: DayState, watched: Watched) -> list[Alert]:
         if beat is not None and beat.status in PRINTER_OK and beat.at > last_at:
             continue
         n = len([f for f in failures if beat is None or f[0] > beat.at])
-        what = (f"{n} tickets niet afgedrukt, laatste {number}" if n > 1 else
-                f"{number} niet afgedrukt")
-        out.append(Alert(f"printfail:{kiosk}", "warning",
-                         f"Kiosk {kiosk}: {what} ({reason}); het nummer stond op het scherm"))
+        out.append(Alert(f"printfail:{kiosk}", "warning", "not_printed",
+                         dict(kiosk=kiosk, n=n, number=number, status=reason)))
     return out
 
 
@@ -252,22 +235,20 @@ def _silent_devices(state: DayState, office: Office, limits: Limits, now: dateti
         (d.kind, d.source): d for d in state.devices.values() if d.kind in WATCHED_KINDS
     }
     for kind, source in dict.fromkeys(expected + list(heard)):
-        label = f"{DEVICE_NAMES.get(kind, kind.title())} {source}"
         d = heard.get((kind, source))
-        key = f"device:{kind}:{source}"
+        key, device = f"device:{kind}:{source}", dict(kind=kind, source=source)
         if d is None:
-            out.append(Alert(key, "info", f"{label}: vandaag nog geen teken van leven"))
+            out.append(Alert(key, "info", "device_unheard", device))
             continue
         silent = (now - d.at).total_seconds()
-        status = DEVICE_STATUS.get(d.status, d.status)
         if silent > limits.heartbeat_missing_s:
-            out.append(Alert(key, "error", f"{label}: al {minutes(silent)} geen teken van leven "
-                                           f"(laatst: {status})"))
+            out.append(Alert(key, "error", "device_silent",
+                             device | dict(silent_s=silent, status=d.status)))
         elif d.status != "ok":
             # a stopped kiosk names who stopped it (its detail is a staff id)
             who = office.staff[d.detail].name if d.detail in office.staff else ""
-            out.append(Alert(key, "warning", f"{label}: {status}" + (f" door {who}" if who
-                                                                      else "")))
+            out.append(Alert(key, "warning", "device_status",
+                             device | dict(status=d.status, by=who)))
     return out
 
 
@@ -290,18 +271,8 @@ def _unreachable_posts(state: DayState, office: Office, limits: Limits,
                        now: datetime) -> list[Alert]:
     out = []
     for pid, silent in unreachable(state, limits, now).items():
-        staff = state.post(pid).staff
-        who = office.staff[staff].name if staff in office.staff else staff
-        out.append(Alert(f"unreachable:{pid}", "error",
-                         f"{_post_name(office, pid)} ({who}): onbereikbaar, de loket-app geeft "
-                         f"al {minutes(silent)} geen teken van leven"))
+        out.append(Alert(f"unreachable:{pid}", "error", "counter_unreachable", dict(
+            post=office.post_name(pid), staff=office.staff_name(state.post(pid).staff),
+            silent_s=silent)))
     return out
 
-
-def _waiting(n: int) -> str:
-    return f"{n} wachtende" if n == 1 else f"{n} wachtenden"
-
-
-def _post_name(office: Office, post: str) -> str:
-    p = office.posts.get(post)
-    return p.name if p else post

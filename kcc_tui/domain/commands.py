@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from .clock import business_day, day_bounds, iso, local, zone
@@ -135,19 +136,26 @@ def is_coordinator(c: Ctx, staff: str) -> bool:
 
 def staff_name(c: Ctx, staff: str | None) -> str:
     """A staff member's name as the screens show it (a refusal's parameter); else the id."""
-    s = c.office.staff.get(staff or "")
-    return s.name if s else (staff or "")
+    return c.office.staff_name(staff)
 
 
-def issuing_now(state: DayState, office: Office, service: str) -> str | None:
+class NotIssuing(StrEnum):
+    """Why a service issues no ticket now (the words are made at the edge)."""
+
+    DAY_CLOSED = "day_closed"  # `kcc day end` has run
+    STOPPED = "not_issuing"  # the coordinator (or config) stopped issuing
+    CAP = "daily_cap"  # the service's daily cap is reached
+
+
+def issuing_now(state: DayState, office: Office, service: str) -> NotIssuing | None:
     """Why a service cannot issue a ticket now, or None when it can."""
     svc = office.services[service]
     if state.ended:
-        return "closed for today"
+        return NotIssuing.DAY_CLOSED
     if not state.issuing.get(service, svc.issuing):
-        return "not issuing tickets now"
+        return NotIssuing.STOPPED
     if svc.daily_cap is not None and state.issued_count(service) >= svc.daily_cap:
-        return f"daily limit of {svc.daily_cap} tickets reached"
+        return NotIssuing.CAP
     return None
 
 
@@ -166,7 +174,8 @@ class IssueTicket(Command):
         self.check_issuable(c)
         svc = c.office.services[self.service]
         if self.priority and not svc.priority_allowed:
-            raise Refused(f"service {self.service!r} has no priority tickets")
+            raise Refused(f"service {self.service!r} has no priority tickets",
+                          code="no_priority", service=svc.name())
         stream = f"numbering:{self.service}:{c.day}"
         n = c.state.version(stream) + 1
         number = f"{svc.prefix}{n:03d}"
@@ -187,10 +196,19 @@ class IssueTicket(Command):
         self.check_service(c, self.service)
         if self.lang not in c.office.languages:
             known = ", ".join(c.office.languages)
-            raise Refused(f"unknown language {self.lang!r} (known: {known})")
-        reason = issuing_now(c.state, c.office, self.service)
-        if reason:
-            raise Refused(f"{c.office.services[self.service].name()}: {reason}")
+            raise Refused(f"unknown language {self.lang!r} (known: {known})",
+                          code="unknown_language", lang=self.lang)
+        why = issuing_now(c.state, c.office, self.service)
+        svc = c.office.services[self.service]
+        name = svc.name()  # the codes are NotIssuing's values
+        if why is NotIssuing.DAY_CLOSED:
+            raise Refused(f"{name}: closed for today", code="day_closed", day=c.state.day,
+                          service=name)
+        if why is NotIssuing.STOPPED:
+            raise Refused(f"{name}: not issuing tickets now", code="not_issuing", service=name)
+        if why is NotIssuing.CAP:
+            raise Refused(f"{name}: daily limit of {svc.daily_cap} tickets reached",
+                          code="daily_cap", service=name, cap=svc.daily_cap)
 
 
 def _call(c: Ctx, post: str, t: Ticket, specific: bool) -> list[Event]:
@@ -788,7 +806,7 @@ class PurgeNotes(Command):
     def decide(self, c: Ctx) -> list[Event]:
         days = self.retention_days or c.office.privacy.notes_retention_days
         if days < 1:
-            raise Refused("retention must be at least 1 day")
+            raise Refused("retention must be at least 1 day", code="bad_retention")
         # a retention reaching before year 1 keeps everything: nothing is that old
         before = date.min if days >= (c.day - date.min).days else c.day - timedelta(days=days)
         return [c.event("notes_purged", f"office:{c.day}", before=str(before),

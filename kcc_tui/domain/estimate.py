@@ -1,12 +1,12 @@
 """The wait estimate printed on a ticket: the promise made to a citizen (DESIGN.md §4, §8).
 
-`estimate` is the one function every surface calls — the kiosk screen and the printed ticket,
-the wall display, the counter, the coordinator, `kcc state`, the alerts: people ahead and the
-estimated wait, or no number with a reason code. The number is the Monte-Carlo replay of the
-real routing rule in `forecast.py` (deterministic: common random numbers), which the simulator
-measures against the baselines (docs/simulation.md). `queue_length_estimate_s` — (people ahead
-+ 1) × mean service time ÷ open posts serving the service — stays as the simple baseline the
-simulator compares with.
+`estimate` is the one function every surface calls — the kiosk screen and the printed ticket
+(through `ticket_promise`), the wall display, the counter, the coordinator, `kcc state`, the
+alerts, the simulator: people ahead and the estimated wait, or no number with a reason code.
+The number is the Monte-Carlo replay of the real routing rule in `forecast.py` (deterministic:
+common random numbers), which the simulator measures against the baselines
+(docs/simulation.md). `queue_length_estimate_s` — (people ahead + 1) × mean service time ÷ open
+posts serving the service — stays as the simple baseline the simulator compares with.
 
 No number is ever made up (reason codes, worded at the edge in the user's language):
 - `day_ended`: `kcc day end` has run;
@@ -98,6 +98,13 @@ def estimate(state: DayState, office: Office, service: str, now: datetime,
     if f.mean_s >= HORIZON_S or 0 < closing < f.mean_s:
         return Estimate(service, ahead, None, NOT_TODAY)
     return Estimate(service, ahead, f.mean_s, None, f.p10_s, f.p90_s)
+
+
+def ticket_promise(state: DayState, office: Office, ticket: Ticket, now: datetime) -> Estimate:
+    """What `ticket` is promised: people ahead of it and its estimated wait. The one figure
+    the kiosk screen, the printed ticket, `kcc ticket issue` / `kcc ticket show` and the
+    simulator's "printed" estimate give for a ticket."""
+    return estimate(state, office, ticket.service, now, ticket)
 
 
 def _open_post_serves(state: DayState, target: str | None, service: str) -> bool:

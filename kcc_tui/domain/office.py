@@ -121,9 +121,6 @@ class Reasons(Frozen):
             return "Afgemeld"
         return self.pause.get(code, code)
 
-    def transfer_label(self, code: str) -> str:
-        return self.transfer.get(code, code)
-
 
 class OpeningHours(Frozen):
     # weekday key (mon..sun) -> list of [open, close] intervals in local time
@@ -150,5 +147,12 @@ class Office(Frozen):
     privacy: Privacy = Privacy()
     reasons: Reasons = Reasons()
 
-    def service_by_prefix(self, prefix: str) -> Service | None:
-        return next((s for s in self.services.values() if s.prefix == prefix), None)
+    def post_name(self, post: str | None) -> str:
+        """A post's configured name; its id when it is not configured (any more)."""
+        p = self.posts.get(post or "")
+        return p.name if p else (post or "")
+
+    def staff_name(self, staff: str | None) -> str:
+        """A staff member's configured name; the id when it is not configured (any more)."""
+        s = self.staff.get(staff or "")
+        return s.name if s else (staff or "")

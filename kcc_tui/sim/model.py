@@ -35,7 +35,12 @@ import simpy
 
 from ..domain import commands as C
 from ..domain.clock import FixedClock, zone
-from ..domain.estimate import estimate, people_ahead, queue_length_estimate_s, serving_posts
+from ..domain.estimate import (
+    people_ahead,
+    queue_length_estimate_s,
+    serving_posts,
+    ticket_promise,
+)
 from ..domain.events import Event
 from ..domain.learned import History, history_of, remember_history
 from ..domain.ledger import Ledger
@@ -263,7 +268,7 @@ class DaySim:
             rec.oracle = 0.0 if free else (ahead + 1) * self.busy_s[code] / posts
         rec.les = self.last_wait.get(code, 0.0)
         started = perf_counter()
-        promise = estimate(state, office, code, now, t)  # what the kiosk prints
+        promise = ticket_promise(state, office, t, now)  # what the kiosk prints
         self.forecast_s.append(perf_counter() - started)
         if promise.wait_s is not None:
             rec.printed, rec.p10, rec.p90 = promise.wait_s, promise.p10_s, promise.p90_s

@@ -48,11 +48,6 @@ class CoordinatorApp(KccApp):
         await self.push_screen(LoginScreen())
         self.set_interval(self.tick_s, self.refresh_view)
 
-    def refresh_view(self) -> None:
-        # the board under a dialog stays live too, and so does the dialog itself
-        for screen in self.screen_stack:
-            self.redraw(screen)
-
     def redraw(self, screen: object) -> None:
         """Bring one screen up to date with the store (screens without `update_from` skip)."""
         update = getattr(screen, "update_from", None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from ...domain.clock import day_bounds, local, zone
-from ...domain.commands import issuing_now
+from ...domain.commands import NotIssuing, issuing_now
 from ...domain.estimate import estimate, mean_service_s, serving_posts
 from ...domain.kpi import ServiceKpi, idle_s, service_kpis
 from ...domain.office import Office
@@ -51,6 +51,12 @@ class PostRow:
     services: str  # profile as prefixes, weight shown when it is not 1: "A×2 C E"
 
 
+# issuing_now's answer as the board's issuing column
+ISSUING: dict[NotIssuing | None, str] = {
+    None: "on", NotIssuing.CAP: "cap", NotIssuing.DAY_CLOSED: "closed", NotIssuing.STOPPED: "off",
+}
+
+
 def today_kpis(state: DayState, office: Office) -> dict[str, ServiceKpi]:
     """Today's KPIs per service (they change with events only, not with the clock)."""
     start, end = day_bounds(state.day, office.timezone)
@@ -77,8 +83,7 @@ def service_rows(state: DayState, office: Office, now: datetime,
             mean_wait_s=k.mean_wait_s,
             sl=k.sl,
             target_min=svc.target_wait_min,
-            issuing="on" if reason is None else
-            "cap" if "limit" in reason else "closed" if state.ended else "off",
+            issuing=ISSUING[reason],
             clear_s=clear_queue_s(state, office, code, len(waiting)),
             estimate_code=est.code,
             away=sum(1 for t in waiting if is_away(t, now)),

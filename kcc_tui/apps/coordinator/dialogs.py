@@ -23,10 +23,11 @@ from ...domain.clock import local
 from ...domain.commands import BROADCAST_MAX, local_time_today
 from ...domain.office import Office
 from ...domain.state import DayState
-from ..dutch import TICKET_STATUS_NL
+from ..base import AppOf
+from ..dutch import TICKET_STATUS_NL, post_name, staff_name
 from ..literal import literal, shown
 from ..reasons import ReasonPicker
-from .impact import check_move, post_name, staff_name
+from .impact import check_move
 
 if TYPE_CHECKING:
     from .app import CoordinatorApp
@@ -37,9 +38,10 @@ class Dialog(ModalScreen[Any]):
 
     BINDINGS = [Binding("escape", "cancel", "Annuleren")]
 
-    @property
-    def kcc(self) -> CoordinatorApp:
-        return self.app  # type: ignore[return-value]
+    kcc: AppOf[CoordinatorApp] = AppOf()
+
+    def redraw(self) -> None:
+        self.kcc.redraw(self)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

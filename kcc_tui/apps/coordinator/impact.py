@@ -14,8 +14,7 @@ from ...domain.estimate import mean_service_s, serving_posts
 from ...domain.office import Office
 from ...domain.routing import eligible, rank_key
 from ...domain.state import ACTIVE_STATUSES, DayState, Ticket
-from ..dutch import TICKET_STATUS_NL
-from ..literal import shown
+from ..dutch import TICKET_STATUS_NL, post_name, staff_name
 from .board import clear_queue_s, closing_time
 from .texts import tickets, waiting_people
 
@@ -51,16 +50,6 @@ def left_unserved(state: DayState, office: Office,
         if waiting and code in before and code not in after:
             out.append(f"{svc.name()}: {waiting_people(waiting)}, maar dan geen open loket meer")
     return out
-
-
-def staff_name(office: Office, staff: str | None) -> str:
-    s = office.staff.get(staff or "")
-    return shown(s.name if s else (staff or ""))
-
-
-def post_name(office: Office, post: str | None) -> str:
-    p = office.posts.get(post or "")
-    return shown(p.name if p else (post or ""))
 
 
 def check_move(state: DayState, office: Office, staff: str, to_post: str) -> Check:

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from ...domain.commands import Login
 from ...pepper import check_pin
-from ..base import StoreBanner
+from ..base import AppOf, StoreBanner
 from ..literal import literal
 
 if TYPE_CHECKING:
@@ -28,9 +28,7 @@ if TYPE_CHECKING:
 class LoginScreen(Screen[None]):
     AUTO_FOCUS = "#pin"
 
-    @property
-    def kcc(self) -> CoordinatorApp:
-        return self.app  # type: ignore[return-value]
+    kcc: AppOf[CoordinatorApp] = AppOf()
 
     def coordinators(self) -> list[tuple[str, str]]:
         return [(sid, s.name) for sid, s in self.kcc.office.staff.items()

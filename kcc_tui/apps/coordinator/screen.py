@@ -23,7 +23,8 @@ from ...domain.alerts import evaluate, unreachable
 from ...domain.clock import local
 from ...domain.kpi import ServiceKpi
 from ...domain.state import DayState
-from ..base import StoreBanner
+from ..base import AppOf, StoreBanner
+from ..dutch import post_name, staff_name
 from ..literal import shown
 from .board import DayChart, closing_time, day_chart, post_rows, service_rows, today_kpis
 from .chart import DayChartView
@@ -46,8 +47,6 @@ from .impact import (
     check_pause,
     check_profile,
     issuing_lines,
-    post_name,
-    staff_name,
 )
 from .texts import TARGETS_NL
 from .waiting import SORT_NL, SORTS, WaitingTable, waiting_rows
@@ -96,9 +95,10 @@ class BoardScreen(Screen[None]):
         self.filter: str | None = None  # service code, or None: every service
         self.sort = "wait"
 
-    @property
-    def kcc(self) -> CoordinatorApp:
-        return self.app  # type: ignore[return-value]
+    kcc: AppOf[CoordinatorApp] = AppOf()
+
+    def redraw(self) -> None:
+        self.kcc.redraw(self)
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()

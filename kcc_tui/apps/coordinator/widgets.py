@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from ...domain.alerts import SEVERITY_ORDER, Alert, minutes
 from ..dutch import short_date
 from ..literal import literal, shown
+from .alerts_nl import alert_nl
 from .board import PostRow, ServiceRow
 from .texts import POST_STATE_NL
 
@@ -229,7 +230,7 @@ class AlertList(Static):
         for i, a in enumerate(alerts):
             icon, style = ICONS[a.severity]
             out.append(f"{icon} ", style)
-            out.append(shown(a.text), "dim" if a.severity == "info" else "")
+            out.append(shown(alert_nl(a)), "dim" if a.severity == "info" else "")
             if i < len(alerts) - 1:
                 out.append("\n")
         return out

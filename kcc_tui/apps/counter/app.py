@@ -31,13 +31,15 @@ from ...domain.routing import choose_next
 from ...domain.state import Ticket
 from ...pepper import check_pin
 from ...store import StoreError
-from ..base import POLL_S, KccApp
+from ..base import POLL_S, KccApp, Live
+from ..dutch import post_name, staff_name
 from ..literal import shown
 from ..refusals import refusal_nl, store_error_nl
 from .dialogs import ConfirmDialog, PauseDialog
 from .login import LoginScreen
 from .phone import PhoneScreen
-from .texts import EVENT_NL, actor_name, post_name, service_name, staff_name
+from .screen import CounterHost
+from .texts import EVENT_NL, actor_name, service_name
 from .work import WorkScreen
 
 PAUSE_ON_LOGOUT = LOGOUT_PAUSE
@@ -298,12 +300,16 @@ class CounterApp(KccApp):
                 self._end_session(f"{post_name(self.office, self.post_id)} werd gesloten door "
                                   f"{actor_name(self.office, closed_by)}.", "warning")
 
-    def refresh_view(self) -> None:
+    def before_redraw(self) -> None:
         if self.store is not None:
             self._last_current = self.store.state.post(self.post_id).current
             self._messages_changed()
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, LoginScreen | WorkScreen | PhoneScreen):
-                if screen.is_mounted:
-                    screen.show()
-                break
+
+    def live_screens(self) -> list[Live]:
+        """Only the topmost of the login, work and phone screens (a dialog draws nothing)."""
+        live: list[Live] = [s for s in self.screen_stack if isinstance(s, Live)]
+        return live[-1:] if live and live[-1].is_mounted else []
+
+
+def _is_host(app: CounterApp) -> CounterHost:
+    return app  # mypy: CounterApp is what its screens take it for

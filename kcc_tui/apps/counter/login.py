@@ -12,9 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Input, Label
 
 from ..base import StoreBanner
+from ..dutch import post_name, staff_name
 from ..literal import literal
 from .screen import CounterScreen
-from .texts import last_message, post_name, staff_name
+from .texts import last_message
 from .widgets import TitleBar
 
 
@@ -53,9 +54,9 @@ class LoginScreen(CounterScreen):
 
     def on_mount(self) -> None:
         self.query_one("#staff", Input).focus()
-        self.show()
+        self.redraw()
 
-    def show(self) -> None:
+    def redraw(self) -> None:
         """Redraw from the store's state: who has this post open, suggested staff id."""
         self.query_one(TitleBar).show(*self.kcc.titles())
         app = self.kcc

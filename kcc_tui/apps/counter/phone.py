@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 from ...domain import commands as C
 from ..base import StoreBanner
 from ..literal import literal, shown
-from .screen import CounterScreen
+from .screen import PostScreen
 from .texts import clock_time, last_message, post_line
 from .widgets import ActionBar, Steady, TitleBar
 
@@ -24,7 +24,7 @@ PHONE_ACTIONS: list[tuple[str, str, str]] = [
 RECENT = 12  # calls shown in the list of this session's calls
 
 
-class PhoneScreen(CounterScreen):
+class PhoneScreen(PostScreen):
     DEFAULT_CSS = """
     PhoneScreen #panes { height: 1fr; }
     PhoneScreen #topics { width: 1fr; height: 100%; border: round $primary; }
@@ -52,9 +52,9 @@ class PhoneScreen(CounterScreen):
         topics.focus()
         if topics.option_count:
             topics.highlighted = 0
-        self.show()
+        self.redraw()
 
-    def show(self) -> None:
+    def redraw(self) -> None:
         self.query_one(TitleBar).show(*self.kcc.titles())
         app = self.kcc
         if app.store is None:
@@ -95,12 +95,3 @@ class PhoneScreen(CounterScreen):
         if await self.kcc.act(C.RegisterCall(self.kcc.post_id, topic)):
             label = self.kcc.office.topics[topic].label
             self.notify(f"Gesprek geregistreerd: {shown(label)}", markup=False)
-
-    async def action_pause(self) -> None:
-        await self.kcc.toggle_pause()
-
-    def action_close_post(self) -> None:
-        self.kcc.confirm_close()
-
-    async def action_logout(self) -> None:
-        await self.kcc.logout()

@@ -11,6 +11,7 @@ from datetime import datetime
 from ...domain.clock import local
 from ...domain.office import Office
 from ...domain.state import DayState, PostState, Ticket
+from ..dutch import post_name, staff_name
 from ..literal import shown
 
 # Configured outcome codes get a Dutch label when we know them; others show as written.
@@ -53,20 +54,6 @@ def clock_time(at: datetime | None, office: Office) -> str:
 def service_name(office: Office, code: str) -> str:
     svc = office.services.get(code)
     return shown(svc.name("nl") if svc else code)
-
-
-def post_name(office: Office, post_id: str | None) -> str:
-    if post_id is None:
-        return "—"
-    post = office.posts.get(post_id)
-    return shown(post.name if post else post_id)
-
-
-def staff_name(office: Office, staff_id: str | None) -> str:
-    if staff_id is None:
-        return "—"
-    member = office.staff.get(staff_id)
-    return shown(member.name if member else staff_id)
 
 
 def actor_name(office: Office, actor: str) -> str:

@@ -13,12 +13,12 @@ from textual.visual import VisualType
 from textual.widgets import Button, DataTable, Static
 
 from ...domain.office import Office
-from ...domain.routing import choose_next, eligible, is_away, rank_key
+from ...domain.routing import eligible, is_away, rank_key
 from ...domain.state import DayState, PostState, Ticket
 from ...domain.text import visible
-from ..dutch import TICKET_STATUS_NL
+from ..dutch import TICKET_STATUS_NL, post_name
 from ..literal import literal, shown
-from .texts import clock_time, duration, post_name, service_name, waited_s
+from .texts import clock_time, duration, service_name, waited_s
 
 
 class Steady(Static):
@@ -312,11 +312,6 @@ class QueueTable(DataTable[str | Text]):
         waited = (now - r.issued_at).total_seconds()
         # Over the service's target wait: red, so the longest waits stand out.
         return Text(duration(waited), style="bold red" if waited > r.target_s else "")
-
-
-def next_number(state: DayState, office: Office, post_id: str, now: datetime) -> str | None:
-    t = choose_next(state, office, post_id, now)
-    return t.number if t else None
 
 
 class ParkedList(Steady):

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer
 from ...domain import commands as C
 from ...domain.state import Ticket
 from ..base import StoreBanner
+from ..dutch import post_name
 from ..literal import literal
 from .dialogs import (
     CallNumberDialog,
@@ -20,8 +21,8 @@ from .dialogs import (
     TransferAnswer,
     TransferDialog,
 )
-from .screen import CounterScreen
-from .texts import last_message, post_line, post_name
+from .screen import PostScreen
+from .texts import last_message, post_line
 from .widgets import (
     ActionBar,
     CurrentTicket,
@@ -56,7 +57,7 @@ ACTIONS: list[tuple[str, str, str]] = [
 NO_SHOW_CONFIRM_S = 5.0
 
 
-class WorkScreen(CounterScreen):
+class WorkScreen(PostScreen):
     BINDINGS = [Binding(key, action, label) for action, key, label in ACTIONS]
     # below 100 columns (an 80×24 terminal): only the possible actions, as buttons that show
     # their key, in four columns; the footer would cut them off (counter.tcss)
@@ -84,10 +85,10 @@ class WorkScreen(CounterScreen):
         self.query_one(QueueTable).focus()
         self.query_one(QueueTable).border_title = "Wachtrij"
         self.set_interval(1.0, self.tick)  # waited-for and served-for times tick every second
-        self.show()
+        self.redraw()
 
     # -- drawing -------------------------------------------------------------------------------
-    def show(self) -> None:
+    def redraw(self) -> None:
         self.query_one(TitleBar).show(*self.kcc.titles())
         app = self.kcc
         store = app.store
@@ -271,13 +272,4 @@ class WorkScreen(CounterScreen):
 
     async def _resume(self, t: Ticket) -> None:
         await self.kcc.act(C.ResumeParked(self.kcc.post_id, t.number))
-
-    async def action_pause(self) -> None:
-        await self.kcc.toggle_pause()
-
-    def action_close_post(self) -> None:
-        self.kcc.confirm_close()
-
-    async def action_logout(self) -> None:
-        await self.kcc.logout()
 

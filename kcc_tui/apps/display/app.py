@@ -91,10 +91,9 @@ class DisplayApp(KccApp):
         for call in self.board.from_events(events, self.store.state):
             self._announce(call)
 
-    def refresh_view(self) -> None:
+    def before_redraw(self) -> None:
         if self.store is not None and self._board_state is not self.store.state:
             self._rebuild()
-        self.redraw()
 
     def _rebuild(self) -> None:
         """A state folded afresh (start-up, reconnection, a new day): the board from it."""

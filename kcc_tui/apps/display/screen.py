@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ..base import StoreBanner
+from ..base import AppOf, StoreBanner
 from ..literal import literal
 from .widgets import ClockFace, HistoryBoard, NowCalled, QueueBoard, Ticker
 
@@ -16,8 +18,13 @@ NARROW = 100  # columns below which the history goes under the call instead of b
 SHORT = 30  # rows below which the header shrinks
 TINY_W, TINY_H = 70, 22  # below either, the header gives up more room
 
+if TYPE_CHECKING:
+    from .app import DisplayApp
+
 
 class DisplayScreen(Screen[None]):
+    kcc: AppOf[DisplayApp] = AppOf()
+
     def __init__(self, office_name: str, history: int, services: list[str]) -> None:
         super().__init__()
         self.office_name = office_name
@@ -38,7 +45,11 @@ class DisplayScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.ready = True
-        self.app.refresh_view()  # type: ignore[attr-defined]  # KccApp's hook
+        self.kcc.before_redraw()  # not yet `is_mounted`: the first drawing is this screen's
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.kcc.redraw()
 
     def on_resize(self, event: Resize) -> None:
         # Classes, not sizes in code: display.tcss says what each one changes.

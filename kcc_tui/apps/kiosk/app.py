@@ -31,11 +31,11 @@ from textual.screen import Screen
 from ...config.settings import KioskSettings, Settings
 from ...domain import commands as C
 from ...domain.clock import Clock, system_clock
-from ...domain.estimate import estimate
+from ...domain.estimate import ticket_promise
 from ...phone.token import new_token, page_url
 from ...store import StoreError
 from ..base import POLL_S, KccApp
-from .availability import availability
+from .availability import KIOSK_REASON, availability
 from .confirm import ConfirmScreen, PrintState
 from .operator import PinDialog
 from .printing import IssuedTicket, PrinterWatch
@@ -183,8 +183,8 @@ class KioskApp(KccApp, inherit_bindings=False):
                 self.kiosk_id)
         except C.Refused as r:
             # Someone stopped the service, or the cap was reached, since the screen was drawn.
-            a = availability(store.state, self.office, service, self.clock(), priority)
-            reason = t(lang, a.reason) if a.reason else str(r)
+            code = KIOSK_REASON.get(r.code or "")
+            reason = t(lang, code) if code else str(r)
             self.notify(t(lang, "refused", reason=reason), severity="warning", markup=False)
             self.refresh_view()
             return None
@@ -195,7 +195,7 @@ class KioskApp(KccApp, inherit_bindings=False):
         number = event.data["number"]
         st, now = store.state, self.clock()
         tk = st.tickets[number]
-        promise = estimate(st, self.office, service, now, tk)
+        promise = ticket_promise(st, self.office, tk, now)
         self.refresh_view()
         url = page_url(self.phone_base_url, token) if token else None
         return IssuedTicket(number, service, lang, priority, tk.issued_at, promise.ahead,
@@ -336,11 +336,8 @@ class KioskApp(KccApp, inherit_bindings=False):
         self.refresh_view()
 
     # -- KccApp hooks ------------------------------------------------------------------------
-    def refresh_view(self) -> None:
+    def before_redraw(self) -> None:
         if self.store is not None and not self._started:
             self._started = True  # the first heartbeat as soon as the store is open
             self._beat()
             self.run_worker(self._recover_unprinted(), group="health", exit_on_error=False)
-        for screen in self.screen_stack:
-            if isinstance(screen, StartScreen) and screen.is_mounted:
-                screen.show()

@@ -13,11 +13,16 @@ from datetime import datetime, time, timedelta
 from typing import Literal
 
 from ...domain.clock import local
-from ...domain.commands import issuing_now
+from ...domain.commands import NotIssuing, issuing_now
 from ...domain.office import Office
 from ...domain.state import DayState
 
 Reason = Literal["closed", "stopped", "cap", "no_priority", "out_of_order"]
+# the domain's codes (`NotIssuing`, the issuing refusals) as the kiosk's reasons
+KIOSK_REASON: dict[str, Reason] = {
+    NotIssuing.DAY_CLOSED: "closed", NotIssuing.STOPPED: "stopped", NotIssuing.CAP: "cap",
+    "no_priority": "no_priority",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +69,7 @@ def availability(state: DayState | None, office: Office, service: str, now: date
         return Availability("closed", opens[1], opens[0])
     why = issuing_now(state, office, service)
     if why is not None:
-        svc = office.services[service]
-        capped = svc.daily_cap is not None and state.issued_count(service) >= svc.daily_cap
-        return Availability("cap" if capped else "stopped")
+        return Availability(KIOSK_REASON[why.value])
     if priority and not office.services[service].priority_allowed:
         return Availability("no_priority")
     return Availability()

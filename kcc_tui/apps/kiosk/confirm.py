@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from ...wait_words import minutes_words
-from ..base import StoreBanner
+from ..base import AppOf, StoreBanner
 from ..literal import literal
 from ..plain import plain
 from .printing import IssuedTicket
@@ -43,9 +43,7 @@ class ConfirmScreen(Screen[None]):
         self.seconds = seconds
         self._timer: Timer | None = None
 
-    @property
-    def kiosk(self) -> KioskApp:
-        return self.app  # type: ignore[return-value]
+    kiosk: AppOf[KioskApp] = AppOf()
 
     def compose(self) -> ComposeResult:
         tk, lang = self.ticket, self.ticket.lang

@@ -26,6 +26,7 @@ from textual.widgets import Button, Static
 
 from ...domain.office import Office
 from ...pepper import check_pin
+from ..base import AppOf
 from .texts import OPERATOR
 
 if TYPE_CHECKING:
@@ -86,9 +87,7 @@ class PinDialog(ModalScreen[str | None]):
         self._busy = False
         self._idle: Timer | None = None
 
-    @property
-    def kiosk(self) -> KioskApp:
-        return self.app  # type: ignore[return-value]
+    kiosk: AppOf[KioskApp] = AppOf()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box"):

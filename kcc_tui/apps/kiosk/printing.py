@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from printers.health import PrinterStatus, StatusReading, classify_error
-from printers.layout import TicketContent, content_for
+from printers.layout import TicketContent, TicketSlip, content_for
 from printers.service import PrintResult, TicketPrinter
 from printers.settings import PrinterSettings
 
@@ -32,6 +32,15 @@ class IssuedTicket:
     wait_min: int | None  # None: no number, see wait_code
     wait_code: str | None = None  # why there is no number (domain.estimate codes)
     url: str | None = None  # the ticket's phone page (docs/phone.md); None: no [phone] base_url
+
+    def slip(self, office: Office) -> TicketSlip:
+        """What the printer is given: the ticket's facts in its language."""
+        return TicketSlip(
+            office=office.name, number=self.number, service_code=self.service,
+            service_name=office.services[self.service].name(self.lang), lang=self.lang,
+            issued_at=self.issued_at, people_ahead=self.people_ahead,
+            estimated_wait_min=self.wait_min, tz=office.timezone, priority=self.priority,
+            token_url=self.url)
 
 
 class PrinterWatch:
@@ -54,13 +63,7 @@ class PrinterWatch:
         return not self.failing and not self.reading.status.blocks_printing
 
     def content(self, ticket: IssuedTicket, office: Office) -> TicketContent:
-        service = office.services[ticket.service]
-        return content_for(
-            self.settings, office=office.name, number=ticket.number,
-            service_code=ticket.service, service_name=service.name(ticket.lang),
-            lang=ticket.lang, issued_at=ticket.issued_at, people_ahead=ticket.people_ahead,
-            estimated_wait_min=ticket.wait_min, tz=office.timezone, priority=ticket.priority,
-            token_url=ticket.url)
+        return content_for(self.settings, ticket.slip(office))
 
     async def print(self, ticket: IssuedTicket, office: Office) -> PrintResult:
         """Build and print one ticket; never raises (see printers.service): building the

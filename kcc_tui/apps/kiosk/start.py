@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from ...domain.clock import local
-from ..base import StoreBanner
+from ..base import AppOf, StoreBanner
 from ..literal import literal
 from .availability import availability
 from .texts import LANG_LABELS, closed_text, t
@@ -43,9 +43,7 @@ class StartScreen(Screen[None]):
         super().__init__()
         self._taps: list[float] = []
 
-    @property
-    def kiosk(self) -> KioskApp:
-        return self.app  # type: ignore[return-value]
+    kiosk: AppOf[KioskApp] = AppOf()
 
     def compose(self) -> ComposeResult:
         app = self.kiosk
@@ -65,13 +63,13 @@ class StartScreen(Screen[None]):
             yield KioskButton("", id="priority")
 
     def on_mount(self) -> None:
-        self.show()
+        self.redraw()
 
     def on_resize(self, event: events.Resize) -> None:
         # A small terminal (80x24) must still show every service: tighter chrome there.
         self.set_class(event.size.height < SMALL_HEIGHT, "-small")
 
-    def show(self) -> None:
+    def redraw(self) -> None:
         """Redraw from the store's state, the clock and the chosen language."""
         app = self.kiosk
         lang, now = app.lang, app.clock()

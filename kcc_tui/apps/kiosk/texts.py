@@ -13,9 +13,6 @@ from ...domain.calendar import WEEKDAY_NAMES
 from ..plain import plain
 
 LANG_LABELS: Final[dict[str, str]] = {"nl": "NL", "fr": "FR", "en": "EN", "de": "DE"}
-LANG_NAMES: Final[dict[str, str]] = {
-    "nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch",
-}
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "nl": {

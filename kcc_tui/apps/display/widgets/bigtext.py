@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ..glyphs import Fitted, fit
+from ...glyphs import Fitted, fit
 
 
 class BigText(Widget):
