@@ -18,9 +18,11 @@ from datetime import timedelta
 from typing import Any
 
 from factories import T0, make_office
+
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.store import Store
+
 
 def summary(state: Any) -> dict[str, Any]:
     """What a fold made of the day, as plain JSON values."""
