@@ -37,6 +37,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "your_number": "Uw nummer",
         "priority": "Voorrangticket",
         "people_ahead": "Wachtenden voor u",
+        "colon": ": ",
         "estimated_wait": "Geschatte wachttijd",
         "less_than_a_minute": "< 1 min",
     },
@@ -44,6 +45,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "your_number": "Votre numéro",
         "priority": "Ticket prioritaire",
         "people_ahead": "Personnes avant vous",
+        "colon": "\u00a0: ",  # French typography: a (no-break) space before the colon
         "estimated_wait": "Temps d'attente estimé",
         "less_than_a_minute": "< 1 min",
     },
@@ -51,6 +53,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "your_number": "Your number",
         "priority": "Priority ticket",
         "people_ahead": "People ahead of you",
+        "colon": ": ",
         "estimated_wait": "Estimated wait",
         "less_than_a_minute": "< 1 min",
     },
@@ -58,6 +61,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "your_number": "Ihre Nummer",
         "priority": "Ticket mit Vorrang",
         "people_ahead": "Wartende vor Ihnen",
+        "colon": ": ",
         "estimated_wait": "Geschätzte Wartezeit",
         "less_than_a_minute": "< 1 min",
     },
@@ -202,10 +206,11 @@ def render(printer: Escpos, content: TicketContent) -> None:
     printer.set(bold=False)
     say(format_issued_at(content))
     printer.ln()
-    say(f"{text['people_ahead']}: {content.people_ahead}")
+    colon = text["colon"]
+    say(f"{text['people_ahead']}{colon}{content.people_ahead}")
     if content.estimated_wait_min is not None:
         wait = format_wait(content.estimated_wait_min, content.lang)
-        say(f"{text['estimated_wait']}: {wait}")
+        say(f"{text['estimated_wait']}{colon}{wait}")
     if content.qr_text:
         printer.ln()
         # native: the printer draws the code from its text, ~50x fewer bytes than an image

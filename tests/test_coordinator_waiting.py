@@ -15,7 +15,12 @@ from test_coordinator_kit import SIZE, T0, example_settings, login, recording, s
 from textual.widgets import OptionList
 
 from kcc_tui.apps.coordinator import build_app
-from kcc_tui.apps.coordinator.dialogs import CallDialog, ConfirmDialog, MoveTicketDialog
+from kcc_tui.apps.coordinator.dialogs import (
+    CallDialog,
+    ConfirmDialog,
+    KeysDialog,
+    MoveTicketDialog,
+)
 from kcc_tui.apps.coordinator.waiting import WaitingTable
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock, system_clock
@@ -131,3 +136,30 @@ async def test_a_call_from_the_list_reaches_a_counter_in_another_process(tmp_pat
             await asyncio.wait_for(counter.wait(), 20)
         except TimeoutError:
             counter.kill()
+
+
+async def test_question_mark_lists_every_key_of_the_view_at_80_columns(tmp_path: Path) -> None:
+    # At 80×24 the footer shows only the first keys: `?` lists them all, for the board and for
+    # the waiting list (each its own keys), and Escape closes the list.
+    db, clock = tmp_path / "kcc.db", FixedClock(T0)
+    await seed(db, clock, [(0, C.IssueTicket("eid"), "onthaal")])
+    app = build_app(example_settings(), db=db, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, KeysDialog), "the keys")
+        board = dict(app.screen.keys)
+        assert board["b"] == "Bericht" and board["l"] == "Afmelden" and "v" not in board
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, KeysDialog), "the board again")
+        await pilot.press("w", "question_mark")
+        await until(pilot, lambda: isinstance(app.screen, KeysDialog), "the list's keys")
+        waiting = dict(app.screen.keys)
+        assert waiting["v"] == "Verplaatsen" and waiting["p"] == "Voorrang" and "o" not in waiting
+    app = build_app(example_settings(), db=db, clock=clock)
+    async with app.run_test(size=(120, 35)) as pilot:  # all keys in view: `?` not offered ...
+        await login(pilot)
+        assert "question_mark" not in [b.binding.key for b in app.active_bindings.values()
+                                       if b.enabled and b.binding.show]
+        await pilot.press("question_mark")  # ... yet it works
+        await until(pilot, lambda: isinstance(app.screen, KeysDialog), "the keys at 120")

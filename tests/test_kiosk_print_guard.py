@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,15 +188,25 @@ def test_a_serial_line_that_takes_no_data_times_out() -> None:
         # (kernels differ in what opening and reconfiguring a pty does to its queue).
         printer.open()
         fd = printer._device.fd
+        blocking = os.get_blocking(fd)  # pyserial's own mode (non-blocking): put it back after
         os.set_blocking(fd, False)
         try:
             while True:
                 os.write(fd, b"." * 1024)
         except BlockingIOError:
             pass
-        os.set_blocking(fd, True)
-        with pytest.raises(Exception) as caught:  # noqa: PT011 - pyserial's own class
-            printer._raw(b"x" * 400)
+        os.set_blocking(fd, blocking)
+        def hung(*_: object) -> None:
+            raise AssertionError("the serial write blocked (no write timeout)")
+
+        signal.signal(signal.SIGALRM, hung)  # fail, never hang the suite
+        signal.alarm(15)
+        try:
+            with pytest.raises(Exception) as caught:  # noqa: PT011 - pyserial's own class
+                printer._raw(b"x" * 400)
+        finally:
+            signal.alarm(0)
+        assert not isinstance(caught.value, AssertionError), caught.value
         assert classify_error(caught.value).status is PrinterStatus.TIMEOUT
         printer.close()  # discards the queued rest instead of waiting for it to drain
         assert not printer._device

@@ -74,7 +74,7 @@ async def test_a_whole_ticket_comes_out_of_the_emulator(emupos: Emulator, tmp_pa
     ticket = emupos.receipt_text(receipt["id"])
     for expected in ("Stad Leiebrugge — Klantencontactcenter", "Votre numéro", "F003",
                      "Déménagement & étrangers", "24/11/2026 09:00",
-                     "Personnes avant vous: 2", f"Temps d'attente estimé: ± {wait} min",
+                     "Personnes avant vous : 2", f"Temps d'attente estimé : ± {wait} min",
                      "Copie d'un certificat : € 5,00"):
         assert expected in ticket, (expected, ticket)
     zbarimg = shutil.which("zbarimg")

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -38,11 +39,13 @@ def served(tmp_path: Path):  # type: ignore[no-untyped-def]
     config = tmp_path / "config.toml"
     doc = tomlkit.parse(Path(example_path()).read_text())
     del doc["hours"]  # open whenever the test runs
+    phone_port = free_port()
+    doc["phone"]["base_url"] = f"http://127.0.0.1:{phone_port}"  # type: ignore[index]
     config.write_text(tomlkit.dumps(doc))
     kcc = [*KCC, "--config", str(config), "--db", str(db)]
     subprocess.run([*kcc, "init"], check=True, capture_output=True)
     port = free_port()
-    proc = subprocess.Popen([*kcc, "serve", "--port", str(port)],
+    proc = subprocess.Popen([*kcc, "serve", "--port", str(port), "--phone-port", str(phone_port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -84,6 +87,24 @@ def test_start_page_lists_every_role_and_binds_to_loopback(served) -> None:  # t
         host = socket.gethostbyname(socket.gethostname())
         if not host.startswith("127."):
             assert s.connect_ex((host, port)) != 0
+
+
+def test_serve_also_answers_the_phone_pages_on_their_own_port(served) -> None:  # type: ignore[no-untyped-def]
+    url, db = served
+    kcc = [*KCC, "--config", str(db.parent / "config.toml"), "--db", str(db)]
+    p = subprocess.run([*kcc, "--json", "ticket", "issue", "eid", "--outside-hours"],
+                       capture_output=True, text=True, check=True)
+    out = json.loads(p.stdout)
+    ticket, address = out["ticket"], out["url"]
+    assert not address.startswith(url)  # the public pages are not on the staff port
+    page = urllib.request.urlopen(address, timeout=5).read().decode()
+    assert ticket["number"] in page
+    phone = address.split("/t/")[0]
+    board = json.loads(urllib.request.urlopen(f"{phone}/board/state").read())
+    assert [q["waiting"] for q in board["queues"] if q["prefix"] == "A"] == [1]
+    with pytest.raises(urllib.error.HTTPError) as e:  # no staff app behind the public port
+        urllib.request.urlopen(f"{phone}/kiosk/onthaal", timeout=5)
+    assert e.value.code == 404
 
 
 def test_kiosk_in_a_browser_issues_a_ticket(served, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -33,15 +33,17 @@ def free_port() -> int:
 
 
 def children(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (an app process started by the server)."""
+    """Processes whose parent is `pid`: an app process started by the server (not the phone
+    pages' estimate worker, a multiprocessing child)."""
     out = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"multiprocessing" not in cmdline:
                 out.append(int(entry.name))
     return out
 

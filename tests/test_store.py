@@ -21,6 +21,7 @@ from kcc_tui.domain.state import DayState
 from kcc_tui.store import (
     Store,
     StoreCorrupt,
+    StoreError,
     StoreLocked,
     StoreMissing,
     StoreReadOnly,
@@ -335,3 +336,37 @@ async def test_an_event_this_kcc_does_not_know_stops_the_reader_with_a_clear_lin
             await store.poll()
         with pytest.raises(StoreTooNew, match="event #2 cannot be read"):
             await store.execute(C.IssueTicket("eid"))  # nothing is decided on a misread state
+
+
+async def test_polls_and_commands_of_one_process_never_raise_a_false_alarm(db: Path) -> None:
+    # An app polls its change feed while its own commands run (a kiosk press, a heartbeat) and
+    # other readers wait on the read connection: a poll that waited for the read lock while a
+    # command folded its events (not yet committed) must not call those events lost.
+    async with Store(db, make_office(), create=True) as store:
+        await store.execute(C.OpenPost("l1", "an", True))
+        stop = asyncio.Event()
+        alarms: list[BaseException] = []
+
+        async def keep(step) -> None:  # type: ignore[no-untyped-def]
+            try:
+                while not stop.is_set():
+                    await step()
+                    await asyncio.sleep(0)
+            except StoreError as e:
+                alarms.append(e)
+                stop.set()
+
+        async def issue(n: int) -> None:
+            for _ in range(n):
+                if stop.is_set():
+                    return
+                await store.execute(C.IssueTicket("eid"))
+                await store.execute(C.Heartbeat("onthaal", "kiosk"), "onthaal")
+
+        readers = [keep(store.poll), keep(store.poll), keep(lambda: store.events(limit=5))]
+        tasks = [asyncio.create_task(r) for r in readers]
+        await asyncio.gather(*(issue(50) for _ in range(3)))
+        stop.set()
+        await asyncio.gather(*tasks)
+        assert alarms == []
+        assert len(store.state.tickets) == 150

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from ..phone.token import DEFAULT_PORT
 from .common import Env, pass_env
 
 SECRET_ENV = "KCC_SERVE_SECRET"
@@ -19,11 +20,20 @@ SECRET_ENV = "KCC_SERVE_SECRET"
 @click.option("--public-url", default=None, metavar="URL",
               help="the address browsers use, when it is not the one they asked for "
                    "(normally not needed behind a reverse proxy that passes Host)")
+@click.option("--phone-host", default="127.0.0.1", show_default=True,
+              help="address of the citizens' phone pages and public board (as `kcc web`)")
+@click.option("--phone-port", type=click.IntRange(0, 65535), default=DEFAULT_PORT,
+              show_default=True, help="their port, apart from the staff apps'; 0: none")
 @pass_env
-def serve(env: Env, host: str, port: int, public_url: str | None) -> None:
-    """Serve the kiosk, each counter, the display and the coordinator at one URL each."""
+def serve(env: Env, host: str, port: int, public_url: str | None, phone_host: str,
+          phone_port: int) -> None:
+    """Serve the kiosk, each counter, the display and the coordinator at one URL each, and
+    the citizens' phone pages (docs/phone.md) on a port of their own."""
+    from collections.abc import AsyncIterator
+
     from aiohttp import web
 
+    from ..phone.server import make_app as make_phone_app
     from ..web import ServeError, make_app, roles
 
     settings = env.settings
@@ -34,12 +44,31 @@ def serve(env: Env, host: str, port: int, public_url: str | None) -> None:
                        secret=secret, public_url=public_url)
     except ServeError as e:
         raise click.UsageError(str(e)) from None
+    if phone_port:
+        if phone_port == port and phone_host == host:
+            raise click.UsageError("--phone-port must differ from --port: the phone pages are "
+                                   "public, the staff apps are not")
+        phone = make_phone_app(settings, env.db_path)
+
+        async def phone_pages(_app: web.Application) -> AsyncIterator[None]:
+            runner = web.AppRunner(phone, access_log=None)
+            await runner.setup()
+            try:
+                await web.TCPSite(runner, phone_host, phone_port).start()
+                yield
+            finally:
+                await runner.cleanup()
+
+        app.cleanup_ctx.append(phone_pages)
     guard = "secret required" if secret else "open (loopback only)"
     click.echo(f"kcc serving on http://{host}:{port}/ — {guard}; "
                f"at most {settings.serve.max_apps_per_role} apps per role — Ctrl+C stops")
     for r in roles(settings):
         click.echo(f"  http://{host}:{port}/{r.path:<24} {r.title}")
+    if phone_port:
+        click.echo(f"  http://{phone_host}:{phone_port}/board{' ' * 19} phone pages and "
+                   "public board (no secret: only /t/TOKEN, /board)")
     try:
         web.run_app(app, host=host, port=port, print=None)
     except OSError as e:
-        raise click.UsageError(f"cannot listen on {host}:{port}: {e.strerror}") from None
+        raise click.UsageError(f"cannot listen: {e.strerror or e}") from None

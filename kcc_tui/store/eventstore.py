@@ -302,11 +302,14 @@ class Store:
 
     async def _read_new(self) -> list[Event]:
         """Fold what other processes committed since our last look, on the read connection."""
-        if self._write_lock.locked():
-            # Our own command is between folding its events and committing them: the log is
-            # behind our state for that moment. Its catch-up hands out what others wrote.
-            return []
         async with self._read_lock:
+            if self._write_lock.locked():
+                # Our own command is between folding its events and committing them: the log
+                # is behind our state for that moment. Its catch-up hands out what others
+                # wrote. (Checked after waiting for the read lock, with no await before `seen`
+                # is taken: a command that began while we waited has folded events that are
+                # not committed yet, and reading then would call them lost.)
+                return []
             reader = self._reader
             if reader is None:
                 raise StoreError(f"database {self.path} is not open")

@@ -59,6 +59,23 @@ class Dialog(ModalScreen[Any]):
                           Button("Annuleren (Esc)", id="cancel"), classes="buttons")
 
 
+class KeysDialog(Dialog):
+    """Every key the board offers right now, with its meaning: the footer shows only the
+    first ones at 80 columns."""
+
+    BINDINGS = [Binding("question_mark", "cancel", "Sluiten", show=False)]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog keys"):
+            yield Label("Toetsen", classes="dialog-title")
+            yield Static("\n".join(f"{key:>3}  {what}" for key, what in self.keys))
+            yield Horizontal(Button("Sluiten (Esc)", id="cancel"), classes="buttons")
+
+
 class ConfirmDialog(Dialog):
     """Are you sure? Lists what the action does to waiting citizens. `j` (ja) or `y` confirms,
     as at the counters."""

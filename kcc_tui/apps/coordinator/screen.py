@@ -32,6 +32,7 @@ from .dialogs import (
     BroadcastDialog,
     CallDialog,
     ConfirmDialog,
+    KeysDialog,
     MoveDialog,
     MoveTicketDialog,
     PauseReasonDialog,
@@ -64,6 +65,10 @@ class BoardScreen(Screen[None]):
         # so they stay in view at 80 columns too (a compact footer there)
         Binding("w", "toggle_waiting", "Wachtenden"),
         Binding("c", "call", "Oproepen"),
+        # every key with its meaning: offered in the footer when it is cut off (below 100
+        # columns), and the key works at any width
+        Binding("question_mark", "keys", "Toetsen"),
+        Binding("question_mark", "keys(True)", "Toetsen", show=False),
         Binding("m", "move", "Verplaatsen"),
         Binding("o", "open_post", "Openen"),
         Binding("x", "close_post", "Sluiten"),
@@ -115,6 +120,7 @@ class BoardScreen(Screen[None]):
         for table in (ServicesTable, PostsTable):
             self.query_one(table).set_narrow(event.size.width < 100)
         self.query_one(Footer).compact = event.size.width < 140  # all the keys at 120 columns
+        self.refresh_bindings()  # `?` is offered only below 100 columns
         self.kcc.redraw(self)
 
     def on_mount(self) -> None:
@@ -185,6 +191,8 @@ class BoardScreen(Screen[None]):
         return self.query_one("#views", ContentSwitcher).current == "waiting"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keys":
+            return bool(parameters) or self.size.width < 100
         if action in self.WAITING_ONLY:
             return self.showing_waiting
         if action in self.BOARD_ONLY:
@@ -197,6 +205,13 @@ class BoardScreen(Screen[None]):
         self.query_one(WaitingTable if self.showing_waiting else PostsTable).focus()
         self.refresh_bindings()
         self.kcc.redraw(self)
+
+    def action_keys(self, _: bool = False) -> None:
+        """A dialog listing every key the board offers now (the footer is cut at 80 columns)."""
+        keys = [("?" if b.key == "question_mark" else b.key, b.description)
+                for b in self.BINDINGS if isinstance(b, Binding) and not b.action.startswith("keys")
+                and self.check_action(b.action, ())]
+        self.app.push_screen(KeysDialog([*keys, ("Esc", "Sluiten")]))
 
     def action_filter(self) -> None:
         """Every service in turn, then all again."""

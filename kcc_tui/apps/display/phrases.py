@@ -26,7 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
                "en": "Queue · wait for a ticket taken now",
                "de": "Warteschlange · Wartezeit für ein neues Ticket"},
     "waiting": {"nl": "wachtenden", "fr": "en attente", "en": "waiting", "de": "Wartende"},
-    "waiting1": {"nl": "wachtende", "fr": "en attente", "en": "waiting", "de": "Wartende"},
+    "waiting1": {"nl": "wachtende", "fr": "en attente", "en": "waiting", "de": "wartende Person"},
     "recall": {"nl": "opnieuw opgeroepen", "fr": "rappel", "en": "called again",
                "de": "erneut aufgerufen"},
     "none": {"nl": "Nog geen oproepen", "fr": "Pas encore d'appel", "en": "No calls yet",
