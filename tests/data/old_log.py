@@ -18,9 +18,11 @@ from datetime import timedelta
 from typing import Any
 
 from factories import T0, make_office
+
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.store import Store
+
 
 def summary(state: Any) -> dict[str, Any]:
     """What a fold made of the day, as plain JSON values."""
@@ -131,11 +133,6 @@ async def main(db: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    from factories import T0, make_office
-
-    from kcc_tui.domain import commands as C
-    from kcc_tui.domain.clock import FixedClock
-    from kcc_tui.store import Store
     from kcc_tui.store.eventstore import create_store
 
     asyncio.run(main(sys.argv[1], sys.argv[2]))

@@ -37,6 +37,7 @@ from ...store import StoreError
 from ..base import POLL_S, KccApp
 from .availability import KIOSK_REASON, availability
 from .confirm import ConfirmScreen, PrintState
+from .host import KioskHost
 from .operator import PinDialog
 from .printing import IssuedTicket, PrinterWatch
 from .start import StartScreen
@@ -341,3 +342,7 @@ class KioskApp(KccApp, inherit_bindings=False):
             self._started = True  # the first heartbeat as soon as the store is open
             self._beat()
             self.run_worker(self._recover_unprinted(), group="health", exit_on_error=False)
+
+
+def _is_host(app: KioskApp) -> KioskHost:
+    return app  # mypy: KioskApp is what its screens take it for

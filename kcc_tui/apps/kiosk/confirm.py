@@ -9,7 +9,7 @@ note it down: a printer problem never loses a ticket.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -23,13 +23,11 @@ from ...wait_words import minutes_words
 from ..base import AppOf, StoreBanner
 from ..literal import literal
 from ..plain import plain
+from .host import KioskHost
 from .printing import IssuedTicket
 from .start import SMALL_HEIGHT
 from .texts import colon, t
 from .widgets import BigNumber, KioskButton
-
-if TYPE_CHECKING:
-    from .app import KioskApp
 
 PrintState = Literal["printing", "printed", "failed", "no_printer"]
 FAILED_MIN_S = 20.0  # a number to note down stays at least this long
@@ -43,7 +41,7 @@ class ConfirmScreen(Screen[None]):
         self.seconds = seconds
         self._timer: Timer | None = None
 
-    kiosk: AppOf[KioskApp] = AppOf()
+    kiosk: AppOf[KioskHost] = AppOf()
 
     def compose(self) -> ComposeResult:
         tk, lang = self.ticket, self.ticket.lang

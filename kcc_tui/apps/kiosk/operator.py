@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,10 +26,8 @@ from textual.widgets import Button, Static
 from ...domain.office import Office
 from ...pepper import check_pin
 from ..base import AppOf
+from .host import KioskHost
 from .texts import OPERATOR
-
-if TYPE_CHECKING:
-    from .app import KioskApp
 
 IDLE_S = 30.0
 MAX_PIN = 12
@@ -87,7 +84,7 @@ class PinDialog(ModalScreen[str | None]):
         self._busy = False
         self._idle: Timer | None = None
 
-    kiosk: AppOf[KioskApp] = AppOf()
+    kiosk: AppOf[KioskHost] = AppOf()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box"):

@@ -7,7 +7,6 @@ Keyboard: Tab/arrows move between buttons, Enter or Space presses, 1-9 pick a se
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,11 +19,9 @@ from ...domain.clock import local
 from ..base import AppOf, StoreBanner
 from ..literal import literal
 from .availability import availability
+from .host import KioskHost
 from .texts import LANG_LABELS, closed_text, t
 from .widgets import KioskButton, LangButton, Notice, ServiceButton
-
-if TYPE_CHECKING:
-    from .app import KioskApp
 
 OPERATOR_TAPS = 5  # taps on the office name within OPERATOR_TAP_S open the operator's PIN dialog
 OPERATOR_TAP_S = 3.0
@@ -43,7 +40,7 @@ class StartScreen(Screen[None]):
         super().__init__()
         self._taps: list[float] = []
 
-    kiosk: AppOf[KioskApp] = AppOf()
+    kiosk: AppOf[KioskHost] = AppOf()
 
     def compose(self) -> ComposeResult:
         app = self.kiosk
