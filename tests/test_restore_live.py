@@ -63,9 +63,11 @@ def wait(cond: Callable[[], Any], what: str, shown: Callable[[], str] | None = N
 
 def log_in_at_counter(socket: str, window: str = "counter") -> None:
     """Log `an` in at the counter in `window`, as a person would once the form is there."""
-    wait(lambda: "Personeelsnummer" in screen(socket, window), "the counter's login",
+    # the info line is written by on_mount right after the staff field takes focus: keys sent
+    # before that are lost
+    wait(lambda: "Geef uw personeelsnummer" in screen(socket, window), "the counter's login",
          lambda: screen(socket, window))
-    time.sleep(1.0)  # the form is drawn a frame before its field takes focus on a slow machine
+    time.sleep(1.0)
     tmux(socket, "send-keys", "-t", f"kcc:{window}", "an", "Tab")
     tmux(socket, "send-keys", "-t", f"kcc:{window}", "1111", "Enter")
     wait(lambda: "Volgende" in screen(socket, window), "the counter's work screen",
