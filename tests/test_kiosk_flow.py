@@ -359,3 +359,20 @@ async def test_a_language_chosen_by_someone_who_walked_away_is_undone(
         app._tick()
         await until(pilot, lambda: "Identiteitskaart" in label(app, "eid"), "Dutch again")
         assert (app.lang, app.priority) == ("nl", False)
+
+
+async def test_a_poll_that_ends_while_the_app_shuts_down_draws_nothing(tmp_path: Path) -> None:
+    """Textual removes a screen's widgets before it empties the screen stack; a store poll that
+    returns in between must not redraw the half-removed screen (CI: NoMatches '#welcome')."""
+    db, settings, clock = tmp_path / "kcc.db", kiosk_settings(), FixedClock(T0)
+    await seed(db, settings, clock)
+    app = kiosk(settings, db, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, StartScreen) and app.live_screens() == [screen]
+        await app._prune(*screen.children)  # what shutdown does first, before the screen
+        assert screen.is_mounted and not screen.query("#welcome")
+        app._prune(screen)  # marks the screen as being removed, as `_close_all` does
+        assert app.live_screens() == []
+        app.refresh_view()  # drew the screen without its widgets before: NoMatches

@@ -52,6 +52,8 @@ class Live(Protocol):
     @property
     def is_mounted(self) -> bool: ...  # every Textual screen has it
 
+    _pruning: bool  # Textual sets it while it removes the screen's widgets
+
     def redraw(self) -> None: ...
 
 
@@ -94,7 +96,7 @@ class KccApp(App[None]):
         self.poll_s = poll_s
         self.store: EventStore | None = None
         self.store_error: str | None = None
-        self._closing = False  # set in on_unmount: a poll still pending must not reconnect
+        self._ending = False  # set in on_unmount: a poll still pending must not reconnect
         self._beating = False
 
     @property
@@ -109,7 +111,7 @@ class KccApp(App[None]):
             self.set_interval(HEARTBEAT_S, self._heartbeat)
 
     async def on_unmount(self) -> None:
-        self._closing = True
+        self._ending = True
         if self.store is not None:
             await self.store.close()
             self.store = None
@@ -120,10 +122,10 @@ class KccApp(App[None]):
         try:
             await store.open()
         except StoreError as e:
-            if not self._closing:
+            if not self._ending:
                 self._set_error(self.store_error_text(e, "open"))
             return
-        if self._closing:  # the app ended while the store was opening
+        if self._ending:  # the app ended while the store was opening
             await store.close()
             return
         self.store = store
@@ -133,7 +135,7 @@ class KccApp(App[None]):
             self.run_worker(self._heartbeat(), group="heartbeat", exit_on_error=False)
 
     async def _poll(self) -> None:
-        if self._closing:
+        if self._ending:
             return
         try:
             if self.store is None:
@@ -149,14 +151,14 @@ class KccApp(App[None]):
         except StoreReplaced:
             self._take_notice()
         except StoreError as e:
-            if self._closing:
+            if self._ending:
                 return
             self._set_error(self.store_error_text(e, "lost"))
             if self.store is not None:
                 await self.store.close()
                 self.store = None
         finally:
-            if self.is_running and not self._closing:
+            if self.is_running and not self._ending:
                 self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
 
     _notice_shown = False
@@ -270,5 +272,9 @@ class KccApp(App[None]):
 
     def live_screens(self) -> list[Live]:
         """The screens to redraw: every mounted live screen, bottom first (a dialog and the
-        screen under it both stay live)."""
-        return [s for s in self.screen_stack if isinstance(s, Live) and s.is_mounted]
+        screen under it both stay live). None while the app shuts down: Textual prunes the
+        screens' widgets before it empties the stack, and a poll may end in between."""
+        if not self.is_running or self._ending:
+            return []
+        return [s for s in self.screen_stack
+                if isinstance(s, Live) and s.is_mounted and not s._pruning]
