@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from test_counter_kit import (
     T0,
     call_next,
@@ -26,6 +27,7 @@ from test_counter_kit import (
     types,
     until,
 )
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, SelectionList
 
@@ -351,3 +353,22 @@ async def test_enter_on_an_empty_staff_id_takes_the_home_post_suggestion(tmp_pat
         await pilot.press("enter", *"2222", "enter")
         await until(pilot, lambda: isinstance(app.screen, WorkScreen), "the working screen")
         assert app.staff_id == "bart"
+
+
+@pytest.mark.parametrize("burst", [["a", "n", "tab", "1", "1", "1", "1", "enter"],
+                                   ["a", "n", "enter", "1", "1", "1", "1", "enter"],
+                                   ["enter", "1", "1", "1", "1", "enter"]])
+async def test_keys_typed_ahead_at_the_login_land_in_their_fields(
+        tmp_path: Path, burst: list[str]) -> None:
+    """A fast typist or a badge scanner sends the whole login at once; Textual queues keys to
+    the focused field, so without the login's own Tab and Enter the PIN ended in the staff id."""
+    db, settings, clock = tmp_path / "kcc.db", example_settings(), FixedClock(T0)
+    await seed(db, settings, clock)
+    app = counter(settings, db, "loket1", clock)  # an's home post in the example office
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.store is not None, "the store")
+        await pilot.pause()
+        for key in burst:  # all queued before the app handles the first: one terminal read
+            app.post_message(events.Key(key, None if len(key) > 1 else key))
+        await until(pilot, lambda: isinstance(app.screen, WorkScreen), "the working screen")
+        assert app.staff_id == "an"

@@ -338,6 +338,23 @@ async def test_an_event_this_kcc_does_not_know_stops_the_reader_with_a_clear_lin
             await store.execute(C.IssueTicket("eid"))  # nothing is decided on a misread state
 
 
+async def test_closing_a_store_waits_for_its_poll_in_flight(db: Path) -> None:
+    # An app ends (on_unmount closes the store) while its poll awaits the reader: the poll must
+    # end with its events, not with aiosqlite's "no active connection".
+    async with Store(db, make_office(), create=True) as writer:
+        for yields in range(12):
+            store = await Store(db, make_office()).open()
+            await writer.execute(C.IssueTicket("eid"))  # something new for the poll to read
+            poll = asyncio.create_task(store.poll())
+            for _ in range(yields):  # the close lands at a different point of the poll
+                await asyncio.sleep(0)
+            await store.close()
+            try:
+                assert [e.type for e in await poll] in ([], ["ticket_issued"])
+            except StoreError as e:  # closed before the poll began: a one-line store error
+                assert "not open" in str(e)
+
+
 async def test_polls_and_commands_of_one_process_never_raise_a_false_alarm(db: Path) -> None:
     # An app polls its change feed while its own commands run (a kiosk press, a heartbeat) and
     # other readers wait on the read connection: a poll that waited for the read lock while a

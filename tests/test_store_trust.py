@@ -139,7 +139,8 @@ async def test_an_app_store_opens_with_a_one_line_error_not_a_traceback(tmp_path
 
 
 # -- only files kcc made ----------------------------------------------------------------------
-@pytest.mark.parametrize("args", [["state"], ["init"], ["ticket", "issue", "eid", "--outside-hours"],
+@pytest.mark.parametrize("args", [["state"], ["init"],
+                                  ["ticket", "issue", "eid", "--outside-hours"],
                                   ["store", "check"]])
 def test_an_empty_database_file_is_refused(office_dir: Path, args: list[str]) -> None:
     (office_dir / "kcc.db").write_bytes(b"")

@@ -159,13 +159,19 @@ class Store:
             await self.reload()
             self.lost = self._check_high_water()
         except BaseException as e:
-            await self.close()
+            await self._close()
             if isinstance(e, sqlite3.Error | StoreError):
                 raise translate(e, p) from None
             raise
         return self
 
     async def close(self) -> None:
+        # After the poll or command in flight: an app that ends while its poll awaits the
+        # reader must not pull the connection from under it (aiosqlite: "no active connection").
+        async with self._write_lock, self._read_lock:
+            await self._close()
+
+    async def _close(self) -> None:
         for db in (self._reader, self._db):
             if db is not None:
                 with contextlib.suppress(Exception):

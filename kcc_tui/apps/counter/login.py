@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Input, Label
 
@@ -30,6 +31,14 @@ class LoginScreen(CounterScreen):
     LoginScreen #login-error { color: $error; text-style: bold; height: auto; }
     LoginScreen #login Button { margin-top: 1; width: 100%; }
     """
+
+    # Keys typed ahead (a fast typist, a badge scanner sending "an⇥1111⏎") must land in the
+    # field the key before them moved to. Textual queues keys to the focused field, so a Tab or
+    # Enter that the field handles arrives after the characters behind it: priority bindings
+    # move the focus before the next key is routed.
+    BINDINGS = [Binding("tab", "app.focus_next", show=False, priority=True),
+                Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+                Binding("enter", "enter", show=False, priority=True)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,14 +95,19 @@ class LoginScreen(CounterScreen):
         self.query_one("#login-message", Label).update(
             literal(last_message(state, office, app.clock()) if state else ""))
 
-    @on(Input.Submitted, "#staff")
-    def _staff_entered(self) -> None:
+    def action_enter(self) -> None:
+        staff, pin = self.query_one("#staff", Input), self.query_one("#pin", Input)
+        if self.focused is staff:
+            self.set_focus(pin)  # now: the keys typed after this Enter are the PIN
+            staff.call_later(self._suggest)  # after the keys already queued to the staff field
+        else:
+            (self.focused or pin).call_later(self.submit)  # after the PIN's queued keys
+
+    def _suggest(self) -> None:
         staff_input = self.query_one("#staff", Input)
         if not staff_input.value and self._suggestion:
             staff_input.value = self._suggestion
-        self.query_one("#pin", Input).focus()
 
-    @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#login-ok")
     async def submit(self) -> None:
         if self._busy:  # a double Enter must not count as two wrong PINs
