@@ -39,6 +39,7 @@ from .errors import (
     StoreTooNew,
     translate,
 )
+from .learning import Remembered
 from .protocol import History
 from .schema import LATEST, MIGRATIONS, check_version
 
@@ -119,6 +120,7 @@ class Store:
         self.lenient = lenient
         self.damage: str | None = None
         self.lost: str | None = None  # acknowledged events missing from the log (see open)
+        self._learning = Remembered()
 
     def today(self) -> date:
         """The business day now, by the store's clock and the office's time zone."""
@@ -253,6 +255,7 @@ class Store:
                 state.seq = mark[0]
             self.state, self.generation, self._mark = state, generation, mark and mark[1]
             self._unseen = []  # a fresh state: apps redraw from it (it is a new object)
+        await self._learning.attach(self)  # the forecast's recent weeks, for the new state
 
     def _fold(self, events: Iterable[Event]) -> list[Event]:
         """Fold events of today into the state; events of other days only advance seq."""
