@@ -158,8 +158,11 @@ class Store:
             if self.use_flock and not readonly:
                 with contextlib.suppress(OSError):
                     self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            # The mark first, the log after: every seq the mark names was committed before it
+            # was written, so the log read later holds it, however busy other writers are.
+            high = self._high_water()
             await self.reload()
-            self.lost = self._check_high_water()
+            self.lost = self._lost(high)
         except BaseException as e:
             await self._close()
             if isinstance(e, sqlite3.Error | StoreError):
@@ -491,11 +494,17 @@ class Store:
                 return
             os.pwrite(fd, f"{self.generation} {self.state.seq:020d}\n".encode(), 0)
 
-    def _check_high_water(self) -> str | None:
+    def _high_water(self) -> tuple[str | None, int] | None:
         try:
-            generation, seq = _parse_high_water(Path(f"{self.path}.lock").read_bytes()[:64])
+            return _parse_high_water(Path(f"{self.path}.lock").read_bytes()[:64])
         except OSError:
             return None
+
+    def _lost(self, high: tuple[str | None, int] | None) -> str | None:
+        """What the log lacks below the mark read before it (None: nothing)."""
+        if high is None:
+            return None
+        generation, seq = high
         if generation != self.generation or seq <= self.state.seq:
             return None
         return (f"database {self.path} LOST acknowledged events: its log ends at "
