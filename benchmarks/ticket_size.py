@@ -2,8 +2,8 @@
 
 Prints every service of the example office in every language (footer as in config.toml; the QR
 code of the ticket's phone page as an office with a `[phone] base_url` prints it, `--no-page`:
-as the example office, which has none) on the emupos emulator over loopback, and reads back the length of paper each
-ticket took (emupos's `height_dots` at 203 dpi; a TM-T20III feeds 8 dots per mm). Prints
+as the example office, which has none) on the emupos emulator over loopback, and reads back the
+length of paper each ticket took (emupos's `height_dots` at 203 dpi: 8 dots per mm). Prints
 figures, asserts nothing.
 
     .venv/bin/python benchmarks/ticket_size.py [--profile TM-T20II] [--no-page]
