@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..domain.estimate import wait_text
+
 LANGS = ("nl", "fr", "en", "de")
 LANG_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch"}
 
@@ -19,7 +21,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "closed": "Het loket is gesloten voor vandaag.",
         "ahead": "Wachtenden voor u: {n}",
         "estimate": "Geschatte wachttijd: {text}",
-        "no_estimate": "Geschatte wachttijd: nog geen loket open",
         "estimating": "Geschatte wachttijd: wordt berekend…",
         "updated": "Bijgewerkt om {time}",
         "away_button": "Ik ben even weg",
@@ -47,7 +48,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "closed": "Les guichets sont fermés pour aujourd'hui.",
         "ahead": "Personnes avant vous : {n}",
         "estimate": "Temps d'attente estimé : {text}",
-        "no_estimate": "Temps d'attente estimé : aucun guichet ouvert",
         "estimating": "Temps d'attente estimé : calcul en cours…",
         "updated": "Mis à jour à {time}",
         "away_button": "Je m'absente un moment",
@@ -75,7 +75,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "closed": "The counters are closed for today.",
         "ahead": "People ahead of you: {n}",
         "estimate": "Estimated wait: {text}",
-        "no_estimate": "Estimated wait: no counter open yet",
         "estimating": "Estimated wait: being worked out…",
         "updated": "Updated at {time}",
         "away_button": "I'm stepping away",
@@ -103,7 +102,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "closed": "Die Schalter sind für heute geschlossen.",
         "ahead": "Wartende vor Ihnen: {n}",
         "estimate": "Geschätzte Wartezeit: {text}",
-        "no_estimate": "Geschätzte Wartezeit: noch kein Schalter offen",
         "estimating": "Geschätzte Wartezeit: wird berechnet…",
         "updated": "Aktualisiert um {time}",
         "away_button": "Ich bin kurz weg",
@@ -133,11 +131,15 @@ def tr(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def minutes_text(lo_s: float | None, mean_s: float, hi_s: float | None) -> str:
-    """"± 12 min (8–17)": the estimate with its range, never a promise."""
+def minutes_text(lo_s: float | None, mean_s: float, hi_s: float | None,
+                 lang: str = "nl") -> str:
+    """"± 12 min (8–17)": the estimate with its range, never a promise; above an hour in
+    hours and minutes as on every surface ("± 1u05")."""
     mean = round(mean_s / 60)
     if mean < 1 and (hi_s is None or hi_s < 60):
         return "< 1 min"
+    if mean > 60:
+        return "± " + wait_text(mean_s, lang)
     text = f"± {max(1, mean)} min"
     if lo_s is not None and hi_s is not None:
         lo, hi = round(lo_s / 60), round(hi_s / 60)
