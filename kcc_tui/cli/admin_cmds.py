@@ -97,7 +97,7 @@ def store_restore(env: Env, backup: Path, yes: bool) -> None:
         if not sure:
             fail("restore not confirmed: nothing was changed", as_json=env.json)
     try:
-        kept = restore(backup, env.db_path)
+        kept = restore(backup, env.db_path, env.settings.office.id)
     except StoreError as e:
         fail(f"restore refused: {e}", as_json=env.json)
     emit(env, {"restored": str(backup), "previous": str(kept) if kept else None},
