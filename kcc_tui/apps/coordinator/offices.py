@@ -147,7 +147,8 @@ class OverviewScreen(Screen[None]):
     """Every office of the installation, live; Enter switches the board to the office."""
 
     BINDINGS = [
-        Binding("enter", "switch", "Naar dit kantoor"),
+        # priority: before the table's own Enter, so the footer offers it
+        Binding("enter", "switch", "Naar dit kantoor", priority=True),
         Binding("escape", "back", "Terug"),
         Binding("k", "back", "Terug", show=False),
     ]
@@ -159,11 +160,11 @@ class OverviewScreen(Screen[None]):
         yield Static("", id="offices-title")
         yield OfficesTable(id="offices")
         yield Static("SL = deel binnen de doelwachttijd · wachttijd telt vanaf het ticket · "
-                     "Enter: het bord van dat kantoor (aanmelden bij dat kantoor)",
-                     id="offices-help")
+                     "Enter: het bord van dat kantoor (na aanmelden daar)", id="offices-help")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(OfficesTable).border_title = "Kantoren · vandaag"
         self.query_one(OfficesTable).focus()
         self.redraw()
         table = self.query_one(OfficesTable)
