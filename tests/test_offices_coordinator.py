@@ -78,3 +78,39 @@ async def test_without_an_installation_there_is_no_overview_key(tmp_path: Path) 
         await pilot.pause(0.1)
         assert isinstance(app.screen, BoardScreen)
         assert app.check_action("offices", ()) is False
+
+
+async def test_an_app_started_with_another_offices_config_says_so_and_writes_nothing(
+        tmp_path: Path) -> None:
+    from kcc_tui.apps.base import StoreBanner
+
+    inst = load_installation(installation(tmp_path))
+    here, there = inst.offices["stadhuis"], inst.offices["noord"]
+    await create_store(here.store.path, here.office)
+    app = build_app(there, db=here.store.path)  # office B's config on office A's store
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.store_error, "the banner")
+        assert app.store is None
+        assert app.store_error == ('De databank hoort bij kantoor "stadhuis", niet bij kantoor '
+                                   '"noord" van deze configuratie: verwittig de beheerder. '
+                                   "(opnieuw proberen…)")
+        assert app.screen.query_one(StoreBanner).has_class("-shown")
+    async with open_store(here.store.path, here.office, readonly=True) as store:
+        assert await store.events() == []
+
+
+async def test_an_office_whose_store_cannot_be_opened_is_shown_with_why(tmp_path: Path) -> None:
+    inst = load_installation(installation(tmp_path))
+    here = inst.offices["stadhuis"]
+    await create_store(here.store.path, here.office)  # office noord has no store yet
+    app = build_app(here, installation=inst)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                    and "noord" in app.screen.query_one(OfficesTable).rows, "the overview")
+        await until(pilot, lambda: cells(app, "offices", "noord")[6] != "", "noord's error")
+        assert cells(app, "offices", "noord")[1:6] == ["–"] * 5
+        assert cells(app, "offices", "noord")[6].startswith("De databank bestaat niet")
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
