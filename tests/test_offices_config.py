@@ -66,3 +66,24 @@ def test_the_cli_reports_a_bad_installation_with_exit_code_2(tmp_path: Path) -> 
     env = {"PATH": "/usr/bin:/bin", "KCC_OFFICES": str(path), "HOME": str(tmp_path)}
     out = kcc("coordinator", env=env)
     assert out.returncode == 2 and "offices.noord.config" in out.stderr
+
+
+def test_the_installation_comes_from_kcc_offices_and_binds_no_other_office(
+        tmp_path: Path) -> None:
+    import os
+
+    path = installation(tmp_path)
+    for oid in ("stadhuis", "noord"):
+        assert kcc("--config", str(tmp_path / f"{oid}.toml"), "init").returncode == 0
+    env = {**os.environ, "KCC_OFFICES": str(path)}
+    out = kcc("report", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    assert '"office_id": "noord"' in out.stdout
+    # the pane starts on an office of the installation, never on another one
+    other = office_config(tmp_path, "zuid")
+    out = kcc("--config", str(other), "coordinator", env=env)
+    assert out.returncode == 2
+    assert out.stderr == (f'kcc: office "zuid" of {other} is not in {path} (offices: stadhuis, '
+                          "noord)\n")
+    out = kcc("--db", str(tmp_path / "x.db"), "report", env=env)
+    assert out.returncode == 2 and "--db names one office's store" in out.stderr
