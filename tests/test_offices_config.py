@@ -62,7 +62,8 @@ def test_the_cli_reports_a_bad_installation_with_exit_code_2(tmp_path: Path) -> 
     path = tmp_path / "offices.toml"
     path.write_text("[offices.noord]\n")
     out = kcc("report", "--offices", str(path))
-    assert out.returncode == 2 and out.stderr.startswith(f"kcc: {path}: offices.noord.config")
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[-1].startswith(f"kcc: {path}: offices.noord.config")
     env = {"PATH": "/usr/bin:/bin", "KCC_OFFICES": str(path), "HOME": str(tmp_path)}
     out = kcc("coordinator", env=env)
     assert out.returncode == 2 and "offices.noord.config" in out.stderr
@@ -83,7 +84,7 @@ def test_the_installation_comes_from_kcc_offices_and_binds_no_other_office(
     other = office_config(tmp_path, "zuid")
     out = kcc("--config", str(other), "coordinator", env=env)
     assert out.returncode == 2
-    assert out.stderr == (f'kcc: office "zuid" of {other} is not in {path} (offices: stadhuis, '
-                          "noord)\n")
+    assert out.stderr.splitlines()[-1] == (f'kcc: office "zuid" of {other} is not in {path} '
+                                           "(offices: stadhuis, noord)")
     out = kcc("--db", str(tmp_path / "x.db"), "report", env=env)
     assert out.returncode == 2 and "--db names one office's store" in out.stderr
