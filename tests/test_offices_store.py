@@ -18,7 +18,7 @@ from kcc_tui.domain.clock import FixedClock, day_bounds
 from kcc_tui.domain.estimate import NO_OPEN_POST, estimate
 from kcc_tui.domain.kpi import service_kpis
 from kcc_tui.store import StoreOtherOffice, create_store, open_store
-from kcc_tui.store.backups import restore
+from kcc_tui.store.backups import check_backup_office
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # Tuesday 09:00 in Brussels
 
@@ -83,11 +83,14 @@ async def test_restoring_another_offices_backup_is_refused(tmp_path: Path) -> No
         await store.execute(C.IssueTicket("eid"), "onthaal")
         backup = await store.backup(tmp_path / "noord-backup.db")
     with pytest.raises(StoreOtherOffice, match='backup .* is of office "noord"'):
-        restore(backup, a.store.path, a.office.id)
+        check_backup_office(backup, a.office.id)
     assert meta(a.store.path)["office"] == "stadhuis"
     out = kcc("--config", str(tmp_path / "stadhuis.toml"), "store", "restore", str(backup),
               "--yes")
-    assert out.returncode == 1 and 'is of office "noord"' in out.stderr
+    assert out.returncode == 1 and 'restore refused: backup' in out.stderr
+    assert 'is of office "noord"' in out.stderr
+    assert meta(a.store.path)["office"] == "stadhuis"  # nothing restored
+    assert not list(tmp_path.glob("stadhuis/kcc.db.before-restore-*"))
 
 
 async def test_two_offices_number_estimate_and_measure_apart(tmp_path: Path) -> None:

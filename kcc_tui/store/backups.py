@@ -39,35 +39,19 @@ async def daily_backup(store: EventStore, folder: Path, keep_days: int,
     return target, removed
 
 
-def restore(backup: Path, db: Path, office: str | None = None) -> Path | None:
+def restore(backup: Path, db: Path) -> Path | None:
     """Copy `backup` into `db` with SQLite's backup API, so processes that have `db` open see
     the change like any other write, under a new generation: each of them then notices that
     its state came from other content and folds afresh. The current content is saved first;
-    its path is returned. With `office` (the config's office id), a backup of another office
-    is refused. Raises a one-line StoreError (nothing changed)."""
+    its path is returned. Raises a one-line StoreError (nothing changed)."""
     try:
-        return _restore(backup, db, office)
+        return _restore(backup, db)
     except (OSError, sqlite3.Error, ValueError) as e:
         raise StoreError(str(e)) from None
 
 
-def check_backup_office(backup: Path, office: str) -> None:
-    """Raise StoreOtherOffice when `backup` records another office than `office`."""
-    with contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as c:
-        try:
-            row = c.execute("SELECT value FROM meta WHERE key = ?", (KEY,)).fetchone()
-        except sqlite3.OperationalError:  # older than the meta table: no office recorded
-            return
-    if row is not None and row[0] != office:
-        raise StoreOtherOffice(f'backup {backup} is of office "{row[0]}", not of office '
-                               f'"{office}" of this configuration: nothing restored',
-                               row[0], office)
-
-
-def _restore(backup: Path, db: Path, office: str | None) -> Path | None:
+def _restore(backup: Path, db: Path) -> Path | None:
     verify_file(backup)
-    if office is not None:
-        check_backup_office(backup, office)
     kept = None
     if db.exists():
         kept = db.with_name(f"{db.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
@@ -94,3 +78,18 @@ def _restore(backup: Path, db: Path, office: str | None) -> Path | None:
     finally:
         staged.unlink(missing_ok=True)
     return kept
+
+
+def check_backup_office(backup: Path, office: str) -> None:
+    """Raise StoreOtherOffice when `backup` records another office than `office` (several
+    offices: a backup of one office must never be restored into another's store). A file
+    that is no SQLite store, or records no office, passes: `restore` judges it."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as c:
+            row = c.execute("SELECT value FROM meta WHERE key = ?", (KEY,)).fetchone()
+    except sqlite3.Error:  # not SQLite, or older than the meta table
+        return
+    if row is not None and row[0] != office:
+        raise StoreOtherOffice(f'backup {backup} is of office "{row[0]}", not of office '
+                               f'"{office}" of this configuration: nothing restored',
+                               row[0], office)
