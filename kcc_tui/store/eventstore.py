@@ -40,6 +40,7 @@ from .errors import (
     translate,
 )
 from .learning import Remembered
+from .office_mark import mark_office
 from .protocol import History
 from .schema import LATEST, MIGRATIONS, check_version
 
@@ -153,6 +154,7 @@ class Store:
             self._file_id = _file_id(self.path)
             self._wal_id = None if readonly else _file_id(_wal(self.path))
             await self._migrate()
+            await mark_office(self.db, self.office.id, p, readonly=readonly)
             self._reader = await connect(self.path, busy_timeout_ms=self.busy_timeout_ms,
                                          readonly=readonly)
             if self.use_flock and not readonly:
