@@ -519,3 +519,4 @@ def test_random_damage_gives_only_config_errors(data: st.DataObject) -> None:
             message = str(err)
             assert message.startswith(str(path))
             assert len(message.splitlines()) == 1 and message.isprintable(), message
+
