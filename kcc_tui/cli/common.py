@@ -37,6 +37,7 @@ class Env:
     db: str | None
     json: bool
     _settings: Settings | None = None
+    _noted: bool = False  # the built-in office has been named on stderr
     log_to: str = ""  # where this process logs (kcc_tui.logs)
 
     def log_folder(self) -> Path:
@@ -54,17 +55,20 @@ class Env:
     def settings(self) -> Settings:
         if self._settings is None:
             try:
-                return self._load()
+                self._load()
             except ConfigError as e:
                 fail(str(e), code=2, as_json=self.json)
+        assert self._settings is not None
+        if not self._noted:  # a command that uses the office says which one, once
+            self._noted = True
+            named = self.config is not None or os.environ.get("KCC_CONFIG", "").strip()
+            if not named and self._settings.source == example_path():
+                _note_example_office()
         return self._settings
 
     def _load(self) -> Settings:
-        """The settings, loaded once; the built-in example office is named when it is used."""
+        """The settings, loaded once (the log's folder needs them before the command runs)."""
         self._settings = load_settings(self.config)
-        named = self.config is not None or os.environ.get("KCC_CONFIG", "").strip()
-        if not named and self._settings.source == example_path():
-            _note_example_office()
         return self._settings
 
     def known(self, kind: str, value: str) -> str:
