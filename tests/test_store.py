@@ -27,8 +27,8 @@ from kcc_tui.store import (
     StoreReadOnly,
     StoreTooNew,
 )
+from kcc_tui.store.common import EVENT_COLS, row_to_event
 from kcc_tui.store.connection import in_thread
-from kcc_tui.store.eventstore import EVENT_COLS, row_to_event
 
 WORKERS = str(Path(__file__).parent / "workers.py")
 

@@ -27,9 +27,9 @@ import aiosqlite
 
 from ..domain.events import Event
 from ..domain.state import Interval, Ticket
+from .common import SELECT_EVENTS, row_to_event
 from .connection import connect, writable
 from .errors import translate
-from .eventstore import SELECT_EVENTS, row_to_event
 from .protocol import PhoneCall, SessionRecord
 from .schema import check_version
 
