@@ -1,7 +1,9 @@
 """The event store (DESIGN.md §2). No Textual here: apps, CLI and tests share it.
 
 Everything above `store/` uses the `EventStore` interface (`protocol.py`) and gets one from
-`open_store()`; past days are read through `EventStore.history()` or `open_history()`.
+`open_store()`; past days are read through `EventStore.history()` or `open_history()`. The
+target chooses the engine: a path is an SQLite file (the default), a `postgresql://` URL a
+PostgreSQL database (`store/pg/`).
 """
 
 from __future__ import annotations
@@ -22,24 +24,56 @@ from .errors import (
     StoreReadOnly,
     StoreReplaced,
     StoreTooNew,
+    StoreUnreachable,
 )
-from .eventstore import Store, create_store
+from .eventstore import Store
+from .eventstore import create_store as _create_sqlite
 from .protocol import EventStore, History, PhoneCall, SessionRecord
+from .target import is_url, redact
+
+PG_MISSING = ("PostgreSQL support is not installed: install kcc with its `pg` extra "
+              "(pip install -e '.[pg]'), which brings psycopg")
 
 
 def open_store(target: str | Path, office: Office, **kw: Any) -> EventStore:
-    """The store at `target` (not yet opened: `await store.open()` or `async with`). Today a
-    path to an SQLite file; keyword arguments go to its constructor (clock, create,
-    busy_timeout_ms, readonly, lenient, use_flock)."""
+    """The store at `target` (not yet opened: `await store.open()` or `async with`): a path
+    to an SQLite file, or a `postgresql://` URL. Keyword arguments go to its constructor
+    (clock, create, busy_timeout_ms, readonly, lenient, use_flock)."""
+    if is_url(target):
+        store: EventStore = _pg().PgStore(str(target), office, **kw)
+        return store
     return Store(target, office, **kw)
+
+
+async def create_store(target: str | Path, office: Office) -> None:
+    """Create the store (or bring its schema up to date) and close it again."""
+    if is_url(target):
+        await _pg().create_pg_store(str(target), office)
+    else:
+        await _create_sqlite(target, office)
 
 
 def open_history(target: str | Path) -> AbstractAsyncContextManager[History]:
     """A consistent read of past days of the store at `target`, without opening the store
-    itself (reports from the CLI): `async with open_history(path) as h: ...`."""
+    itself (reports from the CLI): `async with open_history(target) as h: ...`."""
+    if is_url(target):
+        try:
+            from .pg.history import open_history as pg_history
+        except ImportError:
+            raise StoreError(PG_MISSING) from None
+        return pg_history(str(target))
     from .history import open_history as sqlite_history
 
     return sqlite_history(target)
+
+
+def _pg() -> Any:
+    """The PostgreSQL engine, imported when a URL asks for it (psycopg is an optional extra)."""
+    try:
+        from .pg import store
+    except ImportError:
+        raise StoreError(PG_MISSING) from None
+    return store
 
 
 __all__ = [
@@ -51,6 +85,8 @@ __all__ = [
     "create_store",
     "open_history",
     "open_store",
+    "is_url",
+    "redact",
     "StoreCorrupt",
     "StoreDamaged",
     "StoreError",
@@ -61,6 +97,7 @@ __all__ = [
     "StoreReadOnly",
     "StoreReplaced",
     "StoreTooNew",
+    "StoreUnreachable",
 ]
 
 
