@@ -29,7 +29,9 @@ from ..domain.commands import Command, Heartbeat, Refused
 from ..domain.events import Event
 from ..domain.office import Office
 from ..logs import log_refusal
+from ..pepper import anchor
 from ..store import EventStore, StoreError, StoreReplaced, open_store
+from ..store.target import chosen
 from .literal import literal, shown
 
 log = logging.getLogger("kcc_tui.apps")
@@ -91,7 +93,10 @@ class KccApp(App[None]):
                  clock: Clock = system_clock, poll_s: float = POLL_S) -> None:
         super().__init__()
         self.settings = settings
-        self.db_path = Path(db) if db else Path(settings.store.path)
+        s = settings.store
+        # the store (a path or a postgresql:// URL), and what the pepper sits beside
+        self.db_target = chosen(db, s.url, s.path)
+        self.db_path = anchor(self.db_target, settings.source)
         self.clock = clock
         self.poll_s = poll_s
         self.store: EventStore | None = None
@@ -117,9 +122,9 @@ class KccApp(App[None]):
             self.store = None
 
     async def _connect(self) -> None:
-        store = open_store(self.db_path, self.settings.office, clock=self.clock,
-                           busy_timeout_ms=self.settings.store.busy_timeout_ms)
         try:
+            store = open_store(self.db_target, self.settings.office, clock=self.clock,
+                               busy_timeout_ms=self.settings.store.busy_timeout_ms)
             await store.open()
         except StoreError as e:
             if not self._ending:

@@ -16,13 +16,16 @@ from .progress import Progress
 @pass_env
 def init(env: Env) -> None:
     """Create the database (or upgrade its schema) at the configured path, and the office's
-    pepper file (kcc.pepper, 0600) beside it."""
-    existed = env.db_path.exists()
+    pepper file (kcc.pepper, 0600) beside it. A PostgreSQL database (--db postgresql://…,
+    [store] url) must exist (createdb): init installs the schema in it, and the pepper goes
+    beside config.toml."""
+    existed = None if env.on_server else env.db_path.exists()
 
     async def body(store: EventStore) -> None:
         pepper, made = ensure_pepper(env.db_path)
+        done = "initialised" if existed is None else "opened" if existed else "created"
         emit(env, {"db": store.where, "created": not existed, "pepper": str(pepper)},
-             f"{'opened' if existed else 'created'} {store.where}"
+             f"{done} {store.where}"
              + (f"; made {pepper} (back it up apart from config.toml)" if made else ""))
 
     run(env, body, create=True)
