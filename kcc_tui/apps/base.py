@@ -37,7 +37,8 @@ from .literal import literal, shown
 log = logging.getLogger("kcc_tui.apps")
 
 POLL_S = 0.05  # the change feed: DESIGN.md §1
-RECONNECT_S = 2.0
+RECONNECT_S = 2.0  # the longest wait between two tries to reach a lost store
+RECONNECT_FIRST_S = 0.25  # ... the first (doubling up to RECONNECT_S: back-off)
 NOTICE_S = 30.0  # how long the banner tells that the state was read afresh
 HEARTBEAT_S = 20.0  # well inside [alerts] heartbeat_missing_s (60 s by default)
 
@@ -102,6 +103,7 @@ class KccApp(App[None]):
         self.store: EventStore | None = None
         self.store_error: str | None = None
         self._ending = False  # set in on_unmount: a poll still pending must not reconnect
+        self._retry_s = RECONNECT_FIRST_S
         self._beating = False
 
     @property
@@ -111,7 +113,7 @@ class KccApp(App[None]):
     # -- lifecycle ---------------------------------------------------------------------------
     async def on_mount(self) -> None:
         await self._connect()
-        self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
+        self.set_timer(self.poll_s if self.store else self._backoff(), self._poll)
         if self.heartbeat_source() is not None:
             self.set_interval(HEARTBEAT_S, self._heartbeat)
 
@@ -134,6 +136,7 @@ class KccApp(App[None]):
             await store.close()
             return
         self.store = store
+        self._retry_s = RECONNECT_FIRST_S
         self._set_error(store.lost)
         self.refresh_view()
         if self.heartbeat_source() is not None and self.HEARTBEAT_AT_START:
@@ -164,7 +167,12 @@ class KccApp(App[None]):
                 self.store = None
         finally:
             if self.is_running and not self._ending:
-                self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
+                self.set_timer(self.poll_s if self.store else self._backoff(), self._poll)
+
+    def _backoff(self) -> float:
+        """The wait before the next try to reach the store: doubling while it stays away."""
+        wait, self._retry_s = self._retry_s, min(self._retry_s * 2, RECONNECT_S)
+        return wait
 
     _notice_shown = False
 

@@ -110,6 +110,10 @@ class Cluster:
         """The server killed mid-work and started again (crash recovery from its WAL)."""
         self._pg_ctl("restart", "-m", "immediate")
 
+    def resume(self) -> None:
+        """Start the server again after `stop()`."""
+        self._pg_ctl("start")
+
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError, OSError, RuntimeError):
             self._pg_ctl("stop", "-m", "immediate")

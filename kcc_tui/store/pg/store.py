@@ -59,6 +59,7 @@ from .schema import LATEST, MIGRATIONS, VERSION_TABLE
 IDENTITY = (f"SELECT (SELECT value FROM meta WHERE key = 'generation'), "
             f"(SELECT {FINGERPRINT} FROM events WHERE seq = %s), (SELECT max(seq) FROM events)")
 CATCH_UP_S = 1.0  # without a notification, look anyway this often (a missed one, a restore)
+RETRY_FIRST_S, RETRY_MAX_S = 0.25, 5.0  # back-off between tries to reach a lost server
 RESOLVE_S = 15.0  # how long a command whose COMMIT lost its connection waits to learn its fate
 LOST_HINT = "was the server restored from an older backup? see docs/operations.md"
 MIGRATION_LOCK = office_lock_key("schema")
@@ -80,6 +81,10 @@ class _NotOurs(Exception):
 
     def __init__(self, generation: str | None, top: int | None) -> None:
         self.found = (generation, top)
+
+
+class _Lost(Exception):
+    """Inside a command: the connection broke before COMMIT (nothing was recorded)."""
 
 
 class PgStore(Folding):
@@ -105,6 +110,11 @@ class PgStore(Folding):
         self._lock = asyncio.Lock()  # one transaction at a time on the connection
         self._looked = 0.0  # monotonic time of the last catch-up query
         self._lock_key = office_lock_key()
+        self._retry_s = RETRY_FIRST_S
+        self._next_try = 0.0  # monotonic time before which a lost server is not tried again
+        self._down: str | None = None  # why the last try to reconnect failed
+        self._opened = False
+        self._dirty = False  # the fold may hold events never committed: reload before use
         self._channel = channel()
         self.lost: str | None = None  # the server keeps what it acknowledged (fsync on)
 
@@ -129,6 +139,7 @@ class PgStore(Folding):
             await self._listen.execute(f"LISTEN {self._channel}")
             self._listener = asyncio.create_task(self._ring(self._listen))
             await self.reload()
+            self._opened = True
         except BaseException as e:
             await self._close()
             if isinstance(e, psycopg.Error):
@@ -139,6 +150,7 @@ class PgStore(Folding):
     async def close(self) -> None:
         # After the command or poll in flight: its connection is not pulled from under it.
         async with self._lock:
+            self._opened = False
             await self._close()
 
     async def _close(self) -> None:
@@ -164,6 +176,32 @@ class PgStore(Folding):
         if self._db is None or self._db.closed:
             raise StoreUnreachable(f"database {self.where} is not connected")
         return self._db
+
+    def _connected(self) -> bool:
+        return (self._db is not None and not self._db.closed and not self._db.broken
+                and self._listener is not None and not self._listener.done())
+
+    async def _ensure_connected(self) -> None:
+        """Reconnect after a lost connection (a server restart, a network cut), with back-off:
+        while the server stays away, a try at most every RETRY_MAX_S; each failure is one
+        line. The fold stays: the catch-up by position brings what happened meanwhile."""
+        if self._connected():
+            return
+        if not self._opened:
+            raise StoreUnreachable(f"database {self.where} is not connected (not open)")
+        now = time.monotonic()
+        if now < self._next_try:
+            raise StoreUnreachable(self._down or f"connection to database {self.where} lost")
+        try:
+            await self._reconnect()
+        except StoreError as e:
+            self._next_try = now + self._retry_s
+            self._retry_s = min(self._retry_s * 2, RETRY_MAX_S)
+            self._down = f"connection to database {self.where} lost; reconnecting ({e})"
+            raise StoreUnreachable(self._down) from None
+        self._retry_s, self._next_try, self._down = RETRY_FIRST_S, 0.0, None
+        if self._dirty:
+            await self._reload()
 
     async def _ring(self, conn: psycopg.AsyncConnection[Any]) -> None:
         """The doorbell: every notification on the office's channel wakes the next poll. A
@@ -221,6 +259,7 @@ class PgStore(Folding):
             raise translate(e, self.url) from None
         self._fold_afresh(day, generation, (top[0], top[1]) if top else None, rows)
         self._looked = time.monotonic()
+        self._dirty = False
 
     async def _replaced(self, generation: str | None, top: int | None) -> StoreReplaced:
         what = self._replaced_what(self.where, generation, top, LOST_HINT)
@@ -235,12 +274,11 @@ class PgStore(Folding):
         if self.today() != self.state.day:
             await self.reload()
             return []
-        if self._listener is None or self._listener.done():
-            raise StoreUnreachable(f"connection to database {self.where} lost (its change "
-                                   "feed stopped)")
-        if self._bell.is_set() or time.monotonic() - self._looked >= CATCH_UP_S:
-            self._bell.clear()
+        if (self._bell.is_set() or time.monotonic() - self._looked >= CATCH_UP_S
+                or not self._connected()):
             async with self._lock:
+                await self._ensure_connected()
+                self._bell.clear()
                 self._unseen += await self._read_new()
         out, self._unseen = self._unseen, []
         return out
@@ -295,6 +333,7 @@ class PgStore(Folding):
         if self.today() != self.state.day:
             await self.reload()
         async with self._lock:
+            await self._ensure_connected()
             for attempt in range(20):
                 try:
                     return await self._transaction(command, actor)
@@ -302,6 +341,13 @@ class PgStore(Folding):
                     if not self.serializable or attempt == 19:
                         raise
                     await self._reload()  # another writer got there first: decide again
+                except _Lost:
+                    # The connection broke before COMMIT was sent: the server rolled it back,
+                    # nothing was recorded. Reconnect once and decide again on what is now.
+                    if attempt:
+                        raise StoreUnreachable(f"connection to database {self.where} lost; the "
+                                               "command was not recorded") from None
+                    await self._ensure_connected()
             raise AssertionError("unreachable")
 
     async def _transaction(self, command: Command, actor: str) -> list[Event]:
@@ -336,6 +382,8 @@ class PgStore(Folding):
             if committing and is_connection_loss(e):
                 return await self._resolve(stored, refusal, e)
             await self._after_failure()
+            if is_connection_loss(e):
+                raise _Lost() from None
             if isinstance(e, psycopg.Error):
                 raise translate(e, self.url) from None
             raise
@@ -364,9 +412,11 @@ class PgStore(Folding):
             await cur.execute("SELECT pg_notify(%s, %s)", (self._channel, str(stored[-1].seq)))
 
     async def _after_failure(self) -> None:
-        """The fold may hold events that were never committed: start again from the log (if
-        the connection is still there; else the app reconnects and folds anyway)."""
+        """The fold may hold events that were never committed: start again from the log,
+        reconnecting if the connection was lost."""
+        self._dirty = True
         with contextlib.suppress(Exception):
+            await self._ensure_connected()
             await self._reload()
 
     async def _resolve(self, stored: list[Event], refusal: RefusedWithEvents | None,
@@ -385,6 +435,7 @@ class PgStore(Folding):
                 break
             except (psycopg.Error, StoreError):
                 if time.monotonic() + delay > deadline:
+                    self._dirty = True  # its fate shows in the log once the server is back
                     raise StoreUnreachable(
                         f"connection to database {self.where} lost while committing "
                         f"({type(err).__name__}); the server is not back: whether the command "
