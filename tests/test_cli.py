@@ -151,6 +151,10 @@ def test_store_backup_check_rebuild(kcc: Kcc) -> None:
     assert kcc.ok("store", "check") == {"ok": True}
     code, out, _ = kcc("store", "backup", str(kcc.folder / "b.db"))
     assert code == 1 and "already exists" in out["error"]  # type: ignore[index]
+    kcc.ok("ticket", "issue", "eid", "--outside-hours")
+    restored = kcc.ok("store", "restore", str(kcc.folder / "b.db"), "--yes")
+    assert restored["previous"] and Path(restored["previous"]).exists()
+    assert events(kcc.db) == ["ticket_issued"]  # the backup's content, one ticket
 
 
 def test_events_lists_the_log(kcc: Kcc) -> None:

@@ -67,6 +67,16 @@ def open_history(target: str | Path) -> AbstractAsyncContextManager[History]:
     return sqlite_history(target)
 
 
+async def migrate_store(source: Path, url: str, office: Office) -> Any:
+    """Copy an SQLite store's whole history into an empty PostgreSQL one and verify it
+    (`pg/migrate.py`); returns what was copied (events, streams, days, tickets, sessions)."""
+    try:
+        from .pg.migrate import migrate
+    except ImportError:
+        raise StoreError(PG_MISSING) from None
+    return await migrate(source, url, office)
+
+
 def _pg() -> Any:
     """The PostgreSQL engine, imported when a URL asks for it (psycopg is an optional extra)."""
     try:
@@ -85,6 +95,7 @@ __all__ = [
     "create_store",
     "open_history",
     "open_store",
+    "migrate_store",
     "is_url",
     "redact",
     "StoreCorrupt",
