@@ -77,6 +77,24 @@ async def migrate_store(source: Path, url: str, office: Office) -> Any:
     return await migrate(source, url, office)
 
 
+async def create_database(server: str, name: str) -> str:
+    """An empty database `name` on the PostgreSQL server of the URL `server`; its URL (for
+    benchmarks: a fresh store per measurement)."""
+    try:
+        from .pg.backup import create_database as create
+    except ImportError:
+        raise StoreError(PG_MISSING) from None
+    return await create(server, name)
+
+
+async def drop_database(server: str, name: str) -> None:
+    try:
+        from .pg.backup import drop_database as drop
+    except ImportError:
+        raise StoreError(PG_MISSING) from None
+    await drop(server, name)
+
+
 def _pg() -> Any:
     """The PostgreSQL engine, imported when a URL asks for it (psycopg is an optional extra)."""
     try:

@@ -29,6 +29,11 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def with_database(url: str, name: str) -> str:
+    """The URL of another database on the same server."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
 def chosen(given: str | Path | None, url: str | None, path: Path) -> str | Path:
     """The store to use: `--db`, else $KCC_DB, else `[store] url`, else `[store] path`."""
     if given:

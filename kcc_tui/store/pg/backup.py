@@ -23,7 +23,7 @@ from psycopg.conninfo import make_conninfo
 
 from ..common import fold_days, read_model_problems
 from ..errors import StoreError
-from ..target import redact
+from ..target import redact, with_database
 from .connection import channel, connect, first_line, office_lock_key, translate
 from .schema import LATEST
 from .store import _day_rows, read_models, trigger_problems
@@ -57,6 +57,28 @@ async def run_tool(*args: str) -> None:
     if proc.returncode != 0:
         line = (err.decode(errors="replace").strip().splitlines() or ["no message"])[0]
         raise StoreError(f"{Path(args[0]).name} failed: {line}")
+
+
+async def create_database(url: str, name: str) -> str:
+    """Make an empty database on the server of `url`; its URL (benchmarks, scratch copies)."""
+    admin = await connect(url, application="kcc-admin")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as e:
+        raise translate(e, url) from None
+    finally:
+        await admin.close()
+    return with_database(url, name)
+
+
+async def drop_database(url: str, name: str) -> None:
+    admin = await connect(url, application="kcc-admin")
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error as e:
+        raise translate(e, url) from None
+    finally:
+        await admin.close()
 
 
 @contextlib.asynccontextmanager

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -43,7 +44,14 @@ from ..common import (
     read_model_problems,
     row_to_event,
 )
-from ..errors import StoreError, StoreForeign, StoreReadOnly, StoreReplaced, StoreUnreachable
+from ..errors import (
+    StoreError,
+    StoreForeign,
+    StoreLocked,
+    StoreReadOnly,
+    StoreReplaced,
+    StoreUnreachable,
+)
 from ..protocol import EventStore, History
 from ..schema import check_version
 from ..target import redact
@@ -338,9 +346,11 @@ class PgStore(Folding):
                 try:
                     return await self._transaction(command, actor)
                 except (pgerr.SerializationFailure, pgerr.UniqueViolation):
-                    if not self.serializable or attempt == 19:
-                        raise
+                    if attempt == 19:
+                        raise StoreLocked(f"database {self.where}: too many writers at once "
+                                          "(serialization failures); try again") from None
                     await self._reload()  # another writer got there first: decide again
+                    await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))
                 except _Lost:
                     # The connection broke before COMMIT was sent: the server rolled it back,
                     # nothing was recorded. Reconnect once and decide again on what is now.
@@ -365,9 +375,12 @@ class PgStore(Folding):
                 generation, mark, top = await cur.fetchone() or (None, None, None)
                 if generation != self.generation or mark != self._mark:
                     raise _NotOurs(generation, top)
-                cur = await db.execute(f"{SELECT_EVENTS} WHERE e.seq > %s ORDER BY e.seq",
-                                       (self.state.seq,))
-                stored, refusal = self._decide(command, actor, await cur.fetchall())
+                rows: list[Any] = []
+                if (top or 0) > self.state.seq:  # others wrote meanwhile: catch up
+                    cur = await db.execute(f"{SELECT_EVENTS} WHERE e.seq > %s ORDER BY e.seq",
+                                           (self.state.seq,))
+                    rows = await cur.fetchall()
+                stored, refusal = self._decide(command, actor, rows)
                 await self._append(db, stored)
                 committing = True  # leaving the block sends COMMIT
         except _NotOurs as n:
