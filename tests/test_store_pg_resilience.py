@@ -34,7 +34,9 @@ async def test_a_process_survives_a_server_crash(pg_cluster: Cluster, pg_url: st
     await create_store(pg_url, office)
     async with open_store(pg_url, office) as kiosk, open_store(pg_url, office) as display:
         await kiosk.execute(C.IssueTicket("eid"), "k")
-        await until(display.poll)
+        while not display.state.tickets:  # the feed hands it out within a poll or two
+            await until(display.poll)
+            await asyncio.sleep(0.02)
         await asyncio.to_thread(pg_cluster.stop)
         # while the server is down, the display's feed says so in one line (and keeps its state)…
         errors = []
