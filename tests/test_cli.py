@@ -157,6 +157,15 @@ def test_store_backup_check_rebuild(kcc: Kcc) -> None:
     assert events(kcc.db) == ["ticket_issued"]  # the backup's content, one ticket
 
 
+def test_daily_backup_on_either_engine(kcc: Kcc) -> None:
+    kcc.ok("ticket", "issue", "eid", "--outside-hours")
+    made = kcc.ok("store", "daily-backup")["backup"]
+    path = kcc.folder / made  # backup_dir is relative to the working directory
+    assert path.parent == kcc.folder / "backups" and path.stat().st_size > 0
+    assert path.suffix == (".dump" if isinstance(kcc.db, str) else ".db")  # pg_dump on a server
+    assert kcc.ok("store", "daily-backup")["backup"] == made  # once a day
+
+
 def test_events_lists_the_log(kcc: Kcc) -> None:
     kcc.ok("ticket", "issue", "eid", "--outside-hours")
     code, text, _ = kcc("events", json_out=False)
