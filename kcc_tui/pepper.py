@@ -33,7 +33,7 @@ def anchor(target: str | Path, config_source: str | Path | None) -> Path:
         return Path(target)
     from .config import example_path
 
-    if config_source and Path(config_source) != example_path():
+    if config_source and Path(config_source) != Path(example_path()):
         return Path(config_source)
     return Path.cwd() / "config.toml"
 

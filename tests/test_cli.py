@@ -55,6 +55,9 @@ def kcc(tmp_path: Path, store_target: str | Path) -> Kcc:
     """The CLI on an initialised store: an SQLite file, then a PostgreSQL database."""
     k = Kcc(tmp_path, store_target)
     k.ok("init")
+    # the example office on a server: the pepper goes to the working folder, never into kcc
+    assert (tmp_path / "kcc.pepper").exists()
+    assert not (Path(example_path()).parent / "kcc.pepper").exists()
     return k
 
 
