@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 
 from .domain.pins import verify_pin
+from .store.target import is_url
 
 NAME = "kcc.pepper"
 PEPPER_BYTES = 32
@@ -22,6 +23,19 @@ log = logging.getLogger(__name__)
 
 def pepper_path(db: str | Path) -> Path:
     return Path(db).absolute().parent / NAME
+
+
+def anchor(target: str | Path, config_source: str | Path | None) -> Path:
+    """What the pepper (and the log) sit beside: the SQLite file; for a store on a server,
+    config.toml (copy kcc.pepper to every host with it), or the working folder when the
+    built-in example office runs."""
+    if not is_url(target):
+        return Path(target)
+    from .config import example_path
+
+    if config_source and Path(config_source) != Path(example_path()):
+        return Path(config_source)
+    return Path.cwd() / "config.toml"
 
 
 def load_pepper(db: str | Path) -> bytes | None:

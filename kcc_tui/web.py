@@ -21,6 +21,7 @@ import hmac
 import html
 import ipaddress
 import logging
+import os
 import shlex
 import sys
 from collections.abc import Awaitable, Callable
@@ -195,14 +196,18 @@ def _safe_next(value: str) -> str:
     return value if value.startswith("/") and not value.startswith("//") else "/"
 
 
-def make_app(settings: Settings, *, config: str | None, db: Path, host: str,
+def make_app(settings: Settings, *, config: str | None, db: str | Path, host: str,
              port: int, secret: str = "", public_url: str | None = None,
              command: list[str] | None = None) -> web.Application:
     """The aiohttp app. `command` replaces the kcc command line that starts each app (tests)."""
     check_secret(host, secret)
     public_url = public_url.rstrip("/") if public_url else None
-    base = command or ["env", f"{PLAIN_ENV}=1", sys.executable, "-m", "kcc_tui", "--db",
-                       str(db.resolve())]
+    # A store on a server reaches the apps through $KCC_DB, inherited: never on their command
+    # line, where the process list would show a password in the URL.
+    where = [] if isinstance(db, str) else ["--db", str(db.resolve())]
+    if isinstance(db, str) and command is None:
+        os.environ["KCC_DB"] = db
+    base = command or ["env", f"{PLAIN_ENV}=1", sys.executable, "-m", "kcc_tui", *where]
     if config and command is None:
         base += ["--config", str(Path(config).resolve())]
     cap = settings.serve.max_apps_per_role

@@ -11,7 +11,7 @@ import pytest
 
 TOP = Path(__file__).parent.parent
 ROOT = TOP / "kcc_tui"
-SQL = ("sqlite3", "aiosqlite")
+SQL = ("sqlite3", "aiosqlite", "psycopg")
 # layer (a package under kcc_tui/, or the top-level `printers`) -> (what it may not import, why)
 RULES: dict[str, tuple[tuple[str, ...], str]] = {
     "domain": (("kcc_tui", "printers", "textual", *SQL),
@@ -30,6 +30,7 @@ ALLOWED = {"domain": ("kcc_tui.domain",), "store": ("kcc_tui.domain", "kcc_tui.s
 # only these packages hold Textual code or CLI commands
 TEXTUAL_HOMES = ("apps",)
 CLICK_HOMES = ("cli",)
+DRIVER_HOMES = ("store",)  # the database drivers: only the store knows the database
 
 
 def module_of(path: Path) -> str:
@@ -75,7 +76,8 @@ def test_layer_imports(layer: str) -> None:
 
 
 @pytest.mark.parametrize(("library", "homes"), [("textual", TEXTUAL_HOMES),
-                                                ("click", CLICK_HOMES)])
+                                                ("click", CLICK_HOMES),
+                                                ("psycopg", DRIVER_HOMES)])
 def test_one_kind_of_code_per_package(library: str, homes: tuple[str, ...]) -> None:
     """Textual screens live under apps/, CLI commands under cli/ (`kcc_tui/__main__` only
     starts the CLI)."""

@@ -14,18 +14,18 @@ from kcc_tui.domain.clock import FixedClock
 from kcc_tui.store import (
     PhoneCall,
     SessionRecord,
-    Store,
     StoreError,
     StoreTooNew,
     create_store,
     open_history,
+    open_store,
 )
 
 
-async def day_of_work(db: Path) -> FixedClock:
+async def day_of_work(db: str | Path) -> FixedClock:
     office = make_office()
     clock = FixedClock(T0)
-    async with Store(db, office, clock=clock, create=True) as s:
+    async with open_store(db, office, clock=clock, create=True) as s:
         await s.execute(C.OpenPost("l1", "an", pin_ok=True), "an")
         await s.execute(C.OpenPost("tel", "bo", pin_ok=True), "bo")
         await s.execute(C.IssueTicket("eid"), "kiosk")
@@ -42,11 +42,11 @@ async def day_of_work(db: Path) -> FixedClock:
     return clock
 
 
-async def test_history_reads_a_day_as_domain_values(tmp_path: Path) -> None:
-    db = tmp_path / "kcc.db"
+async def test_history_reads_a_day_as_domain_values(store_target: str | Path) -> None:
+    db = store_target
     await day_of_work(db)
     day = T0.date()
-    async with Store(db, make_office()) as store, store.history() as h:
+    async with open_store(db, make_office()) as store, store.history() as h:
         tickets = [t async for t in h.tickets(day, day)]
         assert [(d, t.number, t.status, t.topics) for d, t in tickets] == [
             (day, "A001", "done", ("eid-lost",))]

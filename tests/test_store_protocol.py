@@ -12,6 +12,8 @@ from factories import make_office
 
 from kcc_tui.store import EventStore, History, Store
 from kcc_tui.store.history import SqliteHistory
+from kcc_tui.store.pg.history import PgHistory
+from kcc_tui.store.pg.store import PgStore
 
 
 def members(proto: type) -> list[str]:
@@ -19,7 +21,8 @@ def members(proto: type) -> list[str]:
                                                                              "__aexit__"))
 
 
-@pytest.mark.parametrize(("proto", "impl"), [(EventStore, Store), (History, SqliteHistory)])
+@pytest.mark.parametrize(("proto", "impl"), [(EventStore, Store), (History, SqliteHistory),
+                                             (EventStore, PgStore), (History, PgHistory)])
 def test_implements_every_member(proto: type, impl: type) -> None:
     for name in members(proto):
         want = inspect.getattr_static(proto, name)
@@ -42,3 +45,7 @@ def test_attributes_are_set_by_the_store(tmp_path) -> None:
     for name in hints:
         assert hasattr(store, name), name
     assert store.where == str(tmp_path / "x.db")
+    pg = PgStore("postgresql://kcc:secret@127.0.0.1:5/kcc", make_office())
+    for name in hints:
+        assert hasattr(pg, name), name
+    assert pg.where == "postgresql://kcc:***@127.0.0.1:5/kcc"  # never the password

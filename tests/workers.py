@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 from factories import make_big_office  # noqa: E402
 
 from kcc_tui.domain import commands as C  # noqa: E402
-from kcc_tui.store import Store, StoreLocked  # noqa: E402
+from kcc_tui.store import EventStore, StoreLocked, open_store  # noqa: E402
 
 
-async def retrying(store: Store, cmd: C.Command, actor: str) -> list:
+async def retrying(store: EventStore, cmd: C.Command, actor: str) -> list:
     while True:
         try:
             return await store.execute(cmd, actor)
@@ -32,7 +32,7 @@ async def retrying(store: Store, cmd: C.Command, actor: str) -> list:
 async def kiosk(db: str, n: int, seed: int) -> None:
     rnd = random.Random(seed)
     services = ["eid", "rijbewijs", "afhalen"]
-    async with Store(db, make_big_office()) as store:
+    async with open_store(db, make_big_office()) as store:
         for _ in range(n):
             await retrying(store, C.IssueTicket(rnd.choice(services), kiosk=f"k{seed}"),
                            f"k{seed}")
@@ -42,7 +42,7 @@ async def counter(db: str, post: str, done_flag: str, seed: int) -> None:
     rnd = random.Random(seed)
     staff = "s" + post[1:]
     stats = {"called": 0, "refused": 0}
-    async with Store(db, make_big_office()) as store:
+    async with open_store(db, make_big_office()) as store:
         await retrying(store, C.OpenPost(post, staff, True), staff)
         idle_since = None
         while True:
@@ -71,7 +71,7 @@ async def counter(db: str, post: str, done_flag: str, seed: int) -> None:
 
 
 async def append_after(db: str, delay: float) -> None:
-    async with Store(db, make_big_office()) as store:
+    async with open_store(db, make_big_office()) as store:
         await asyncio.sleep(delay)
         await store.execute(C.IssueTicket("eid", kiosk="other"), "other")
 

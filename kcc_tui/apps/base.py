@@ -29,13 +29,16 @@ from ..domain.commands import Command, Heartbeat, Refused
 from ..domain.events import Event
 from ..domain.office import Office
 from ..logs import log_refusal
+from ..pepper import anchor
 from ..store import EventStore, StoreError, StoreReplaced, open_store
+from ..store.target import chosen
 from .literal import literal, shown
 
 log = logging.getLogger("kcc_tui.apps")
 
 POLL_S = 0.05  # the change feed: DESIGN.md §1
-RECONNECT_S = 2.0
+RECONNECT_S = 2.0  # the longest wait between two tries to reach a lost store
+RECONNECT_FIRST_S = 0.25  # ... the first (doubling up to RECONNECT_S: back-off)
 NOTICE_S = 30.0  # how long the banner tells that the state was read afresh
 HEARTBEAT_S = 20.0  # well inside [alerts] heartbeat_missing_s (60 s by default)
 
@@ -91,12 +94,16 @@ class KccApp(App[None]):
                  clock: Clock = system_clock, poll_s: float = POLL_S) -> None:
         super().__init__()
         self.settings = settings
-        self.db_path = Path(db) if db else Path(settings.store.path)
+        s = settings.store
+        # the store (a path or a postgresql:// URL), and what the pepper sits beside
+        self.db_target = chosen(db, s.url, s.path)
+        self.db_path = anchor(self.db_target, settings.source)
         self.clock = clock
         self.poll_s = poll_s
         self.store: EventStore | None = None
         self.store_error: str | None = None
         self._ending = False  # set in on_unmount: a poll still pending must not reconnect
+        self._retry_s = RECONNECT_FIRST_S
         self._beating = False
 
     @property
@@ -106,7 +113,7 @@ class KccApp(App[None]):
     # -- lifecycle ---------------------------------------------------------------------------
     async def on_mount(self) -> None:
         await self._connect()
-        self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
+        self.set_timer(self.poll_s if self.store else self._backoff(), self._poll)
         if self.heartbeat_source() is not None:
             self.set_interval(HEARTBEAT_S, self._heartbeat)
 
@@ -117,9 +124,9 @@ class KccApp(App[None]):
             self.store = None
 
     async def _connect(self) -> None:
-        store = open_store(self.db_path, self.settings.office, clock=self.clock,
-                           busy_timeout_ms=self.settings.store.busy_timeout_ms)
         try:
+            store = open_store(self.db_target, self.settings.office, clock=self.clock,
+                               busy_timeout_ms=self.settings.store.busy_timeout_ms)
             await store.open()
         except StoreError as e:
             if not self._ending:
@@ -129,6 +136,7 @@ class KccApp(App[None]):
             await store.close()
             return
         self.store = store
+        self._retry_s = RECONNECT_FIRST_S
         self._set_error(store.lost)
         self.refresh_view()
         if self.heartbeat_source() is not None and self.HEARTBEAT_AT_START:
@@ -159,7 +167,12 @@ class KccApp(App[None]):
                 self.store = None
         finally:
             if self.is_running and not self._ending:
-                self.set_timer(self.poll_s if self.store else RECONNECT_S, self._poll)
+                self.set_timer(self.poll_s if self.store else self._backoff(), self._poll)
+
+    def _backoff(self) -> float:
+        """The wait before the next try to reach the store: doubling while it stays away."""
+        wait, self._retry_s = self._retry_s, min(self._retry_s * 2, RECONNECT_S)
+        return wait
 
     _notice_shown = False
 

@@ -20,6 +20,7 @@ from ..store import (
     StoreOtherOffice,
     StoreReadOnly,
     StoreTooNew,
+    StoreUnreachable,
 )
 from .dutch import TICKET_STATUS_NL, day_month, decimal
 from .literal import shown
@@ -137,6 +138,7 @@ STORE_ERRORS_NL: tuple[tuple[type[StoreError], str], ...] = (
     (StoreMissing, "De databank bestaat niet of is niet te openen: maak ze aan met `kcc init` "
                    "of verwittig de beheerder."),
     (StoreTooNew, "De databank is van een nieuwere versie van kcc: werk kcc bij."),
+    (StoreUnreachable, "De databankserver is niet bereikbaar (herstart of netwerk)."),
 )
 
 

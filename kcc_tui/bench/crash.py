@@ -28,7 +28,7 @@ from ..domain import commands as C
 from ..domain.events import Event
 from ..domain.office import Office
 from ..store import Store, StoreError, StoreLocked, create_store
-from ..store.eventstore import SELECT_EVENTS, row_to_event
+from ..store.common import SELECT_EVENTS, row_to_event
 from .store import bench_office
 from .store import retry as _retry
 

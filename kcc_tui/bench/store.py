@@ -21,13 +21,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..domain import commands as C
 from ..domain.clock import iso
 from ..domain.office import Office, Post, Service, Staff
-from ..store import Store, StoreLocked, create_store
+from ..store import (
+    EventStore,
+    Store,
+    StoreError,
+    StoreLocked,
+    create_database,
+    create_store,
+    drop_database,
+    is_url,
+    open_store,
+)
 from ..store.connection import connect
 
 
@@ -101,7 +112,7 @@ async def throughput(folder: Path, cycles: int, rounds: int = 5) -> tuple[float,
 PERIOD_S = 0.1
 
 
-async def retry(store: Store, cmd: C.Command, actor: str) -> None:
+async def retry(store: EventStore, cmd: C.Command, actor: str) -> None:
     """Run a command, waiting out a store locked past its busy timeout."""
     while True:
         try:
@@ -111,14 +122,22 @@ async def retry(store: Store, cmd: C.Command, actor: str) -> None:
             await asyncio.sleep(0.005)
 
 
+def _opened(db: str, mode: str) -> EventStore:
+    """The store for a worker: `mode` is flock / no-flock (SQLite's writer queue) or, on
+    PostgreSQL, lock (the advisory lock) / serializable (SERIALIZABLE with retry)."""
+    if is_url(db):
+        return open_store(db, bench_office(), serializable=mode == "serializable")
+    return open_store(db, bench_office(), use_flock=mode == "flock")
+
+
 async def _at(t: float) -> None:
     await asyncio.sleep(max(0.0, t - time.time()))
 
 
 async def kiosk_worker(db: str, seconds: float, seed: int, start: float, burst: bool,
-                       flock: bool) -> None:
+                       mode: str) -> None:
     rnd = random.Random(seed)
-    async with Store(db, bench_office(), use_flock=flock) as store:
+    async with _opened(db, mode) as store:
         await _at(start)
         for k in itertools.count():
             if time.time() >= start + seconds:
@@ -131,10 +150,10 @@ async def kiosk_worker(db: str, seconds: float, seed: int, start: float, burst: 
 
 
 async def counter_worker(db: str, post: str, seconds: float, out: str, start: float,
-                         burst: bool, flock: bool) -> None:
+                         burst: bool, mode: str) -> None:
     lat: list[float] = []
     staff = "s" + post[1:]
-    async with Store(db, bench_office(), use_flock=flock) as store:
+    async with _opened(db, mode) as store:
         await retry(store, C.OpenPost(post, staff, True), staff)
         await _at(start)
         for k in itertools.count():
@@ -155,14 +174,19 @@ async def counter_worker(db: str, post: str, seconds: float, out: str, start: fl
     Path(out).write_text(json.dumps(lat))
 
 
-def contention(folder: Path, seconds: float, burst: bool, flock: bool = True) -> list[float]:
-    """Call-next latencies of 8 counter processes while 4 kiosk processes issue tickets."""
-    db = folder / f"contention-{int(burst)}{int(flock)}.db"
-    db.unlink(missing_ok=True)
+def contention(folder: Path, seconds: float, burst: bool, flock: bool = True,
+               db: str | Path | None = None, lock: str = "lock") -> list[float]:
+    """Call-next latencies of 8 counter processes while 4 kiosk processes issue tickets (on a
+    fresh SQLite file in `folder`, or on the fresh PostgreSQL database `db`, `lock` saying
+    how writers are serialised there)."""
+    if db is None:
+        db = folder / f"contention-{int(burst)}{int(flock)}.db"
+        db.unlink(missing_ok=True)
     asyncio.run(_create(db, waiting=40 if burst else 0))
     me = [sys.executable, "-m", "kcc_tui.bench.store"]
     start = str(time.time() + 1.5)  # every process open and waiting by then
-    mode = ["burst" if burst else "saturated", "flock" if flock else "no-flock"]
+    mode = ["burst" if burst else "saturated",
+            lock if is_url(db) else "flock" if flock else "no-flock"]
     outs = [folder / f"lat{i}.json" for i in range(1, 9)]
     procs = [subprocess.Popen([*me, "counter", str(db), f"p{i}", str(seconds), str(outs[i - 1]),
                                start, *mode]) for i in range(1, 9)]
@@ -176,10 +200,10 @@ def contention(folder: Path, seconds: float, burst: bool, flock: bool = True) ->
     return lat
 
 
-async def _create(db: Path, waiting: int = 0) -> None:
+async def _create(db: str | Path, waiting: int = 0) -> None:
     await create_store(db, bench_office())
     if waiting:
-        async with Store(db, bench_office()) as store:
+        async with open_store(db, bench_office()) as store:
             for i in range(waiting):
                 await store.execute(C.IssueTicket(("eid", "rijbewijs", "attesten")[i % 3]), "k")
 
@@ -187,7 +211,7 @@ async def _create(db: Path, waiting: int = 0) -> None:
 # -- 3. change feed ----------------------------------------------------------------------------
 async def feed_writer(db: str, n: int, out: str) -> None:
     stamps = {}
-    async with Store(db, bench_office()) as store:
+    async with open_store(db, bench_office()) as store:
         await asyncio.sleep(0.5)  # let the reader start polling
         for _ in range(n):
             (e,) = await store.execute(C.IssueTicket("eid"), "w")
@@ -196,12 +220,12 @@ async def feed_writer(db: str, n: int, out: str) -> None:
     Path(out).write_text(json.dumps(stamps))
 
 
-async def feed_latency(folder: Path, n: int) -> list[float]:
-    db = folder / "feed.db"
+async def feed_latency(folder: Path, n: int, db: str | Path | None = None) -> list[float]:
+    db = db or folder / "feed.db"
     await _create(db)
     out = folder / "feed.json"
     seen: dict[int, float] = {}
-    async with Store(db, bench_office()) as reader:
+    async with open_store(db, bench_office()) as reader:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kcc_tui.bench.store", "writer", str(db), str(n), str(out))
         while len(seen) < n:
@@ -289,15 +313,87 @@ def run(cycles: int = 500, seconds: float = 20.0, feed_n: int = 300,
           f"import+open+fold {min(t[1] for t in times):.2f} s")
 
 
+# -- side by side: SQLite and PostgreSQL ------------------------------------------------------
+async def cycle_rate(db: str | Path, cycles: int) -> float:
+    """issue → call → finish commands/s of one process."""
+    office = bench_office(1)
+    await create_store(db, office)
+    async with open_store(db, office) as store:
+        await store.execute(C.OpenPost("p1", "s1", True))
+        t0 = time.perf_counter()
+        for _ in range(cycles):
+            await store.execute(C.IssueTicket("eid"))
+            await store.execute(C.CallNext("p1"), "s1")
+            await store.execute(C.Finish("p1"), "s1")
+        return 3 * cycles / (time.perf_counter() - t0)
+
+
+async def _events(db: str | Path) -> int:
+    async with open_store(db, bench_office()) as store:
+        return store.state.seq
+
+
+def compare(url: str, cycles: int = 500, seconds: float = 20.0, feed_n: int = 300,
+            print_row: Callable[[str], None] = print) -> None:
+    """The store figures on SQLite (a temporary file) and on the PostgreSQL server of `url`
+    (a fresh database per measurement, dropped afterwards), in one table."""
+    made: list[str] = []
+
+    def fresh(folder: Path, engine: str, name: str) -> str | Path:
+        if engine == "sqlite":
+            return folder / f"{name}.db"
+        db = f"kcc_bench_{os.getpid()}_{name}"
+        made.append(db)
+        return asyncio.run(create_database(url, db))
+
+    rows: dict[str, dict[str, str]] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            for engine in ("sqlite", "postgresql"):
+                def put(label: str, value: str, engine: str = engine) -> None:
+                    rows.setdefault(label, {})[engine] = value
+
+                rate = asyncio.run(cycle_rate(fresh(folder, engine, "cycle"), cycles))
+                put("issue→call→finish, 1 process", f"{rate:.0f} commands/s")
+                db = fresh(folder, engine, "burst")
+                lat = contention(folder, seconds, True, db=db)
+                put("call-next, 8 counters + 4 kiosks at once",
+                    f"p50 {pct(lat, 50) * 1000:.1f} / p99 {pct(lat, 99) * 1000:.1f} ms")
+                modes = ["lock", "serializable"] if engine == "postgresql" else ["lock"]
+                for lock in modes:
+                    db = fresh(folder, engine, f"sat_{lock}")
+                    lat = contention(folder, seconds, False, db=db, lock=lock)
+                    n = asyncio.run(_events(db))
+                    label = ("saturated, 12 processes" if lock == "lock" else
+                             "saturated, SERIALIZABLE + retry (no advisory lock)")
+                    put(f"call-next, {label}",
+                        f"p50 {pct(lat, 50) * 1000:.1f} / p99 {pct(lat, 99) * 1000:.1f} ms")
+                    put(f"commands/s, {label}", f"{n / seconds:.0f}")
+                feed = asyncio.run(feed_latency(folder, feed_n, fresh(folder, engine, "feed")))
+                put("change feed to another process (goal p99 ≤ 100 ms)",
+                    f"p50 {pct(feed, 50) * 1000:.1f} / p99 {pct(feed, 99) * 1000:.1f} ms")
+    finally:
+        for db in made:
+            try:
+                asyncio.run(drop_database(url, db))
+            except StoreError:
+                pass
+    width = max(len(k) for k in rows) + 2
+    print_row(f"{'':<{width}}{'SQLite':<26}PostgreSQL")
+    for label, by in rows.items():
+        print_row(f"{label:<{width}}{by.get('sqlite', '—'):<26}{by.get('postgresql', '—')}")
+
+
 if __name__ == "__main__":
     role, *args = sys.argv[1:]
     if role == "kiosk":
         db, secs, seed, start, mode, lock = args
         asyncio.run(kiosk_worker(db, float(secs), int(seed), float(start), mode == "burst",
-                                 lock == "flock"))
+                                 lock))
     elif role == "counter":
         db, post, secs, out, start, mode, lock = args
         asyncio.run(counter_worker(db, post, float(secs), out, float(start), mode == "burst",
-                                   lock == "flock"))
+                                   lock))
     elif role == "writer":
         asyncio.run(feed_writer(args[0], int(args[1]), args[2]))

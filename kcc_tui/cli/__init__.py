@@ -67,8 +67,9 @@ def _load(ref: str) -> Any:
               help="config.toml (default: $KCC_CONFIG, ./config.toml, "
                    "~/.config/kcc/config.toml, /etc/kcc/config.toml, else the built-in "
                    "example office)")
-@click.option("--db", envvar="KCC_DB", default=None, metavar="PATH",
-              help="the SQLite store (default: [store] path of the config)")
+@click.option("--db", envvar="KCC_DB", default=None, metavar="PATH|URL",
+              help="the store: an SQLite file, or postgresql://user@host:port/database "
+                   "(default: [store] url, else [store] path of the config)")
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
 @click.option("--log-level", envvar=logs.LEVEL_ENV, default="INFO", show_default=True,
               type=click.Choice(logs.LEVELS, case_sensitive=False),

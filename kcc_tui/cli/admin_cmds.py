@@ -13,7 +13,7 @@ from ..domain import commands as C
 from ..domain.clock import local
 from ..domain.pins import hash_pin
 from ..pepper import ensure_pepper, load_pepper
-from ..store import EventStore, StoreError
+from ..store import EventStore, StoreError, redact
 from ..store.backups import daily_backup, restore
 from .common import PIN_HELP, Env, emit, fail, pass_env, read_pin, run
 from .views import event_json
@@ -101,9 +101,10 @@ def store_restore(env: Env, backup: Path, yes: bool) -> None:
     kept beside it as <db>.before-restore-<time>). The store gets a new generation: running
     apps notice within a second, read it afresh and say so; a command they decided on the old
     content is refused. Not confirmed (no, or no terminal without --yes): exit 1, no change."""
+    where = redact(str(env.db_target)) if env.on_server else str(env.db_target)
     if not yes:
         try:
-            sure = click.confirm(f"Replace the content of {env.db_path} with {backup}?")
+            sure = click.confirm(f"Replace the content of {where} with {backup}?")
         except click.Abort:  # no answer: end of input (no terminal), or Ctrl-C
             click.echo("", err=True)
             fail("restore not confirmed (no answer; add --yes to restore without asking): "
@@ -111,11 +112,11 @@ def store_restore(env: Env, backup: Path, yes: bool) -> None:
         if not sure:
             fail("restore not confirmed: nothing was changed", as_json=env.json)
     try:
-        kept = restore(backup, env.db_path)
+        kept = restore(backup, env.db_target)
     except StoreError as e:
         fail(f"restore refused: {e}", as_json=env.json)
     emit(env, {"restored": str(backup), "previous": str(kept) if kept else None},
-         f"restored {backup} into {env.db_path}" + (f" (previous content: {kept})" if kept else ""))
+         f"restored {backup} into {where}" + (f" (previous content: {kept})" if kept else ""))
 
 
 @click.command("daily-backup")

@@ -24,7 +24,7 @@ def _pick(env: Env, kind: str, table: dict[str, Any], value: str | None) -> str:
 
 def _run(env: Env, name: str, **options: Any) -> None:
     module = importlib.import_module(f"kcc_tui.apps.{name}")
-    app = module.build_app(env.settings, db=env.db_path, **options)
+    app = module.build_app(env.settings, db=env.db_target, **options)
     app.run()
 
 

@@ -28,11 +28,60 @@ def bench(ctx: click.Context, full: bool) -> None:
 @click.option("--feed", default=300, show_default=True, help="events for the feed latency")
 @click.option("--year-db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="history database to reuse (made once if missing)")
-def bench_store(cycles: int, seconds: float, feed: int, year_db: Path | None) -> None:
-    """Throughput, call-next latency under contention, change-feed latency, start-up."""
+@click.option("--db", "url", default=None, metavar="URL",
+              help="a PostgreSQL server (postgresql://user@host:port/db, the user may create "
+                   "databases): the figures on it beside SQLite's, in one table")
+def bench_store(cycles: int, seconds: float, feed: int, year_db: Path | None,
+                url: str | None) -> None:
+    """Throughput, call-next latency under contention, change-feed latency, start-up; with
+    --db postgresql://…, SQLite and PostgreSQL side by side."""
     from ..bench import store
+    from ..store import StoreError, is_url
 
-    store.run(cycles, seconds, feed, year_db)
+    if url is None:
+        store.run(cycles, seconds, feed, year_db)
+        return
+    if not is_url(url):
+        raise click.BadParameter("not a postgresql:// URL (SQLite is measured anyway)",
+                                 param_hint="--db")
+    try:
+        store.compare(url, cycles, seconds, feed, print_row=click.echo)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@bench.command("contention")
+@click.option("--engine", type=click.Choice(["postgresql", "sqlite"]), default="postgresql",
+              show_default=True, help="PostgreSQL: a throwaway server on a loopback port")
+@click.option("--commands", default=100_000, show_default=True, help="run until the log holds "
+              "this many events")
+@click.option("--kills", default=0, show_default=True, help="SIGKILLs of clients during the run")
+@click.option("--restarts", default=0, show_default=True,
+              help="`pg_ctl restart -m immediate` of the server during the run")
+@click.option("--seed", default=5, show_default=True)
+def bench_contention(engine: str, commands: int, kills: int, restarts: int, seed: int) -> None:
+    """8 counter and 4 kiosk processes back to back on one store, optionally with kill -9 of
+    clients and server restarts; then: duplicate or skipped numbers, double calls, lost
+    acknowledged commands (each must be 0), read models against a rebuild."""
+    import tempfile
+
+    from ..bench import contention, pgcluster
+
+    with tempfile.TemporaryDirectory() as tmp, Progress("bench contention") as progress:
+        if engine == "sqlite":
+            if restarts:
+                raise click.BadParameter("SQLite has no server to restart", param_hint="--restarts")
+            out = contention.run(Path(tmp) / "kcc.db", Path(tmp), commands, kills, 0, None,
+                                 seed, progress.counter("commands"))
+        else:
+            why = pgcluster.why_not()
+            if why is not None:
+                raise click.ClickException(f"no throwaway PostgreSQL server: {why}")
+            with pgcluster.cluster() as server:
+                url = server.createdb("kcc")
+                out = contention.run(url, Path(tmp), commands, kills, restarts, server.restart,
+                                     seed, progress.counter("commands"))
+    click.echo(str(out))
 
 
 @bench.command("startup")

@@ -26,7 +26,9 @@ from ..domain.commands import Refused
 from ..domain.events import BadEvent
 from ..domain.text import visible
 from ..logs import log_refusal
+from ..pepper import anchor
 from ..store import EventStore, StoreError, open_store
+from ..store.target import chosen, is_url
 
 log = logging.getLogger("kcc_tui.cli")
 
@@ -41,15 +43,16 @@ class Env:
     log_to: str = ""  # where this process logs (kcc_tui.logs)
 
     def log_folder(self) -> Path:
-        """The database's folder, for the log; never fails (a bad config is reported later,
-        by the command that needs it)."""
-        if self.db:
+        """The database's folder (config.toml's for a store on a server), for the log; never
+        fails (a bad config is reported later, by the command that needs it)."""
+        if self.db and not is_url(self.db):
             return Path(self.db).absolute().parent
         try:
             settings = self._settings or self._load()
         except ConfigError:
             return Path.cwd()
-        return Path(settings.store.path).absolute().parent
+        s = settings.store
+        return anchor(chosen(self.db, s.url, s.path), settings.source).absolute().parent
 
     @property
     def settings(self) -> Settings:
@@ -85,12 +88,23 @@ class Env:
         return value
 
     @property
+    def db_target(self) -> str | Path:
+        """The store: `--db`, else $KCC_DB, else [store] url, else [store] path."""
+        s = self.settings.store
+        return chosen(self.db, s.url, s.path)
+
+    @property
+    def on_server(self) -> bool:
+        return is_url(self.db_target)
+
+    @property
     def db_path(self) -> Path:
-        return Path(self.db) if self.db else Path(self.settings.store.path)
+        """The SQLite file; for a store on a server, what the pepper sits beside (config.toml)."""
+        return anchor(self.db_target, self.settings.source)
 
     def store(self, *, create: bool = False, lenient: bool = False) -> EventStore:
         s = self.settings
-        return open_store(self.db_path, s.office, create=create, lenient=lenient,
+        return open_store(self.db_target, s.office, create=create, lenient=lenient,
                           busy_timeout_ms=s.store.busy_timeout_ms)
 
 

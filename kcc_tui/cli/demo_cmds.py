@@ -43,6 +43,9 @@ def demo(env: Env, simulate: bool, speed: float, rate: float, detach: bool, stop
         fail(str(e), as_json=env.json)
 
     settings = env.settings
+    if env.on_server:
+        fail("kcc demo runs the office on a local SQLite file: leave out --db, $KCC_DB and "
+             "[store] url", code=2, as_json=env.json)
     office = settings.office
     posts = list(office.posts)
     counters = [p for p in ("loket1", "snelbalie") if p in posts] or posts[:2]

@@ -150,10 +150,10 @@ def report(env: Env, period: str | None, first: str | None, last: str | None, by
 
         with Progress("report") as progress:
             read = progress.counter(f"reading {p.label}", "tickets")
-            rep = await build_report(env.db_path, office, p, progress=read)
+            rep = await build_report(env.db_target, office, p, progress=read)
             if advice_day:
                 progress.update(f"staffing advice for {advice_day}")
-                rep.advice = await advice_for(env.db_path, advice_day, office=office,
+                rep.advice = await advice_for(env.db_target, advice_day, office=office,
                                               office_source=env.settings.source, target=goal,
                                               check=not no_check)
         files: list[str] = []
@@ -229,7 +229,7 @@ def _advice(env: Env, day: str, goal: float, weeks: int, check: bool) -> None:
     office = env.settings.office
 
     async def body() -> None:
-        a = await advice_for(env.db_path, day, office=office, office_source=env.settings.source,
+        a = await advice_for(env.db_target, day, office=office, office_source=env.settings.source,
                              target=goal, weeks=weeks, check=check)
         emit(env, a.to_json(), "\n".join(advice_text(a)).rstrip("\n"))
 

@@ -40,7 +40,7 @@ def serve(env: Env, host: str, port: int, public_url: str | None, phone_host: st
     # The secret never reaches the app processes (they get a copy of this environment).
     secret = os.environ.pop(SECRET_ENV, "") or settings.serve.secret
     try:
-        app = make_app(settings, config=env.config, db=env.db_path, host=host, port=port,
+        app = make_app(settings, config=env.config, db=env.db_target, host=host, port=port,
                        secret=secret, public_url=public_url)
     except ServeError as e:
         raise click.UsageError(str(e)) from None
@@ -48,7 +48,7 @@ def serve(env: Env, host: str, port: int, public_url: str | None, phone_host: st
         if phone_port == port and phone_host == host:
             raise click.UsageError("--phone-port must differ from --port: the phone pages are "
                                    "public, the staff apps are not")
-        phone = make_phone_app(settings, env.db_path)
+        phone = make_phone_app(settings, env.db_target)
 
         async def phone_pages(_app: web.Application) -> AsyncIterator[None]:
             runner = web.AppRunner(phone, access_log=None)

@@ -104,7 +104,7 @@ def _fit(env: Env, day: str, weeks: int) -> None:
     when = next_weekday(day, business_day(system_clock(), office.timezone))
     ref = "example" if settings.source == example_path() else str(Path(settings.source).resolve())
     try:
-        text = asyncio.run(fit(env.db_path, office, ref, when, weeks))
+        text = asyncio.run(fit(env.db_target, office, ref, when, weeks))
     except FitError as e:
         fail(str(e), as_json=env.json)
     emit(env, {"day": str(when), "weeks": weeks, "scenario": text}, text.rstrip("\n"))

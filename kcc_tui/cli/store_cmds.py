@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..pepper import ensure_pepper
-from ..store import EventStore
+from ..store import EventStore, StoreError, migrate_store, redact
+from ..store.target import is_url
 from .common import Env, emit, fail, pass_env, run
 from .progress import Progress
 
@@ -16,13 +19,16 @@ from .progress import Progress
 @pass_env
 def init(env: Env) -> None:
     """Create the database (or upgrade its schema) at the configured path, and the office's
-    pepper file (kcc.pepper, 0600) beside it."""
-    existed = env.db_path.exists()
+    pepper file (kcc.pepper, 0600) beside it. A PostgreSQL database (--db postgresql://…,
+    [store] url) must exist (createdb): init installs the schema in it, and the pepper goes
+    beside config.toml."""
+    existed = None if env.on_server else env.db_path.exists()
 
     async def body(store: EventStore) -> None:
         pepper, made = ensure_pepper(env.db_path)
+        done = "initialised" if existed is None else "opened" if existed else "created"
         emit(env, {"db": store.where, "created": not existed, "pepper": str(pepper)},
-             f"{'opened' if existed else 'created'} {store.where}"
+             f"{done} {store.where}"
              + (f"; made {pepper} (back it up apart from config.toml)" if made else ""))
 
     run(env, body, create=True)
@@ -44,6 +50,37 @@ def store_backup(env: Env, dest: str) -> None:
         emit(env, {"backup": str(path), "integrity": "ok"}, f"backup written to {path} (verified)")
 
     run(env, body)
+
+
+@store.command("migrate")
+@click.option("--to", "url", required=True, metavar="URL",
+              help="postgresql://user@host:port/database, made empty with createdb")
+@pass_env
+def store_migrate(env: Env, url: str) -> None:
+    """Copy this office's whole history from its SQLite file into an empty PostgreSQL
+    database, then verify the copy: the event count, every stream's versions, and read
+    models equal to the source's. Then point [store] url at it (docs/operations.md)."""
+    if env.on_server:
+        fail("the store is already on a server: migrate copies from an SQLite file (--db FILE)",
+             code=2, as_json=env.json)
+    if not is_url(url):
+        raise click.BadParameter("not a postgresql:// URL", param_hint="--to")
+    source = env.db_path
+    try:
+        with Progress("store migrate") as progress:
+            async def copy() -> Any:
+                async with progress.ticking(f"copying {source} to {redact(url)}"):
+                    return await migrate_store(source, url, env.settings.office)
+
+            done = asyncio.run(copy())
+    except StoreError as e:
+        fail(str(e), as_json=env.json)
+    emit(env, {"from": str(source), "to": redact(url), "events": done.events,
+               "streams": done.streams, "days": done.days, "tickets": done.tickets,
+               "sessions": done.sessions, "verified": True},
+         f"copied {done.events} events ({done.days} business days, {done.tickets} tickets) "
+         f"from {source} to {redact(url)}; verified: event count, every stream's versions, "
+         "read models. Point [store] url at it (docs/operations.md)")
 
 
 @store.command("rebuild")

@@ -26,13 +26,13 @@ def web(env: Env, host: str, port: int, rate: float, estimate_s: float) -> None:
     from ..phone.server import make_app
 
     settings = env.settings
-    if not env.db_path.exists():
+    if not env.on_server and not env.db_path.exists():
         raise click.UsageError(f"no database at {env.db_path}: run `kcc init` first")
     click.echo(f"kcc web on http://{host}:{port}/board — Ctrl+C stops")
     if not settings.phone.base_url:
         click.echo("  [phone] base_url is empty: kiosks print no ticket page (docs/phone.md)")
     try:
-        aioweb.run_app(make_app(settings, env.db_path, rate=rate, burst=max(30.0, rate),
+        aioweb.run_app(make_app(settings, env.db_target, rate=rate, burst=max(30.0, rate),
                                 estimate_s=estimate_s),
                        host=host, port=port, print=None, access_log=None)
     except OSError as e:

@@ -29,9 +29,11 @@ def _as_path(value: object) -> object:
 
 
 class StoreSettings(_Section):
-    """`[store]`: the one SQLite file. Relative paths are relative to the working directory."""
+    """`[store]`: the one SQLite file (relative paths are relative to the working directory),
+    or a PostgreSQL database by `url` (docs/operations.md)."""
 
     path: Path = Path("kcc.db")
+    url: str | None = Field(default=None, description="postgresql://user@host:port/database")
     busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
     backup_dir: Path = Path("backups")
     backup_keep: int = Field(default=14, ge=1, description="a number of days, at least 1")
@@ -40,6 +42,15 @@ class StoreSettings(_Section):
     @classmethod
     def _text_to_path(cls, value: object) -> object:
         return _as_path(value)
+
+    @field_validator("url")
+    @classmethod
+    def _postgresql_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("postgresql://",
+                                                               "postgres://")):
+            raise ValueError("a PostgreSQL URL starts with postgresql:// (an SQLite file goes "
+                             "in [store] path)")
+        return value
 
 
 class KioskSettings(_Section):

@@ -106,7 +106,7 @@ class Subscriber:
 class Hub:
     """The store, the change-feed poller and the open pages of one `kcc web` process."""
 
-    def __init__(self, settings: Settings, db: Path, clock: Clock = system_clock,
+    def __init__(self, settings: Settings, db: str | Path, clock: Clock = system_clock,
                  estimate_s: float = ESTIMATE_S) -> None:
         self.settings = settings
         self.office = settings.office
@@ -461,7 +461,7 @@ def _action(make: Callable[[Hub, str], C.Command]) -> Callable[
     return handle
 
 
-def make_app(settings: Settings, db: Path, *, clock: Clock = system_clock,
+def make_app(settings: Settings, db: str | Path, *, clock: Clock = system_clock,
              rate: float = 2.0, burst: float = 30.0,
              estimate_s: float = ESTIMATE_S) -> web.Application:
     """The aiohttp application of `kcc web`; the store opens when the app starts."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sqlite3
@@ -13,6 +14,7 @@ from .errors import StoreError, StoreOtherOffice
 from .eventstore import verify_file
 from .office_mark import KEY
 from .protocol import EventStore
+from .target import is_url
 
 PREFIX = "kcc-"
 
@@ -22,16 +24,20 @@ async def daily_backup(store: EventStore, folder: Path, keep_days: int,
     """Write `kcc-YYYY-MM-DD.db` (once a day) and remove those older than `keep_days`. Today's
     file, if there, is checked again: one that fails (whoever left it) is made afresh."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{PREFIX}{today}.db"
-    if target.exists():
+    on_server = is_url(store.where)  # PostgreSQL: pg_dump files, checked when they are made
+    suffix = ".dump" if on_server else ".db"
+    target = folder / f"{PREFIX}{today}{suffix}"
+    if target.exists() and not on_server:
         try:
             verify_file(target)
         except ValueError:
             target.unlink()
+    elif target.exists() and target.stat().st_size == 0:
+        target.unlink()
     if not target.exists():
         await store.backup(target)
     removed = []
-    for old in sorted(folder.glob(f"{PREFIX}????-??-??.db")):
+    for old in sorted(folder.glob(f"{PREFIX}????-??-??{suffix}")):
         with contextlib.suppress(ValueError):
             if date.fromisoformat(old.stem[len(PREFIX):]) < today - timedelta(days=keep_days):
                 old.unlink()
@@ -39,13 +45,20 @@ async def daily_backup(store: EventStore, folder: Path, keep_days: int,
     return target, removed
 
 
-def restore(backup: Path, db: Path) -> Path | None:
+def restore(backup: Path, db: str | Path) -> Path | None:
     """Copy `backup` into `db` with SQLite's backup API, so processes that have `db` open see
     the change like any other write, under a new generation: each of them then notices that
     its state came from other content and folds afresh. The current content is saved first;
-    its path is returned. Raises a one-line StoreError (nothing changed)."""
+    its path is returned. Raises a one-line StoreError (nothing changed). A PostgreSQL store
+    (`db` a URL) is refilled from a pg_dump backup in one transaction (`pg/backup.py`)."""
+    if is_url(db):
+        try:
+            from .pg.backup import restore as pg_restore
+        except ImportError:
+            raise StoreError("PostgreSQL support is not installed") from None
+        return asyncio.run(pg_restore(backup, str(db)))
     try:
-        return _restore(backup, db)
+        return _restore(backup, Path(db))
     except (OSError, sqlite3.Error, ValueError) as e:
         raise StoreError(str(e)) from None
 

@@ -42,6 +42,11 @@ class StoreDamaged(StoreError):
     the message names its seq and the way out."""
 
 
+class StoreUnreachable(StoreError):
+    """The database server cannot be reached, or the connection to it was lost (PostgreSQL):
+    apps show it and reconnect."""
+
+
 class StoreReplaced(StoreError):
     """The store's content changed under this process (a restore, a copied-in file, a deleted
     WAL): its state was folded afresh, and the command it was running was refused."""

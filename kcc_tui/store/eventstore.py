@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
@@ -21,111 +20,62 @@ from typing import Any
 
 import aiosqlite
 
-from ..domain.clock import Clock, business_day, iso, parse_iso, system_clock
-from ..domain.commands import Command, Ctx, Refused, RefusedWithEvents
-from ..domain.events import BadEvent, Event, check_event
+from ..domain.clock import Clock, system_clock
+from ..domain.commands import Command, Refused, RefusedWithEvents
+from ..domain.events import Event
 from ..domain.office import Office
-from ..domain.state import DayState, FoldError
+from ..domain.state import DayState
 from . import readmodels
+from .common import (
+    EVENT_COLS,
+    FINGERPRINT,
+    SELECT_EVENTS,
+    Folding,
+    event_row,
+    fold_days,
+    note_rows,
+    read_model_problems,
+    row_to_event,
+)
 from .connection import connect, in_thread, owner_only, writable
 from .errors import (
-    StoreDamaged,
     StoreError,
     StoreForeign,
     StoreLocked,
     StoreMissing,
     StoreReadOnly,
     StoreReplaced,
-    StoreTooNew,
     translate,
 )
-from .learning import Remembered
 from .office_mark import mark_office
 from .protocol import History
 from .schema import LATEST, MIGRATIONS, check_version
 
-EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
-# Events with their note text, if any (notes live in their own table: see schema migration 2).
-SELECT_EVENTS = ("SELECT e.seq, e.stream, e.version, e.type, e.at, e.day, e.actor, e.data, "
-                 "n.text FROM events e LEFT JOIN notes n ON n.seq = e.seq")
-UNSEEN_MAX = 10_000
-# What says "this is still the content I folded": the store's generation (changed by every
-# restore) and the event at the position the process has read up to (its stream, version and
-# time stamp: unique, and different in any other history). Checked inside every command's
-# transaction and on every poll of the change feed.
-FINGERPRINT = "stream || ' ' || version || ' ' || at"
 IDENTITY = (f"SELECT (SELECT value FROM meta WHERE key = 'generation'), "
             f"(SELECT {FINGERPRINT} FROM events WHERE seq = ?), (SELECT max(seq) FROM events)")
-DAMAGED_WAY_OUT = ("`kcc store check` explains; restore a backup made before it "
-                   "(`kcc store restore`, docs/operations.md)")
-# Free text written by people lives in the notes table, purged after the retention period:
-# a ticket's note, and a broadcast's message (the log keeps "text": "" for it).
-PRIVATE_KEY = {"message_broadcast": "text"}
 
 
-def row_to_event(row: Iterable[Any]) -> Event:
-    """A stored event, checked: one this kcc does not understand (a newer version wrote it, or
-    the row was damaged) stops the reader with a clear message rather than being misread."""
-    seq, stream, version, type_, at, day, actor, data, *note = row
-    try:
-        payload = json.loads(data)
-        check_event(type_, payload)
-        if note and note[0] is not None:
-            payload[PRIVATE_KEY.get(type_, "note")] = note[0]
-        return Event(type_, stream, version, parse_iso(at), date.fromisoformat(day), actor,
-                     payload, seq)
-    except (BadEvent, ValueError, TypeError) as e:
-        raise StoreTooNew(f"event #{seq} cannot be read ({e}); upgrade kcc or restore a "
-                          "backup") from None
-
-
-def fingerprint(e: Event) -> str:
-    """The event as FINGERPRINT reads it in SQL."""
-    return f"{e.stream} {e.version} {iso(e.at)}"
-
-
-def damaged(err: FoldError) -> StoreDamaged:
-    return StoreDamaged(f"{err}; {DAMAGED_WAY_OUT}")
-
-
-class Store:
+class Store(Folding):
     """One process's handle on the shared store, with today's state folded in memory."""
 
     def __init__(self, path: str | Path, office: Office, *, clock: Clock = system_clock,
                  create: bool = False, busy_timeout_ms: int = 5000, use_flock: bool = True,
                  readonly: bool = False, lenient: bool = False):
         self.path = Path(path)
-        self.office = office
-        self.clock = clock
+        self._init_fold(office, clock, lenient)
         self.create = create
         self.busy_timeout_ms = busy_timeout_ms
         self.use_flock = use_flock
         self.readonly = readonly  # asked for, or found when the file cannot be written
-        self.state = DayState(self.today())
         self._db: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
         self._data_version: int | None = None
-        # Other processes' events folded while catching up inside a command: the next poll()
-        # hands them out, so an app hears of every event exactly once, however it was folded.
-        self._unseen: list[Event] = []
         self._lock_fd: int | None = None
         self._file_id: tuple[int, int] | None = None  # (st_dev, st_ino) of the file opened
         self._wal_id: tuple[int, int] | None = None  # ... and of its WAL, which we keep open
-        self.generation: str | None = None  # the store's identity when today was folded
-        self._mark: str | None = None  # fingerprint of the event at state.seq
-        self._notice: str | None = None  # the content changed under us: tell the app once
-        # `lenient` (for `kcc store check`): an event that does not fit stops the fold and is
-        # recorded here instead of refusing to open
-        self.lenient = lenient
-        self.damage: str | None = None
         self.lost: str | None = None  # acknowledged events missing from the log (see open)
-        self._learning = Remembered()
-
-    def today(self) -> date:
-        """The business day now, by the store's clock and the office's time zone."""
-        return business_day(self.clock(), self.office.timezone)
 
     @property
     def where(self) -> str:
@@ -242,64 +192,23 @@ class Store:
         after the content changed under us)."""
         async with self._read_lock:
             reader = self._reader or self.db
-            state = DayState(self.today())
+            day = self.today()
             try:
-                generation, mark, rows = await in_thread(reader, _snapshot, str(state.day))
+                generation, mark, rows = await in_thread(reader, _snapshot, str(day))
             except sqlite3.Error as e:
                 raise translate(e, str(self.path)) from None
-            self.damage = None
-            for r in rows:
-                try:
-                    state.apply(row_to_event(r))
-                except FoldError as err:
-                    if not self.lenient:
-                        raise damaged(err) from None
-                    self.damage = str(err)
-                    break
-            if mark is not None:
-                state.seq = mark[0]
-            self.state, self.generation, self._mark = state, generation, mark and mark[1]
-            self._unseen = []  # a fresh state: apps redraw from it (it is a new object)
+            self._fold_afresh(day, generation, mark, rows)
         await self._learning.attach(self)  # the forecast's recent weeks, for the new state
-
-    def _fold(self, events: Iterable[Event]) -> list[Event]:
-        """Fold events of today into the state; events of other days only advance seq."""
-        new = []
-        for e in events:
-            if e.seq <= self.state.seq:
-                continue
-            if e.day == self.state.day:
-                try:
-                    self.state.apply(e)
-                except FoldError as err:
-                    raise damaged(err) from None
-                new.append(e)
-            else:
-                self.state.seq = e.seq
-            self._mark = fingerprint(e)
-        return new
-
-    def take_notice(self) -> str | None:
-        """Once: why the state was folded afresh (the content changed under this process)."""
-        notice, self._notice = self._notice, None
-        return notice
 
     async def _replaced(self, generation: str | None, top: int | None) -> StoreReplaced:
         """The content is not what we folded: say what happened, fold afresh, and hand back
         the error to raise (a command decided on the old state is refused)."""
-        p, seen = self.path, self.state.seq
-        if generation != self.generation:
-            what = (f"database {p} was restored or replaced (its generation changed)")
-        elif (top or 0) < seen:
-            what = (f"database {p} LOST events #{(top or 0) + 1}–#{seen} that were acknowledged "
-                    f"(was {_wal(p).name} deleted, or the file copied over? see "
-                    "docs/operations.md)")
-        else:
-            what = f"database {p} was replaced (event #{seen} is not the one read before)"
+        what = self._replaced_what(str(self.path), generation, top,
+                                   f"was {_wal(self.path).name} deleted, or the file copied "
+                                   "over? see docs/operations.md")
         self._data_version = None
         await self.reload()
-        self._notice = f"{what}: today's state was read afresh"
-        return StoreReplaced(self._notice)
+        return self._replaced_error(what)
 
     async def poll(self) -> list[Event]:
         """The change feed: other processes' events since the last look, folded; [] when
@@ -418,27 +327,15 @@ class Store:
         if found is not None:  # not the content our state came from: refuse, fold afresh
             err = await self._replaced(*found)
             raise StoreReplaced(f"{err}; the command was not run") from None
-        refusal: Refused | None = None
+        refusal: RefusedWithEvents | None = None
         try:
-            self._unseen += self._fold(row_to_event(r) for r in rows)
-            if len(self._unseen) > UNSEEN_MAX:  # a process that never polls (CLI, a driver)
-                self._unseen.clear()
-            ctx = Ctx(self.state, self.office, self.clock(), actor)
+            # Caught up inside the write lock, so the log ends at state.seq: the new events are
+            # numbered from there (the primary key refuses it if that were ever wrong).
             try:
-                new = command.decide(ctx)
-            except RefusedWithEvents as r:
-                new, refusal = r.events, r
+                stored, refusal = self._decide(command, actor, rows)
             except Refused:
                 await db.execute("ROLLBACK")
                 raise
-            # Caught up inside the write lock, so the log ends at state.seq: number the new
-            # events ourselves (the primary key refuses it if that were ever wrong).
-            stored = []
-            for i, ev in enumerate(new, start=self.state.seq + 1):
-                check_event(ev.type, ev.data)
-                stored.append(Event(ev.type, ev.stream, ev.version, ev.at, ev.day, ev.actor,
-                                    ev.data, i))
-            self._fold(stored)
             await in_thread(db, _append_and_commit, stored,
                             readmodels.touched(self.state, stored))
             self._note_high_water()
@@ -545,22 +442,16 @@ class Store:
                 self._funlock()
         return days
 
-    async def _days(self, db: aiosqlite.Connection):  # type: ignore[no-untyped-def]
+    async def _days(self, db: aiosqlite.Connection) -> AsyncIterator[DayState]:
         """Yield the folded state of every business day in the log, oldest first."""
-        cur = await db.execute(f"{SELECT_EVENTS} ORDER BY e.day, e.seq")
-        state: DayState | None = None
-        while rows := await cur.fetchmany(5000):
-            for row in rows:
-                e = row_to_event(row)
-                if state is None or e.day != state.day:
-                    if state is not None:
-                        yield state
-                    state = DayState(e.day)
-                try:
-                    state.apply(e)
-                except FoldError as err:
-                    raise damaged(err) from None
-        if state is not None:
+
+        async def rows() -> AsyncIterator[Any]:
+            cur = await db.execute(f"{SELECT_EVENTS} ORDER BY e.day, e.seq")
+            while chunk := await cur.fetchmany(5000):
+                for row in chunk:
+                    yield row
+
+        async for state in fold_days(rows()):
             yield state
 
     async def read_models(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -578,27 +469,7 @@ class Store:
         if self.lost:
             problems.append(self.lost)
         tickets, sessions = await self.read_models()
-        exp_t: list[tuple[Any, ...]] = []
-        exp_s: list[tuple[Any, ...]] = []
-        try:
-            async for state in self._days(self.db):
-                t, s = readmodels.rows_for_day(state)
-                exp_t += t
-                exp_s += s
-        except (StoreDamaged, StoreTooNew) as e:
-            problems.append(f"{str(e).split('; ')[0]}. kcc's own commands cannot write such an "
-                            "event on this history: the file was damaged, or an older kcc "
-                            "wrote it. Every reader stops there. Way out: restore the last "
-                            "backup made before that event (`kcc store restore BACKUP` keeps "
-                            "the current file beside it as <db>.before-restore-<time>)")
-            return problems
-        if sorted(exp_t, key=lambda r: r[:2]) != tickets:
-            problems.append("ticket read model differs from the event log "
-                            "(run `kcc store rebuild`)")
-        if sorted(exp_s, key=lambda r: r[:3]) != sessions:
-            problems.append("post-session read model differs from the event log "
-                            "(run `kcc store rebuild`)")
-        return problems
+        return problems + await read_model_problems(self._days(self.db), tickets, sessions)
 
     async def backup(self, dest: str | Path) -> Path:
         """Online copy with VACUUM INTO a temporary name beside `dest`, verified, then renamed:
@@ -722,14 +593,9 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
     """Append the events (note texts to their own table), apply a purge, write the read-model
     rows and commit; rolls back on any error."""
     try:
-        conn.executemany(
-            f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(e.seq, e.stream, e.version, e.type, iso(e.at), str(e.day), e.actor,
-              json.dumps(_without_note(e), ensure_ascii=False, separators=(",", ":")))
-             for e in stored])
-        notes = [(e.seq, str(e.day), e.data[key]) for e in stored
-                 if isinstance(e.data.get(key := PRIVATE_KEY.get(e.type, "note")), str)
-                 and e.data[key]]
+        conn.executemany(f"INSERT INTO events ({EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [event_row(e) for e in stored])
+        notes = note_rows(stored)
         if notes:
             conn.executemany("INSERT INTO notes (seq, day, text) VALUES (?, ?, ?)", notes)
         for purge in (e for e in stored if e.type == "notes_purged"):
@@ -747,18 +613,6 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
         # secure_delete, the deleted text overwritten) and empty it
         with contextlib.suppress(sqlite3.Error):
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _without_note(e: Event) -> dict[str, Any]:
-    """Event data as stored: a note's text goes to the notes table, the log keeps `true`; a
-    broadcast's text goes there too, the log keeps ""."""
-    data = e.data
-    key = PRIVATE_KEY.get(e.type)
-    if key is not None and isinstance(data.get(key), str):
-        return {**data, key: ""}
-    if isinstance(data.get("note"), str):
-        return {**data, "note": True}
-    return data
 
 
 def _release(done: asyncio.Future[None], fd: int) -> None:

@@ -27,9 +27,9 @@ import aiosqlite
 
 from ..domain.events import Event
 from ..domain.state import Interval, Ticket
+from .common import SELECT_EVENTS, row_to_event
 from .connection import connect, writable
 from .errors import translate
-from .eventstore import SELECT_EVENTS, row_to_event
 from .protocol import PhoneCall, SessionRecord
 from .schema import check_version
 
@@ -72,7 +72,45 @@ def _session(row: Any) -> SessionRecord:
                          _ts(closed) if closed else None, paused_s, serving_s, calls)
 
 
-class SqliteHistory:
+class HistoryQueries:
+    """The `History` queries every engine asks the same way (SQL with `?` parameters); an
+    engine gives `_all` and `tickets`."""
+
+    async def _all(self, sql: str, args: Collection[Any]) -> list[Any]:
+        raise NotImplementedError
+
+    async def sessions(self, first: date, last: date) -> list[SessionRecord]:
+        return [_session(r) for r in await self._all(SESSION_SQL, (str(first), str(last)))]
+
+    async def phone_calls(self, first: date, last: date) -> list[PhoneCall]:
+        streams = sorted({f"post:{s.post}:{s.day}" for s in await self.sessions(first, last)
+                          if s.calls})
+        out = []
+        for i in range(0, len(streams), CHUNK):
+            part = streams[i:i + CHUNK]
+            for at, day, data in await self._all(CALL_SQL.format(",".join("?" * len(part))),
+                                                  part):
+                d = json.loads(data)
+                out.append(PhoneCall(_ts(at), date.fromisoformat(day), d["post"], d["staff"],
+                                     d["topic"]))
+        return sorted(out, key=lambda c: c.at)
+
+    async def finished_topics(self, first: date,
+                              last: date) -> list[tuple[datetime, tuple[str, ...]]]:
+        return [(_ts(finished), tuple(json.loads(topics)))
+                for finished, topics in await self._all(TOPIC_SQL, (str(first), str(last)))]
+
+    async def events_of_days(self, first: date, last: date,
+                             types: Collection[str]) -> list[Event]:
+        kinds = sorted(types)
+        if not kinds:
+            return []
+        sql = (f"{SELECT_EVENTS} WHERE e.day >= ? AND e.day <= ? "
+               f"AND e.type IN ({','.join('?' * len(kinds))}) ORDER BY e.seq")
+        return [row_to_event(r) for r in await self._all(sql, (str(first), str(last), *kinds))]
+
+
+class SqliteHistory(HistoryQueries):
     """`History` on one read transaction of a connection of its own."""
 
     def __init__(self, db: aiosqlite.Connection, where: str) -> None:
@@ -104,36 +142,6 @@ class SqliteHistory:
             return list(await self._db.execute_fetchall(sql, tuple(args)))
         except sqlite3.Error as e:
             raise translate(e, self._where) from None
-
-    async def sessions(self, first: date, last: date) -> list[SessionRecord]:
-        return [_session(r) for r in await self._all(SESSION_SQL, (str(first), str(last)))]
-
-    async def phone_calls(self, first: date, last: date) -> list[PhoneCall]:
-        streams = sorted({f"post:{s.post}:{s.day}" for s in await self.sessions(first, last)
-                          if s.calls})
-        out = []
-        for i in range(0, len(streams), CHUNK):
-            part = streams[i:i + CHUNK]
-            for at, day, data in await self._all(CALL_SQL.format(",".join("?" * len(part))),
-                                                  part):
-                d = json.loads(data)
-                out.append(PhoneCall(_ts(at), date.fromisoformat(day), d["post"], d["staff"],
-                                     d["topic"]))
-        return sorted(out, key=lambda c: c.at)
-
-    async def finished_topics(self, first: date,
-                              last: date) -> list[tuple[datetime, tuple[str, ...]]]:
-        return [(_ts(finished), tuple(json.loads(topics)))
-                for finished, topics in await self._all(TOPIC_SQL, (str(first), str(last)))]
-
-    async def events_of_days(self, first: date, last: date,
-                             types: Collection[str]) -> list[Event]:
-        kinds = sorted(types)
-        if not kinds:
-            return []
-        sql = (f"{SELECT_EVENTS} WHERE e.day >= ? AND e.day <= ? "
-               f"AND e.type IN ({','.join('?' * len(kinds))}) ORDER BY e.seq")
-        return [row_to_event(r) for r in await self._all(sql, (str(first), str(last), *kinds))]
 
 
 @contextlib.asynccontextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain.clock import iso
@@ -22,6 +23,23 @@ TICKET_COLS = (
 SESSION_COLS = (
     "day post session staff services opened_at closed_at paused_s serving_s served calls"
 ).split()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A read-model table as every engine writes it: name, columns, primary key."""
+
+    name: str
+    cols: tuple[str, ...]
+    key: tuple[str, ...]
+
+
+# In the order of the row lists `touched` and `rows_for_day` return; a new read model is a new
+# entry here (and in each engine's migrations), and every engine upserts it the same way.
+TABLES = (
+    Table("tickets", tuple(TICKET_COLS), ("day", "number")),
+    Table("post_sessions", tuple(SESSION_COLS), ("day", "post", "session")),
+)
 
 
 def _t(at: Any) -> str | None:
@@ -82,12 +100,9 @@ def rows_for_day(state: DayState) -> tuple[list[tuple[Any, ...]], list[tuple[Any
 
 def upsert(conn: sqlite3.Connection, tickets: list[tuple[Any, ...]],
            sessions: list[tuple[Any, ...]]) -> None:
-    """Write rows (on the connection's thread: see connection.in_thread)."""
-    if tickets:
-        conn.executemany(
-            f"INSERT OR REPLACE INTO tickets ({','.join(TICKET_COLS)}) "
-            f"VALUES ({','.join('?' * len(TICKET_COLS))})", tickets)
-    if sessions:
-        conn.executemany(
-            f"INSERT OR REPLACE INTO post_sessions ({','.join(SESSION_COLS)}) "
-            f"VALUES ({','.join('?' * len(SESSION_COLS))})", sessions)
+    """Write rows (SQLite, on the connection's thread: see connection.in_thread)."""
+    for table, rows in zip(TABLES, (tickets, sessions), strict=True):
+        if rows:
+            conn.executemany(
+                f"INSERT OR REPLACE INTO {table.name} ({','.join(table.cols)}) "
+                f"VALUES ({','.join('?' * len(table.cols))})", rows)

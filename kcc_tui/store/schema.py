@@ -67,12 +67,13 @@ MIGRATIONS: list[str] = [
 LATEST = len(MIGRATIONS)
 
 
-def check_version(version: int, where: str) -> None:
-    """The one schema-version check: a store this kcc can read has a schema from 1 to LATEST.
-    Newer is refused (upgrade kcc), none is not a kcc store."""
-    if version > LATEST:
+def check_version(version: int, where: str, latest: int = LATEST) -> None:
+    """The one schema-version check: a store this kcc can read has a schema from 1 to `latest`
+    (the engine's: SQLite's LATEST, or PostgreSQL's). Newer is refused (upgrade kcc), none is
+    not a kcc store."""
+    if version > latest:
         raise StoreTooNew(f"database {where} has schema {version}, this kcc knows up to "
-                          f"{LATEST}: upgrade kcc before opening it")
+                          f"{latest}: upgrade kcc before opening it")
     if version < 1:
         raise StoreForeign(f"database {where} holds no kcc schema (not made by `kcc init`): "
                            "check [store] path, or restore a backup")

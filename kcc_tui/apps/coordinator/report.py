@@ -4,7 +4,7 @@ recurring topics, and the staffing advice for next Monday.
 Textual lives in `apps/`; the figures come from `reports` (shared with the CLI). The
 coordinator app pushes it (docs/reports.md, "In the coordinator pane"):
 
-    self.app.push_screen(ReportScreen(app.db_path, app.office, clock=app.clock,
+    self.app.push_screen(ReportScreen(app.db_target, app.office, clock=app.clock,
                                       office_source=app.settings.source))
 
 It speaks Dutch, like the rest of the pane; the figures and the notes it shows come from modules
@@ -189,7 +189,7 @@ class ReportScreen(Screen[None]):
                  office_source: str | Path | None = None, advice_day: str = "monday",
                  period: str = "today") -> None:
         super().__init__()
-        self.db, self.office, self.clock = Path(db), office, clock
+        self.db, self.office, self.clock = db if isinstance(db, str) else Path(db), office, clock
         self.office_source, self.advice_day, self.period = office_source, advice_day, period
         self.report: Report | None = None
         self.advice: Advice | None = None

@@ -404,7 +404,7 @@ class BoardScreen(Screen[None]):
         from .report import ReportScreen
 
         app = self.kcc
-        app.push_screen(ReportScreen(app.db_path, app.office, clock=app.clock,
+        app.push_screen(ReportScreen(app.db_target, app.office, clock=app.clock,
                                      office_source=app.settings.source))
 
     async def action_logout(self) -> None:
