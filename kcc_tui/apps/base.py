@@ -93,11 +93,7 @@ class KccApp(App[None]):
     def __init__(self, settings: Settings, *, db: str | Path | None = None,
                  clock: Clock = system_clock, poll_s: float = POLL_S) -> None:
         super().__init__()
-        self.settings = settings
-        s = settings.store
-        # the store (a path or a postgresql:// URL), and what the pepper sits beside
-        self.db_target = chosen(db, s.url, s.path)
-        self.db_path = anchor(self.db_target, settings.source)
+        self.bind(settings, db)
         self.clock = clock
         self.poll_s = poll_s
         self.store: EventStore | None = None
@@ -105,6 +101,14 @@ class KccApp(App[None]):
         self._ending = False  # set in on_unmount: a poll still pending must not reconnect
         self._retry_s = RECONNECT_FIRST_S
         self._beating = False
+
+    def bind(self, settings: Settings, db: str | Path | None = None) -> None:
+        """The office this app serves and its store: a path or a postgresql:// URL (`db`
+        first), and the folder the pepper sits beside."""
+        self.settings = settings
+        s = settings.store
+        self.db_target = chosen(db, s.url, s.path)
+        self.db_path = anchor(self.db_target, settings.source)
 
     @property
     def office(self) -> Office:

@@ -10,7 +10,6 @@ PINs and pepper are per office).
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -96,8 +95,7 @@ class Offices:
             await app.store.close()
             app.store = None
         log.info("coordinator: switching from office %s to %s", app.office.id, office)
-        app.settings = settings
-        app.db_path = Path(settings.store.path)
+        app.bind(settings)
         app.watched = watched_of(settings)
         app.coordinator = None
         app._set_error(None)  # the old office's banner does not hold for the new one
