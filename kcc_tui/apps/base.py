@@ -93,7 +93,7 @@ class KccApp(App[None]):
     def __init__(self, settings: Settings, *, db: str | Path | None = None,
                  clock: Clock = system_clock, poll_s: float = POLL_S) -> None:
         super().__init__()
-        self.bind(settings, db)
+        self.bind_office(settings, db)
         self.clock = clock
         self.poll_s = poll_s
         self.store: EventStore | None = None
@@ -102,7 +102,7 @@ class KccApp(App[None]):
         self._retry_s = RECONNECT_FIRST_S
         self._beating = False
 
-    def bind(self, settings: Settings, db: str | Path | None = None) -> None:
+    def bind_office(self, settings: Settings, db: str | Path | None = None) -> None:
         """The office this app serves and its store: a path or a postgresql:// URL (`db`
         first), and the folder the pepper sits beside."""
         self.settings = settings

@@ -95,7 +95,7 @@ class Offices:
             await app.store.close()
             app.store = None
         log.info("coordinator: switching from office %s to %s", app.office.id, office)
-        app.bind(settings)
+        app.bind_office(settings)
         app.watched = watched_of(settings)
         app.coordinator = None
         app._set_error(None)  # the old office's banner does not hold for the new one
