@@ -42,6 +42,11 @@ from kcc_tui.domain.clock import FixedClock
 SIZE = (120, 35)
 
 
+def working(app: Any) -> bool:
+    """The working screen has drawn: leaving the test while it mounts races the app's exit."""
+    return isinstance(app.screen, WorkScreen) and app.screen.is_mounted
+
+
 async def test_wrong_pin_is_refused_and_recorded_then_the_right_pin_opens_the_post(
         tmp_path: Path) -> None:
     db, settings, clock = tmp_path / "kcc.db", example_settings(), FixedClock(T0)
@@ -53,7 +58,7 @@ async def test_wrong_pin_is_refused_and_recorded_then_the_right_pin_opens_the_po
         assert login_error(app) == "Verkeerde PIN: u kunt nog 4 keer proberen."
         assert isinstance(app.screen, LoginScreen) and app.staff_id is None
         await login(pilot, "an", "1111")
-        await until(pilot, lambda: isinstance(app.screen, WorkScreen), "the working screen")
+        await until(pilot, lambda: working(app), "the working screen")
         assert app.staff_id == "an" and app.titles()[1] == "An Peeters"
     events = await log(db, settings, clock)
     assert [e.type for e in types(events, "staff_login_failed", "post_opened")] == [
@@ -81,7 +86,7 @@ async def test_five_wrong_pins_lock_the_staff_id_for_a_while(tmp_path: Path) -> 
         assert isinstance(app.screen, LoginScreen)
         clock.advance(minutes=6)
         await login(pilot, "an", "1111")
-        await until(pilot, lambda: isinstance(app.screen, WorkScreen), "the working screen")
+        await until(pilot, lambda: working(app), "the working screen")
     events = await log(db, settings, clock)
     assert len(types(events, "staff_login_failed")) == 5
     assert len(types(events, "staff_locked")) == 1
@@ -351,7 +356,7 @@ async def test_enter_on_an_empty_staff_id_takes_the_home_post_suggestion(tmp_pat
         assert staff.value == "" and staff.has_focus  # suggested, never typed in for bart
         assert staff.placeholder == "bart (Enter)"
         await pilot.press("enter", *"2222", "enter")
-        await until(pilot, lambda: isinstance(app.screen, WorkScreen), "the working screen")
+        await until(pilot, lambda: working(app), "the working screen")
         assert app.staff_id == "bart"
 
 
@@ -370,5 +375,5 @@ async def test_keys_typed_ahead_at_the_login_land_in_their_fields(
         await pilot.pause()
         for key in burst:  # all queued before the app handles the first: one terminal read
             app.post_message(events.Key(key, None if len(key) > 1 else key))
-        await until(pilot, lambda: isinstance(app.screen, WorkScreen), "the working screen")
+        await until(pilot, lambda: working(app), "the working screen")
         assert app.staff_id == "an"
