@@ -21,6 +21,8 @@ from typing import Any
 
 import aiosqlite
 
+from ..domain.appointments import APPOINTMENT_EVENTS, Appointment, fold_appointments
+from ..domain.booking import no_show_events
 from ..domain.clock import Clock, business_day, iso, parse_iso, system_clock
 from ..domain.commands import Command, Ctx, Refused, RefusedWithEvents
 from ..domain.events import BadEvent, Event, check_event
@@ -399,8 +401,9 @@ class Store:
         # self.state.
         db = self.db
         try:
-            rows, found = await in_thread(db, _begin_and_catch_up, self.state.seq,
-                                          self.generation, self._mark)
+            rows, found, records = await in_thread(db, _begin_and_catch_up, self.state.seq,
+                                                   self.generation, self._mark,
+                                                   command.appointment_keys())
         except sqlite3.Error as e:
             raise translate(e, str(self.path)) from None
         except BaseException:  # cancelled while BEGIN ran on the thread: free the write lock
@@ -415,9 +418,12 @@ class Store:
             self._unseen += self._fold(row_to_event(r) for r in rows)
             if len(self._unseen) > UNSEEN_MAX:  # a process that never polls (CLI, a driver)
                 self._unseen.clear()
-            ctx = Ctx(self.state, self.office, self.clock(), actor)
+            ctx = Ctx(self.state, self.office, self.clock(), actor, records)
+            # appointments whose check-in window has ended become no-shows now, by the
+            # store's clock, in whichever process writes first (domain/booking.py)
+            before = no_show_events(ctx) if self.state.appointments else []
             try:
-                new = command.decide(ctx)
+                new = before + command.decide(ctx)
             except RefusedWithEvents as r:
                 new, refusal = r.events, r
             except Refused:
@@ -447,7 +453,7 @@ class Store:
             raise
         if refusal is not None:
             raise refusal
-        return stored
+        return stored[len(before):]
 
     async def _flock(self) -> None:
         """Queue on an advisory lock before BEGIN IMMEDIATE: waiters wake in turn instead of
@@ -518,6 +524,8 @@ class Store:
                 try:
                     await db.execute("DELETE FROM tickets")
                     await db.execute("DELETE FROM post_sessions")
+                    await db.execute("DELETE FROM appointments")
+                    await in_thread(db, _rebuild_appointments)
                     days = 0
                     async for state in self._days(db):
                         await in_thread(db, readmodels.upsert,
@@ -584,6 +592,7 @@ class Store:
         if sorted(exp_s, key=lambda r: r[:3]) != sessions:
             problems.append("post-session read model differs from the event log "
                             "(run `kcc store rebuild`)")
+        problems += await in_thread(self.db, _appointment_problems)
         return problems
 
     async def backup(self, dest: str | Path) -> Path:
@@ -654,10 +663,13 @@ async def create_store(path: str | Path, office: Office) -> None:
 
 
 def _begin_and_catch_up(conn: sqlite3.Connection, since: int, generation: str | None,
-                        mark: str | None) -> tuple[list[Any], tuple[str | None, int | None] | None]:
+                        mark: str | None, keys: tuple[str, ...] = ()
+                        ) -> tuple[list[Any], tuple[str | None, int | None] | None,
+                                   dict[str, Appointment]]:
     """Start the write transaction, check that the store is still the content our state was
-    folded from, and read what other processes appended since `since`. When it is not, roll
-    back and return what was found (generation, max seq) instead."""
+    folded from, and read what other processes appended since `since` (and the records of the
+    appointments `keys`). When it is not, roll back and return what was found (generation,
+    max seq) instead."""
     if conn.in_transaction:  # left open by a command cancelled during this hop: drop it
         conn.execute("ROLLBACK")
     conn.execute("BEGIN IMMEDIATE")
@@ -665,9 +677,10 @@ def _begin_and_catch_up(conn: sqlite3.Connection, since: int, generation: str | 
         found_gen, found_mark, top = conn.execute(IDENTITY, (since,)).fetchone()
         if found_gen != generation or found_mark != mark:
             conn.execute("ROLLBACK")
-            return [], (found_gen, top)
-        return conn.execute(f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
-                            (since,)).fetchall(), None
+            return [], (found_gen, top), {}
+        return (conn.execute(f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
+                             (since,)).fetchall(), None,
+                readmodels.load_appointments(conn, keys) if keys else {})
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -690,6 +703,32 @@ def _snapshot(conn: sqlite3.Connection, day: str) -> tuple[str | None, tuple[int
         if conn.in_transaction:
             conn.execute("COMMIT")
     return generation, (top[0], top[1]) if top else None, rows
+
+
+def _all_appointments(conn: sqlite3.Connection) -> dict[str, Appointment]:
+    """Every appointment as its events leave it, folded from the log (any day)."""
+    known: dict[str, Appointment] = {}
+    cur = conn.execute(f"{SELECT_EVENTS} WHERE e.type IN "
+                       f"({','.join('?' * len(APPOINTMENT_EVENTS))}) ORDER BY e.seq",
+                       APPOINTMENT_EVENTS)
+    while rows := cur.fetchmany(5000):
+        fold_appointments(known, (row_to_event(r) for r in rows))
+    return known
+
+
+def _rebuild_appointments(conn: sqlite3.Connection) -> None:
+    conn.executemany(
+        f"INSERT INTO appointments ({','.join(readmodels.APPOINTMENT_COLS)}) "
+        f"VALUES ({','.join('?' * len(readmodels.APPOINTMENT_COLS))})",
+        [readmodels.appointment_row(a) for _, a in sorted(_all_appointments(conn).items())])
+
+
+def _appointment_problems(conn: sqlite3.Connection) -> list[str]:
+    expected = [readmodels.appointment_row(a) for _, a in sorted(_all_appointments(conn).items())]
+    found = [tuple(r) for r in conn.execute(f"{readmodels.SELECT_APPOINTMENTS} ORDER BY key")]
+    if expected != found:
+        return ["appointment read model differs from the event log (run `kcc store rebuild`)"]
+    return []
 
 
 def _parse_high_water(raw: bytes) -> tuple[str | None, int]:
@@ -723,6 +762,7 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
             conn.execute("DELETE FROM notes WHERE day < ?", (before,))
             conn.execute("UPDATE tickets SET note = NULL WHERE day < ?", (before,))
         readmodels.upsert(conn, *rows)
+        readmodels.write_appointments(conn, stored)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -25,12 +25,14 @@ from typing import Any
 
 import aiosqlite
 
+from ..domain.appointments import Appointment
 from ..domain.events import Event
 from ..domain.state import Interval, Ticket
 from .connection import connect, writable
 from .errors import translate
 from .eventstore import SELECT_EVENTS, row_to_event
 from .protocol import PhoneCall, SessionRecord
+from .readmodels import SELECT_APPOINTMENTS, appointment_from_row
 from .schema import check_version
 
 _ts = datetime.fromisoformat  # reads the store's "…Z" stamps (Python ≥ 3.11), ~20× strptime
@@ -125,6 +127,10 @@ class SqliteHistory:
                               last: date) -> list[tuple[datetime, tuple[str, ...]]]:
         return [(_ts(finished), tuple(json.loads(topics)))
                 for finished, topics in await self._all(TOPIC_SQL, (str(first), str(last)))]
+
+    async def appointments(self, first: date, last: date) -> list[Appointment]:
+        sql = f"{SELECT_APPOINTMENTS} WHERE day >= ? AND day <= ? ORDER BY start, key"
+        return [appointment_from_row(r) for r in await self._all(sql, (str(first), str(last)))]
 
     async def events_of_days(self, first: date, last: date,
                              types: Collection[str]) -> list[Event]:

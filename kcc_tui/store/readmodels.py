@@ -9,9 +9,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
-from ..domain.clock import iso
+from ..domain.appointments import (
+    APPOINTMENT_EVENTS,
+    Appointment,
+    appointment_key,
+    fold_appointments,
+)
+from ..domain.clock import iso, parse_iso
 from ..domain.events import Event
 from ..domain.state import DayState, PostState, Ticket
 
@@ -91,3 +98,55 @@ def upsert(conn: sqlite3.Connection, tickets: list[tuple[Any, ...]],
         conn.executemany(
             f"INSERT OR REPLACE INTO post_sessions ({','.join(SESSION_COLS)}) "
             f"VALUES ({','.join('?' * len(SESSION_COLS))})", sessions)
+
+
+# -- appointments (issue 18) ---------------------------------------------------------------------
+APPOINTMENT_COLS = (
+    "key source reference version sequence day start duration_min persons service status "
+    "code_hash checked_in_at ticket ended_at"
+).split()
+SELECT_APPOINTMENTS = f"SELECT {', '.join(APPOINTMENT_COLS)} FROM appointments"
+
+
+def appointment_row(a: Appointment) -> tuple[Any, ...]:
+    return (a.key, a.source, a.reference, a.version, a.sequence, str(a.day), iso(a.start),
+            a.duration_min, a.persons, a.service, a.status, a.code_hash, _t(a.checked_in_at),
+            a.ticket, _t(a.ended_at))
+
+
+def appointment_from_row(row: Iterable[Any]) -> Appointment:
+    (_key, source, reference, version, sequence, day, start, duration, persons, service,
+     status, code_hash, checked_in_at, ticket, ended_at) = row
+    return Appointment(
+        source=source, reference=reference, service=service, start=parse_iso(start),
+        duration_min=duration, persons=persons, day=date.fromisoformat(day), sequence=sequence,
+        code_hash=code_hash, status=status, version=version,
+        checked_in_at=parse_iso(checked_in_at) if checked_in_at else None, ticket=ticket,
+        ended_at=parse_iso(ended_at) if ended_at else None)
+
+
+def load_appointments(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Appointment]:
+    """The records of these appointments (any day), on the connection's thread."""
+    out: dict[str, Appointment] = {}
+    keys = list(keys)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        rows = conn.execute(f"{SELECT_APPOINTMENTS} WHERE key IN ({','.join('?' * len(chunk))})",
+                            chunk).fetchall()
+        out.update((r[0], appointment_from_row(r)) for r in rows)
+    return out
+
+
+def write_appointments(conn: sqlite3.Connection, events: list[Event]) -> None:
+    """Bring the rows of the appointments these events name up to date (in the transaction
+    that appends them)."""
+    keys = {appointment_key(e.data["source"], e.data["reference"])
+            for e in events if e.type in APPOINTMENT_EVENTS}
+    if not keys:
+        return
+    known = load_appointments(conn, keys)
+    changed = fold_appointments(known, events)
+    conn.executemany(
+        f"INSERT OR REPLACE INTO appointments ({','.join(APPOINTMENT_COLS)}) "
+        f"VALUES ({','.join('?' * len(APPOINTMENT_COLS))})",
+        [appointment_row(known[k]) for k in sorted(changed)])
