@@ -13,8 +13,8 @@ import pytest
 from factories import T0, make_office
 
 from kcc_tui.domain import events as ev
-from kcc_tui.domain.appointments import APPOINTMENT_EVENTS
 from kcc_tui.domain import state as st
+from kcc_tui.domain.appointments import APPOINTMENT_EVENTS
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.events import BadEvent, check_event
 from kcc_tui.store import Store, StoreTooNew, create_store
