@@ -1,0 +1,214 @@
+"""`kcc appointment`: bookings from the booking system and the reception desk (issue 18,
+docs/appointments.md)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .. import bookings as B
+from ..domain.booking import Booking, CancelAppointment, CheckIn, ImportBookings
+from ..domain.clock import business_day, system_clock
+from ..store import EventStore
+from .common import Env, emit, fail, pass_env, run
+from .tables import render
+from .views import ticket_json
+
+SOURCE_HELP = f"the booking system the references belong to (default {B.DEFAULT_SOURCE})"
+WATCH_EVERY_S = 1.0
+WATCHED = (".ics", ".csv")
+
+
+@click.group()
+def appointment() -> None:
+    """Appointments (afspraken): import, add, cancel, list, check in, capacity."""
+
+
+# -- import ------------------------------------------------------------------------------------
+@appointment.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--source", default=B.DEFAULT_SOURCE, show_default=True, help=SOURCE_HELP)
+@click.option("--watch", is_flag=True,
+              help="keep running: re-read the file (or every .ics/.csv in the folder) when it "
+                   "changes")
+@pass_env
+def import_(env: Env, path: Path, source: str, watch: bool) -> None:
+    """Import the bookings in PATH (.ics or .csv; see docs/appointments.md). Re-importing is
+    idempotent: updates and cancellations apply, nothing is duplicated. Exit 1 when a booking
+    was refused (the others are imported)."""
+    office = env.settings.office
+    if not watch:
+        parsed = _read(env, path, source)
+        report = _import(env, parsed)
+        emit(env, report, B.report_text(str(path), report))
+        sys.exit(1 if report["refused"] else 0)
+    if not path.exists():
+        fail(f"{path}: not found", code=2, as_json=env.json)
+    seen: dict[Path, tuple[float, int]] = {}
+    try:
+        while True:
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in WATCHED) \
+                if path.is_dir() else [path]
+            for f in files:
+                try:
+                    st = f.stat()
+                except OSError:
+                    continue
+                if seen.get(f) == (st.st_mtime, st.st_size):
+                    continue
+                seen[f] = (st.st_mtime, st.st_size)
+                try:
+                    parsed = B.read_bookings(f, office, source)
+                except B.BookingFileError as e:
+                    emit(env, {"file": str(f), "error": str(e)}, f"kcc: {e}")
+                    continue
+                report = _import(env, parsed)
+                emit(env, {"file": str(f), **report}, B.report_text(str(f), report))
+            time.sleep(WATCH_EVERY_S)
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+def _read(env: Env, path: Path, source: str) -> B.Parsed:
+    try:
+        return B.read_bookings(path, env.settings.office, source)
+    except B.BookingFileError as e:
+        fail(str(e), code=2, as_json=env.json)
+
+
+def _import(env: Env, parsed: B.Parsed) -> dict[str, object]:
+    cmd = ImportBookings(tuple(parsed.bookings))
+
+    async def body(store: EventStore) -> None:
+        if parsed.bookings:
+            await store.execute(cmd, "import")
+
+    run(env, body)
+    return B.import_report(parsed, cmd.outcomes)
+
+
+# -- the desk ----------------------------------------------------------------------------------
+@appointment.command("add")
+@click.option("--service", required=True, help="a service code from config")
+@click.option("--start", required=True, metavar="YYYY-MM-DDTHH:MM", help="local booked start")
+@click.option("--duration", "duration_min", type=int, default=15, show_default=True,
+              help="minutes")
+@click.option("--persons", type=int, default=1, show_default=True)
+@click.option("--reference", default=None, help="default: a new desk reference (D…)")
+@click.option("--code", default=None,
+              help="the citizen's check-in code (default: a new 6-digit code, printed once)")
+@pass_env
+def add(env: Env, service: str, start: str, duration_min: int, persons: int,
+        reference: str | None, code: str | None) -> None:
+    """Book an appointment at the reception desk (source "desk"). No names or contact details:
+    give the citizen the reference and the code."""
+    env.known("service", service)
+    try:
+        at = B.local_time(start, env.settings.office.timezone)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--start") from None
+    ref = reference or B.new_reference()
+    code = code or B.new_code()
+    cmd = ImportBookings((Booking(B.DESK_SOURCE, ref, service, at, duration_min, persons, 0,
+                                  B.code_hash(code)),), only_new=True)
+
+    async def body(store: EventStore) -> None:
+        await store.execute(cmd, "desk")
+
+    run(env, body)
+    (o,) = cmd.outcomes
+    if o.action == "refused":
+        fail(B.outcome_words(o), as_json=env.json)
+    emit(env, {"reference": ref, "code": code, "source": B.DESK_SOURCE, "service": service,
+               "start": start, "duration_min": duration_min, "persons": persons},
+         f"booked {ref} for {start} ({service}, {duration_min} min); check-in code {code}")
+
+
+@appointment.command("cancel")
+@click.argument("reference")
+@click.option("--source", default=None, help=f"{SOURCE_HELP}; the desk's: desk")
+@pass_env
+def cancel(env: Env, reference: str, source: str | None) -> None:
+    """Cancel a booked appointment by REFERENCE."""
+
+    async def body(store: EventStore) -> None:
+        src = source or await _source_of(store, reference)
+        await store.execute(CancelAppointment(src, reference), "desk")
+        emit(env, {"reference": reference, "source": src, "status": "cancelled"},
+             f"cancelled {reference}")
+
+    run(env, body)
+
+
+async def _source_of(store: EventStore, reference: str) -> str:
+    """The source of the one booking with this reference (from today on), else the default."""
+    today = store.today()
+    async with store.history() as h:
+        found = {a.source for a in await h.appointments(today, today.replace(year=today.year + 1))
+                 if a.reference == reference}
+    if len(found) > 1:
+        fail(f"reference {reference} exists in {', '.join(sorted(found))}: give --source")
+    return found.pop() if found else B.DEFAULT_SOURCE
+
+
+@appointment.command("list")
+@click.option("--day", default="today", show_default=True,
+              help="a day (2026-11-24, today, tomorrow, monday, …)")
+@pass_env
+def list_(env: Env, day: str) -> None:
+    """The appointments booked on a day, by start, with their status."""
+    from ..reports.period import PeriodError, parse_day  # a small module; not at start-up
+
+    try:
+        when = parse_day(day, business_day(system_clock(), env.settings.office.timezone))
+    except PeriodError as e:
+        raise click.BadParameter(str(e), param_hint="--day") from None
+
+    async def body(store: EventStore) -> None:
+        async with store.history() as h:
+            found = await h.appointments(when, when)
+        now, office = store.clock(), store.office
+        rows = [B.appointment_json(a, office, now) for a in found]
+
+        def text() -> str:
+            if not rows:
+                return f"no appointments on {when}"
+            return render([("time", "left"), ("reference", "left"), ("service", "left"),
+                           ("min", "right"), ("persons", "right"), ("status", "left"),
+                           ("ticket", "left")],
+                          [[r["time"], r["reference"], r["service"], r["duration_min"],
+                            r["persons"], r["phase"], r["ticket"] or ""] for r in rows])
+
+        emit(env, {"day": str(when), "appointments": rows}, text)
+
+    run(env, body)
+
+
+@appointment.command("check-in")
+@click.argument("code", required=False)
+@click.option("--reference", default=None, help="check in by booking reference (the desk)")
+@click.option("--source", default=None, help=SOURCE_HELP)
+@click.option("--lang", default="nl", show_default=True, help="nl, fr, en or de")
+@pass_env
+def check_in(env: Env, code: str | None, reference: str | None, source: str | None,
+             lang: str) -> None:
+    """Check a citizen in with the CODE of the booking (or --reference): a ticket marked as
+    the appointment joins the queue. JSON: {"ticket": {..., "appointment": {booked_time, ...}}}."""
+    if (code is None) == (reference is None):
+        raise click.UsageError("give the CODE or --reference (one of them)")
+
+    async def body(store: EventStore) -> None:
+        cmd = CheckIn(code_hash=B.code_hash(code) if code else None, reference=reference,
+                      source=source, lang=lang)
+        issued = (await store.execute(cmd, "desk"))[0]
+        t = store.state.tickets[issued.data["number"]]
+        j = ticket_json(t, store.state, store.office, store.clock())
+        svc = store.office.services[t.service].name()
+        emit(env, {"ticket": j},
+             f"{t.number}  {svc}  appointment {j['appointment']['booked_time']} "
+             f"({t.duration_min} min)  ahead: {j.get('people_ahead')}")
+
+    run(env, body)
