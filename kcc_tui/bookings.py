@@ -110,7 +110,7 @@ def parse_csv(text: str, office: Office, source: str, name: str = "CSV") -> Pars
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     header = next(reader, None)
     if header is None:
