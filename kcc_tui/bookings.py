@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .domain.appointments import Appointment, phase
-from .domain.booking import Booking, Outcome
+from .domain.booking import Booking, ImportBookings, Outcome
 from .domain.clock import iso, local, zone
 from .domain.office import Office
 
@@ -61,6 +61,23 @@ def new_code() -> str:
 
 def new_reference() -> str:
     return f"D{secrets.token_hex(4).upper()}"
+
+
+@dataclass(frozen=True)
+class DeskBooking:
+    """An appointment made at the desk (CLI or coordinator pane): the command to run, and the
+    reference and code to give the citizen (the code is shown once; only its hash is kept)."""
+
+    command: ImportBookings
+    reference: str
+    code: str
+
+
+def desk_booking(service: str, start: datetime, duration_min: int, persons: int = 1,
+                 reference: str | None = None, code: str | None = None) -> DeskBooking:
+    ref, code = reference or new_reference(), code or new_code()
+    booking = Booking(DESK_SOURCE, ref, service, start, duration_min, persons, 0, code_hash(code))
+    return DeskBooking(ImportBookings((booking,), only_new=True), ref, code)
 
 
 def looks_personal(name: str) -> bool:

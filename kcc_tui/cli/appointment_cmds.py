@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .. import bookings as B
-from ..domain.booking import Booking, CancelAppointment, CheckIn, ImportBookings
+from ..domain.booking import CancelAppointment, CheckIn, ImportBookings
 from ..domain.clock import business_day, system_clock
 from ..store import EventStore
 from .common import Env, emit, fail, pass_env, run
@@ -110,16 +110,14 @@ def add(env: Env, service: str, start: str, duration_min: int, persons: int,
         at = B.local_time(start, env.settings.office.timezone)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--start") from None
-    ref = reference or B.new_reference()
-    code = code or B.new_code()
-    cmd = ImportBookings((Booking(B.DESK_SOURCE, ref, service, at, duration_min, persons, 0,
-                                  B.code_hash(code)),), only_new=True)
+    desk = B.desk_booking(service, at, duration_min, persons, reference, code)
+    ref, code = desk.reference, desk.code
 
     async def body(store: EventStore) -> None:
-        await store.execute(cmd, "desk")
+        await store.execute(desk.command, "desk")
 
     run(env, body)
-    (o,) = cmd.outcomes
+    (o,) = desk.command.outcomes
     if o.action == "refused":
         fail(B.outcome_words(o), as_json=env.json)
     emit(env, {"reference": ref, "code": code, "source": B.DESK_SOURCE, "service": service,
