@@ -3,8 +3,10 @@ docs/appointments.md)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -12,7 +14,7 @@ import click
 from .. import bookings as B
 from ..domain.booking import CancelAppointment, CheckIn, ImportBookings
 from ..domain.clock import business_day, system_clock
-from ..store import EventStore
+from ..store import EventStore, StoreError
 from .common import Env, emit, fail, pass_env, run
 from .tables import render
 from .views import ticket_json
@@ -210,3 +212,91 @@ def check_in(env: Env, code: str | None, reference: str | None, source: str | No
              f"({t.duration_min} min)  ahead: {j.get('people_ahead')}")
 
     run(env, body)
+
+
+# -- capacity ----------------------------------------------------------------------------------
+@appointment.command("capacity")
+@click.option("--for", "day", required=True, metavar="DAY",
+              help="the day to plan: a weekday (monday), tomorrow or a date")
+@click.option("--scenario", "scenario_path", default=None, metavar="FILE",
+              help="the staff plan and walk-in load to plan with (default: fitted from the "
+                   "store's history of that weekday, as `kcc simulate --fit`)")
+@click.option("--weeks", type=click.IntRange(1, 104), default=8, show_default=True,
+              help="weeks of history to fit")
+@click.option("--service", "services", multiple=True,
+              help="a service that takes appointments (repeat; default: the scenario's booked "
+                   "services, else those of [appointments] ical_services)")
+@click.option("--share", type=click.FloatRange(0.5, 1.0), default=0.9, show_default=True,
+              help="appointments to be called within [appointments] target_wait_min")
+@click.option("--walk-in-sl", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
+              help="walk-ins to be called within their service's target")
+@click.option("--days", type=click.IntRange(1, 200), default=10, show_default=True,
+              help="days simulated per check")
+@click.option("--seed", type=int, default=1, show_default=True)
+@pass_env
+def capacity(env: Env, day: str, scenario_path: str | None, weeks: int, services: tuple[str, ...],
+             share: float, walk_in_sl: float, days: int, seed: int) -> None:
+    """How many appointments per hour and service the office can offer on DAY, checked with the
+    simulator so that the appointment target and the walk-in target both hold."""
+    import tomllib
+
+    from ..config import ConfigError
+    from ..config.loader import example_path
+    from ..reports.fit import FitError, fit
+    from ..reports.period import PeriodError, parse_day
+    from ..sim.capacity import advise
+    from ..sim.scenario import load_scenario, scenario_from_document
+
+    office = env.settings.office
+    for code in services:
+        env.known("service", code)
+    try:
+        when = parse_day(day, business_day(system_clock(), office.timezone))
+    except PeriodError as e:
+        raise click.BadParameter(str(e), param_hint="--for") from None
+    try:
+        if scenario_path is not None:
+            loaded = load_scenario(scenario_path)
+            source = scenario_path
+        else:
+            ref = ("example" if env.settings.source == example_path()
+                   else str(Path(env.settings.source).resolve()))
+            text = asyncio.run(fit(env.db_path, office, ref, when, weeks))
+            loaded = scenario_from_document(tomllib.loads(text), f"history of {when:%A}s")
+            source = f"fitted from {weeks} weeks of history"
+    except (ConfigError, FitError) as e:
+        fail(f"{e} (give --scenario FILE to plan without history)", code=2, as_json=env.json)
+    except StoreError as e:
+        fail(str(e), as_json=env.json)
+    wanted = list(services) or [c for c, p in loaded.scenario.services.items()
+                                if p.appointments_per_hour] or [
+        c for c in dict.fromkeys(office.appointments.ical_services.values())
+        if c in loaded.scenario.services]
+    if not wanted:
+        fail("no service takes appointments: give --service", code=2, as_json=env.json)
+    advice = advise(loaded, wanted, share=share, walk_in_sl=walk_in_sl, days=days, seed=seed)
+    out = {"day": str(when), "scenario": source, "hours": [
+        f"{(datetime.combine(when, loaded.scenario.open) + timedelta(hours=h)):%H:%M}"
+        for h in range(loaded.scenario.hours)], **advice.to_json()}
+
+    def text() -> str:
+        b = advice.best
+        names = {c: office.services[c].name() for c in wanted}
+        lines = [f"Appointments to offer on {when:%A %Y-%m-%d} ({source}), per opening hour "
+                 f"{out['hours'][0]}–{loaded.scenario.close:%H:%M}:"]
+        lines += [f"  {names[c]:<30} {b.plan[c]:>3} an hour" for c in wanted]
+        lines.append(f"checked over {days} simulated days: appointments within "
+                     f"{office.appointments.target_wait_min:g} min "
+                     f"{_pct(b.within)} (target {share:.0%}), walk-in SL {_pct(b.walk_in_sl)} "
+                     f"(target {walk_in_sl:.0%})")
+        if not any(b.plan.values()):
+            lines.append("no room for appointments: the walk-ins alone use what the staff plan "
+                         "gives" if not b.holds(share, walk_in_sl) else
+                         "one more appointment an hour for any service misses a target")
+        return "\n".join(lines)
+
+    emit(env, out, text)
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0%}"
