@@ -120,3 +120,19 @@ def _nothing_personal(db: Path) -> None:
     blob = b"".join(p.read_bytes() for p in db.parent.glob("kcc.db*") if p.is_file())
     for text in PERSONAL:
         assert text.encode() not in blob, text
+
+
+SCENARIO = Path(__file__).parent.parent / "scenarios" / "appointments_half.toml"
+
+
+def test_capacity_advice_is_checked_with_the_simulator(kcc: Kcc) -> None:  # noqa: F811
+    out = kcc.ok("appointment", "capacity", "--for", "monday", "--scenario", str(SCENARIO),
+                 "--days", "3")
+    advice = out["advice"]
+    assert set(advice["per_hour"]) == {"eid", "rijbewijs", "reispas", "attesten", "verhuis"}
+    assert sum(advice["per_hour"].values()) > 0
+    assert advice["appointments_within_target"] >= 0.9 and advice["walk_in_sl"] >= 0.8
+    assert out["hours"] == ["08:30", "09:30", "10:30", "11:30"]
+    # an office without history, and no scenario: one line, exit 2
+    code, err, _ = kcc("appointment", "capacity", "--for", "monday")
+    assert code == 2 and "give --scenario FILE" in err["error"]  # type: ignore[index]
