@@ -724,7 +724,11 @@ def _rebuild_appointments(conn: sqlite3.Connection) -> None:
 
 
 def _appointment_problems(conn: sqlite3.Connection) -> list[str]:
-    expected = [readmodels.appointment_row(a) for _, a in sorted(_all_appointments(conn).items())]
+    try:
+        known = _all_appointments(conn)
+    except (KeyError, ValueError, StoreTooNew) as e:
+        return [f"the appointment events do not fit together ({e}); {DAMAGED_WAY_OUT}"]
+    expected = [readmodels.appointment_row(a) for _, a in sorted(known.items())]
     found = [tuple(r) for r in conn.execute(f"{readmodels.SELECT_APPOINTMENTS} ORDER BY key")]
     if expected != found:
         return ["appointment read model differs from the event log (run `kcc store rebuild`)"]

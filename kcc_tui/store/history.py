@@ -129,6 +129,10 @@ class SqliteHistory:
                 for finished, topics in await self._all(TOPIC_SQL, (str(first), str(last)))]
 
     async def appointments(self, first: date, last: date) -> list[Appointment]:
+        found = await self._all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                                "'appointments'", ())
+        if not found:  # a read-only store of schema 3 (not upgraded): none were ever booked
+            return []
         sql = f"{SELECT_APPOINTMENTS} WHERE day >= ? AND day <= ? ORDER BY start, key"
         return [appointment_from_row(r) for r in await self._all(sql, (str(first), str(last)))]
 
