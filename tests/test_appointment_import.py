@@ -136,3 +136,41 @@ def test_capacity_advice_is_checked_with_the_simulator(kcc: Kcc) -> None:  # noq
     # an office without history, and no scenario: one line, exit 2
     code, err, _ = kcc("appointment", "capacity", "--for", "monday")
     assert code == 2 and "give --scenario FILE" in err["error"]  # type: ignore[index]
+
+
+def test_watch_reimports_a_folder_when_a_file_changes(kcc: Kcc, tmp_path: Path) -> None:  # noqa: F811
+    import json as _json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    at = f"{datetime.now(TZ) + timedelta(days=3):%Y-%m-%d}"
+    header = "reference,service,start,duration_min,persons,code\n"
+    (folder / "a.csv").write_text(header + f"W-1,eid,{at}T10:00,15,1,111\n")
+    env = {**os.environ, "KCC_CONFIG": "", "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    p = subprocess.Popen([sys.executable, "-m", "kcc_tui", "--db", str(kcc.db), "--json",
+                          "appointment", "import", str(folder), "--watch"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    def line() -> dict[str, object]:
+        import select
+
+        assert p.stdout is not None
+        ready, _, _ = select.select([p.stdout], [], [], 30)
+        assert ready, "no report within 30 s"
+        out: dict[str, object] = _json.loads(p.stdout.readline())
+        return out
+
+    try:
+        first = line()
+        assert (str(first["file"]).endswith("a.csv"), first["added"]) == (True, 1)
+        time.sleep(1.1)  # a new modification time
+        (folder / "a.csv").write_text(header + f"W-1,eid,{at}T10:00,15,1,111\n"
+                                      f"W-2,eid,{at}T10:20,15,1,222\n")
+        second = line()
+        assert (second["added"], second["unchanged"]) == (1, 1)
+    finally:
+        p.terminate()
+        p.wait(10)
