@@ -18,8 +18,8 @@ REASONS: dict[str, dict[str, str]] = {
 }
 
 
-def reason_words(code: str, lang: str = "nl") -> str:
-    table = REASONS.get(code, REASONS[NO_OPEN_POST])
+def reason_words(code: str | None, lang: str = "nl") -> str:
+    table = REASONS.get(code or NO_OPEN_POST, REASONS[NO_OPEN_POST])
     return table.get(lang) or table["nl"]
 
 

@@ -21,7 +21,7 @@ class PrinterSettings(BaseModel):
     device: str = ""
     baudrate: int = 19200
     profile: str = "TM-T20II"
-    timeout_s: float = Field(default=5.0, gt=0)
+    timeout_s: float = Field(default=2.5, gt=0)
     qr: bool = False
     # text of the QR code; {number} {service} {day} are filled in
     qr_text: str = ""

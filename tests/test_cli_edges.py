@@ -72,6 +72,9 @@ def test_the_built_in_office_is_named_once_on_stderr(tmp_path: Path) -> None:
     assert p.returncode == 0 and p.stderr.count(NOTE) == 1, p.stderr
     assert "./config.toml" in p.stderr and str(tmp_path / "xdg/kcc/config.toml") in p.stderr
     json.loads(p.stdout)  # stdout stays exactly one JSON object
+    for args in (["init"], ["--json", "state"]):  # without --db: the example's own kcc.db
+        p = kcc(tmp_path, *args)
+        assert p.returncode == 0 and p.stderr.count(NOTE) == 1, p.stderr
     office(tmp_path, None)
     p = kcc(tmp_path, "--db", "k.db", "state")
     assert p.returncode == 0 and NOTE not in p.stderr

@@ -178,3 +178,22 @@ async def test_a_refresh_before_a_table_has_its_columns_waits_for_the_next() -> 
         table.add_columns("Dienst", "Wachtend")
         assert sync_rows(table, {"eid": ["Identiteitskaart", "3"]}) is True
         assert table.get_row("eid") == ["Identiteitskaart", "3"]
+
+
+async def test_the_board_counts_the_citizens_who_said_they_stepped_away(tmp_path: Path) -> None:
+    """"Ik ben even weg" on a phone page: the ticket keeps its place and the coordinator sees
+    how many of the waiting are away (they will not come when called now)."""
+    from kcc_tui.phone.token import new_token
+
+    db, clock = tmp_path / "kcc.db", FixedClock(T0)
+    _, h = new_token()
+    await seed(db, clock, [(0, C.IssueTicket("eid", token_hash=h), "onthaal"),
+                           (1, C.IssueTicket("eid"), "onthaal"),
+                           (1, C.StepAway(h, 10), "phone")])
+    app = build_app(example_settings(), db=db, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await until(pilot, lambda: cells(app, "services", "eid")[2] == "2 (1 weg)",
+                    "two waiting, one away")
+        clock.advance(minutes=11)  # back in the queue when the time is up
+        await until(pilot, lambda: cells(app, "services", "eid")[2] == "2", "both back")

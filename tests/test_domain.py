@@ -227,7 +227,8 @@ def test_pause_resume_close(clock: FixedClock) -> None:
 def test_wrong_pin_is_recorded_and_locks_after_five(clock: FixedClock) -> None:
     lg = ledger(clock)
     for i in range(4):
-        with pytest.raises(C.RefusedWithEvents, match=f"{4 - i} tries left"):
+        tries = "try" if i == 3 else "tries"
+        with pytest.raises(C.RefusedWithEvents, match=f"{4 - i} {tries} left"):
             lg.execute(C.OpenPost("l1", "an", False))
     with pytest.raises(C.RefusedWithEvents, match="locked for 5 min"):
         lg.execute(C.OpenPost("l1", "an", False))

@@ -17,6 +17,7 @@ from kcc_tui.domain.estimate import (
     NOT_TODAY,
     estimate,
     mean_service_s,
+    ticket_estimates,
     wait_text,
 )
 from kcc_tui.domain.learned import (
@@ -110,6 +111,24 @@ def test_no_open_unpaused_post_no_number() -> None:
     lg.execute(C.Pause("l1", "koffie"), "bo")  # the only post for eid pauses
     assert estimate(lg.state, lg.office, "eid", clock()).code == NO_OPEN_POST
     assert estimate(lg.state, lg.office, "afhalen", clock()).wait_s == 0  # the snelbalie is idle
+
+
+def test_the_phone_pages_ask_for_many_tickets_at_once_and_get_the_one_estimate() -> None:
+    lg, clock = one_desk(3)
+    lg.execute(C.OpenPost("l2", "bo", True))
+    lg.execute(C.CallNext("l2"), "bo")
+    issue(lg, "rijbewijs")
+    quick = issue(lg, "afhalen")  # the snelbalie is closed: no number, the reason
+    clock.advance(minutes=2)
+    tickets = list(lg.state.tickets.values())
+    batch = ticket_estimates(lg.state, lg.office, tickets, clock())
+    waiting = [t for t in tickets if t.status == "waiting"]
+    assert set(batch) == {t.number for t in waiting} and len(waiting) == 4
+    for t in waiting:
+        assert batch[t.number] == estimate(lg.state, lg.office, t.service, clock(), t)
+    assert batch[quick].code == NO_OPEN_POST
+    # each ticket waits for those ahead of it, also when asked for together
+    assert batch["A004"].wait_s > batch["A003"].wait_s  # type: ignore[operator]
 
 
 def test_after_day_end_no_number() -> None:

@@ -38,7 +38,7 @@ from printers.service import TicketPrinter
 from printers.settings import PrinterSettings
 
 BUDGET_S = 3.0
-TIMEOUT_S = 5.0  # the default timeout_s: the kiosk must not need it to give up
+TIMEOUT_S = 5.0  # longer than the default timeout_s: the kiosk must not need it to give up
 
 
 @pytest.fixture(name="fifo")
@@ -213,3 +213,23 @@ def test_a_serial_line_that_takes_no_data_times_out() -> None:
     finally:
         os.close(slave)
         os.close(master)
+
+
+async def test_a_device_that_takes_no_data_fails_at_the_kiosk_within_the_budget(
+    tmp_path: Path, full_pipe: tuple[Path, int, int],
+) -> None:
+    """The one fault that needs the timeout: a printer that takes the ticket and goes silent.
+    With the default `timeout_s` the citizen still hears it within 3 s."""
+    fifo, reader, filled = full_pipe
+    printer = PrinterSettings(transport="file", device=str(fifo))  # the default timeout
+    assert printer.timeout_s < BUDGET_S
+    db, settings, clock = tmp_path / "kcc.db", kiosk_settings(printer), FixedClock(T0)
+    await seed(db, settings, clock)
+    app = kiosk(settings, db, clock, recheck_s=0.2, debounce_s=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.click("#svc-eid")
+        await until(pilot, lambda: print_state(app) == "failed", "the failed print", BUDGET_S)
+        assert text(app, "#c-title") == "Onthoud uw nummer!" and shown_number(app) == "A001"
+    [failed] = types(await log(db, settings, clock), "print_failed")
+    assert failed.data["number"] == "A001"

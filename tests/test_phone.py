@@ -458,6 +458,29 @@ async def test_even_weg_and_ik_ga_weg_reach_a_running_counter(db: Path,
         await client.close()
 
 
+async def page_estimate(client: Any, token: str) -> str:
+    """The page's estimate line once the replay in the other process has covered it."""
+    stream = sse_snapshots(client, f"/t/{token}/events")
+    try:
+        async for snap in stream:
+            if snap["estimate"] != "Geschatte wachttijd: wordt berekend…":
+                return str(snap["estimate"])
+    finally:
+        await stream.aclose()
+    raise AssertionError("the stream ended")
+
+
+async def test_the_page_says_why_there_is_no_number_as_every_surface_does(
+        db: Path, settings: Settings) -> None:
+    async with Store(db, settings.office) as store:
+        token, _ = await issue(store)  # no loket open
+    client = await client_for(settings, db)
+    try:
+        assert await page_estimate(client, token) == "Geschatte wachttijd: geen loket open"
+    finally:
+        await client.close()
+
+
 async def test_the_estimate_comes_from_a_replay_in_another_process(
         db: Path, settings: Settings) -> None:
     async with Store(db, settings.office) as store:

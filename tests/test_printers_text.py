@@ -4,6 +4,7 @@ currency at any width, and the QR code carries error-correction level M."""
 from __future__ import annotations
 
 import pytest
+from hostile_text import texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_printers_layout import ticket
@@ -53,33 +54,8 @@ def commands(data: bytes) -> tuple[list[bytes], list[bytes]]:
     return cmds, payloads
 
 
-# Text as people and files make it: markup, escape and OSC sequences, NUL, C1, RTL marks,
-# emoji, combining accents, currency, long runs.
-NASTY = st.sampled_from(
-    [
-        "[/]",
-        "[bold red]X[/]",
-        "[@click=app.quit]Klik[/]",
-        "\x1b@",
-        "\x1bp\x00\x19\xfa",  # kick the cash drawer
-        "\x1dV\x00",  # cut
-        "\x1b]0;PWNED\x07",
-        "\x1b[2J",
-        "\x00",
-        "\x85",
-        "\x9b31m",
-        "\u200f\u202e",
-        "😀👍🏽",
-        "e\u0301\u0308",
-        "€ 5",
-        "5 €",
-        "{",
-        "}",
-        "\r\n\t\x0b\x0c",
-        "\x7f",
-    ]
-)
-TEXT = st.lists(st.one_of(NASTY, st.text(max_size=40)), max_size=12).map("".join)
+# The screens' generator (hostile_text), and long runs of printable text that must wrap.
+TEXT = texts
 LONG = st.integers(min_value=1_000, max_value=10_000).map(lambda n: ("Aé€ " * n)[:n])
 
 

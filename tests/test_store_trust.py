@@ -267,6 +267,25 @@ async def test_events_lost_with_a_deleted_wal_are_named_by_the_next_process(
         assert again.lost is None and await again.check() == []
 
 
+async def test_a_store_opened_while_another_writer_commits_reports_no_loss(
+        tmp_path: Path) -> None:
+    """The mark names only committed events; one written between our read of the log and our
+    read of the mark is no loss (a busy office opened every `kcc state` with a false alarm)."""
+    db, office = tmp_path / "kcc.db", make_office()
+    async with Store(db, office, create=True) as writer:
+        await writer.execute(C.IssueTicket("eid"))
+        opening = Store(db, office)
+        fold = opening.reload
+
+        async def fold_then_another_writes() -> None:
+            await fold()
+            await writer.execute(C.IssueTicket("eid"))  # committed and marked after our read
+
+        opening.reload = fold_then_another_writes  # type: ignore[method-assign]
+        async with opening:
+            assert opening.lost is None and writer.state.seq > opening.state.seq
+
+
 def test_the_cli_says_so_loudly_and_check_fails_until_the_loss_is_accepted(
         office_dir: Path) -> None:
     db = office_dir / "kcc.db"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile_text import pieces, texts
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
@@ -90,14 +91,6 @@ def apps(settings: Settings, db: Path, clock: FixedClock) -> tuple[Any, Any, Any
 
 
 # -- generated text --------------------------------------------------------------------------------
-FRAGMENTS = ["[", "]", "[/]", "[b]", "[/b]", "[bold red]", "[dringend]", "[@click=app.quit]",
-             "[link=https://example.invalid]", "\x1b]0;PWNED\x07", "\x1b[2J", "\x1b[31m", "\x1b",
-             "\x00", "\x07", "\x08", "\r", "\n", "\t", "\x7f", "\x9b", "\x85", "\u200f",
-             "\u202e", "\u2028", "😀", "👩‍💻", "e\u0301", "\u0301", "{}", "{0}", "%s", "\\",
-             "Let op", " ", "koffie", "é€"]
-pieces = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=6), max_size=25).map("".join)
-long = st.integers(min_value=281, max_value=10_000).map(lambda n: ("[/]\x1b]0;X\x07é" * n)[:n])
-texts = st.one_of(pieces, st.text(max_size=60), long)
 # Config text never holds control characters (they are refused at load).
 labels = st.one_of(pieces, st.text(min_size=1, max_size=40)).map(
     lambda s: "".join(ch for ch in s if not CONTROL.match(ch)).strip() or "[/]")
@@ -144,10 +137,10 @@ async def code_or_refused(store: Store, command: C.Command, actor: str, given: s
 
 
 # No shrinking: every example starts three apps, and shrinking would take minutes. An example
-# is a few rounds in the same running apps.
+# is six rounds of generated text in the same running apps.
 @settings(max_examples=1, deadline=None, derandomize=True, phases=NO_SHRINK,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(st.builds(Input, texts, texts, texts, texts, labels), min_size=3, max_size=3))
+@given(st.lists(st.builds(Input, texts, texts, texts, texts, labels), min_size=6, max_size=6))
 @example([ISSUE, LONG])
 async def test_free_text_is_shown_literally_on_every_screen(rounds: list[Input]) -> None:
     with tempfile.TemporaryDirectory() as folder:

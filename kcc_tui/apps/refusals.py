@@ -17,6 +17,7 @@ from ..store import (
     StoreFull,
     StoreLocked,
     StoreMissing,
+    StoreOtherOffice,
     StoreReadOnly,
     StoreTooNew,
 )
@@ -152,6 +153,9 @@ def store_error_nl(e: StoreError, when: str = "command") -> str:
     dropped; it is retried) or "command" (this action was not done)."""
     text = next((t for kind, t in STORE_ERRORS_NL if isinstance(e, kind)),
                 "De databank gaf een fout: verwittig de beheerder als dit blijft duren.")
+    if isinstance(e, StoreOtherOffice):  # several offices: started with the wrong config
+        text = (f'De databank hoort bij kantoor "{e.found}", niet bij kantoor "{e.office}" van '
+                "deze configuratie: verwittig de beheerder.")
     if when == "open":
         return f"{text} (opnieuw proberen…)"
     if when == "lost":

@@ -78,8 +78,22 @@ def _summary(data: dict[str, object]) -> str:
     return " ".join(f"{k}={data[k]}" for k in keys if data.get(k) not in (None, ""))
 
 
+def _this_offices(ctx: click.Context, _param: click.Parameter, backup: Path) -> Path:
+    """A backup of another office is refused before anything is asked or changed."""
+    from ..store.backups import check_backup_office
+
+    env = ctx.find_object(Env)
+    if env is not None:
+        try:
+            check_backup_office(backup, env.settings.office.id)
+        except StoreError as e:
+            fail(f"restore refused: {e}", as_json=env.json)
+    return backup
+
+
 @click.command("restore")
-@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                callback=_this_offices)
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 @pass_env
 def store_restore(env: Env, backup: Path, yes: bool) -> None:

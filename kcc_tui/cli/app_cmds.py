@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from .common import Env, pass_env
+from .offices import home_office, installation, offices_option
 
 
 def _pick(env: Env, kind: str, table: dict[str, Any], value: str | None) -> str:
@@ -54,7 +55,16 @@ def display(env: Env, display_id: str | None) -> None:
 
 
 @click.command()
+@offices_option
 @pass_env
-def coordinator(env: Env) -> None:
-    """The coordinator pane: live waiting times, staff moves, alerts."""
-    _run(env, "coordinator")
+def coordinator(env: Env, offices_file: str | None) -> None:
+    """The coordinator pane: live waiting times, staff moves, alerts; with --offices also the
+    overview of all offices (key k)."""
+    inst = installation(env, offices_file)
+    if inst is None:
+        _run(env, "coordinator")
+        return
+    from ..apps.coordinator import build_app
+
+    settings, db = home_office(env, inst)
+    build_app(settings, db=db, installation=inst).run()

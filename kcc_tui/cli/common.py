@@ -45,21 +45,26 @@ class Env:
         if self.db:
             return Path(self.db).absolute().parent
         try:
-            self._settings = self._settings or load_settings(self.config)
+            settings = self._settings or self._load()
         except ConfigError:
             return Path.cwd()
-        return Path(self._settings.store.path).absolute().parent
+        return Path(settings.store.path).absolute().parent
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
             try:
-                self._settings = load_settings(self.config)
+                return self._load()
             except ConfigError as e:
                 fail(str(e), code=2, as_json=self.json)
-            named = self.config is not None or os.environ.get("KCC_CONFIG", "").strip()
-            if not named and self._settings.source == example_path():
-                _note_example_office()
+        return self._settings
+
+    def _load(self) -> Settings:
+        """The settings, loaded once; the built-in example office is named when it is used."""
+        self._settings = load_settings(self.config)
+        named = self.config is not None or os.environ.get("KCC_CONFIG", "").strip()
+        if not named and self._settings.source == example_path():
+            _note_example_office()
         return self._settings
 
     def known(self, kind: str, value: str) -> str:

@@ -10,12 +10,14 @@ from typing import TypeVar
 
 import click
 
+from ..config.installation import Installation
 from ..domain.clock import business_day, system_clock
 from ..reports.breakdown import BREAKDOWNS
 from ..reports.period import HELP, Period, PeriodError, parse_period
 from ..reports.staffing import StaffingError, calculate, share
 from ..store import StoreError
 from .common import Env, emit, fail, pass_env
+from .offices import installation, offices_option
 from .progress import Progress
 
 # The rest of the report (openpyxl, the simulator) is imported when a command runs: every
@@ -63,6 +65,35 @@ def _breakdowns(value: str | None) -> list[str] | None:
     return names
 
 
+async def _offices_report(env: Env, inst: Installation, p: Period, names: list[str] | None,
+                          csv_dir: Path | None, excel_be: bool, xlsx: Path | None,
+                          topics: int) -> None:
+    """`kcc report --offices`: a section per office and one for all together
+    (reports/offices.py); the files carry an office column."""
+    from ..reports.offices import build_offices_report, office_tables, offices_text
+
+    with Progress("report") as progress:
+        rep = await build_offices_report(
+            inst, p, progress=lambda oid: progress.counter(f"reading {p.label} of {oid}",
+                                                           "tickets"))
+    files: list[str] = []
+    if csv_dir is not None or xlsx is not None:
+        from ..reports.export import write_csv, write_xlsx
+
+        tables = office_tables(rep)
+        if csv_dir is not None:
+            files += [str(f) for f in write_csv(rep.combined, csv_dir, excel_be=excel_be,
+                                                tables=tables)]
+        if xlsx is not None:
+            tz = next(iter(inst.offices.values())).office.timezone
+            files.append(str(write_xlsx(rep.combined, xlsx, tz, tables=tables)))
+    shown = names or [b for b in BREAKDOWNS if p.days > 1 or b not in ("weekday", "day")]
+    text = "" if env.json else offices_text(rep, shown, topics)
+    if files:
+        text += "\nwritten: " + ", ".join(files)
+    emit(env, rep.to_json() | {"files": files} if env.json else {}, text.rstrip("\n"))
+
+
 @click.command(help=f"""Service report for PERIOD (default today).
 
 PERIOD: {HELP}. Closing a day never deletes anything: every past day can be reported on.""")
@@ -87,15 +118,26 @@ PERIOD: {HELP}. Closing a day never deletes anything: every past day can be repo
               help="service level the advice aims at")
 @click.option("--no-check", is_flag=True, help="advice from Erlang C only, without simulating")
 @click.option("--json", "as_json", is_flag=True, help="print exactly one JSON object")
+@offices_option
 @pass_env
 def report(env: Env, period: str | None, first: str | None, last: str | None, by: str | None,
            csv_dir: Path | None, excel_be: bool, xlsx: Path | None, topics: int,
-           advice_day: str | None, target: str, no_check: bool, as_json: bool) -> None:
+           advice_day: str | None, target: str, no_check: bool, as_json: bool,
+           offices_file: str | None) -> None:
     env.json = env.json or as_json
     if excel_be and csv_dir is None:
         raise click.UsageError("--excel-be is a CSV format: give --csv FOLDER with it")
+    inst = installation(env, offices_file)
+    if inst is not None:
+        if advice_day:
+            raise click.UsageError("staffing advice is per office: give --advice with the "
+                                   "office's --config, without --offices")
+        env._settings = next(iter(inst.offices.values()))  # the period in its time zone
     p = _period(env, period, first, last)
     names = _breakdowns(by)
+    if inst is not None:
+        _run(env, lambda: _offices_report(env, inst, p, names, csv_dir, excel_be, xlsx, topics))
+        return
     office = env.settings.office
     try:
         goal = share(target)

@@ -72,6 +72,9 @@ def check_settings(settings: Settings) -> None:
 
 
 def _check_office(office: Office) -> None:
+    if not _CODE.match(office.id):
+        raise CrossCheckError(("office", "id"), 'expected a code of lowercase letters, digits, '
+                                                f'"-" or "_" (at most 32), found {_q(office.id)}')
     try:
         zoneinfo.ZoneInfo(office.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):

@@ -23,7 +23,7 @@ Fail = Callable[[Keys, str], ConfigError]
 
 SECTIONS = ("office", *OFFICE_SECTIONS, "store", "kiosks", "printers", "displays", "alerts",
             "serve", "phone")
-OFFICE_KEYS = ("name", "timezone", "languages", "outcomes")
+OFFICE_KEYS = ("id", "name", "timezone", "languages", "outcomes")
 # The table name becomes this field: [services.eid] -> Service(code="eid").
 ID_FIELDS = {
     "services": "code",

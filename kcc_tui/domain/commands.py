@@ -516,6 +516,10 @@ def _refuse_locked(c: Ctx, staff: str) -> None:
                       staff=staff_name(c, staff), minutes=mins)
 
 
+def wrong_pin(left: int) -> str:
+    return f"wrong PIN ({left} {'try' if left == 1 else 'tries'} left)"
+
+
 def _failure_events(c: Ctx, staff: str, source: str | None) -> tuple[list[Event], int]:
     """The events of one wrong PIN for `staff` and the tries left (0: locked by this one)."""
     stream = f"staff:{staff}:{c.day}"
@@ -558,8 +562,7 @@ def _login_checks(c: Ctx, staff: str, pin_ok: bool, source: str | None = None) -
             raise RefusedWithEvents(
                 f"wrong PIN; {staff} is now locked for {mins:g} min", events,
                 code="wrong_pin_locked", staff=staff_name(c, staff), minutes=mins)
-        raise RefusedWithEvents(f"wrong PIN ({left} tries left)", events, code="wrong_pin",
-                                left=left)
+        raise RefusedWithEvents(wrong_pin(left), events, code="wrong_pin", left=left)
 
 
 def coordinators(office: Office) -> list[str]:
@@ -606,8 +609,7 @@ class OperatorPin(Command):
         if left == 0:
             raise RefusedWithEvents("wrong PIN; the operator pad is locked", events,
                                     code="operator_locked")
-        raise RefusedWithEvents(f"wrong PIN ({left} tries left)", events, code="wrong_pin",
-                                left=left)
+        raise RefusedWithEvents(wrong_pin(left), events, code="wrong_pin", left=left)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ No number is ever made up (reason codes, worded at the edge in the user's langua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from weakref import WeakKeyDictionary
 
-from .forecast import HORIZON_S, WaitForecast, forecast_all, forecast_wait
+from .forecast import HORIZON_S, WaitForecast, forecast_all, forecast_queue, forecast_wait
 from .learned import PRIOR_WEIGHT, until_closing
 from .office import Office
 from .routing import rank_key
@@ -86,12 +88,30 @@ def estimate(state: DayState, office: Office, service: str, now: datetime,
     before said a new ticket would wait."""
     if ticket is not None and ticket.status != "waiting":
         ticket = None
+    return _verdict(state, office, service, now, ticket,
+                    lambda: wait_forecast(state, office, service, now, ticket))
+
+
+def ticket_estimates(state: DayState, office: Office, tickets: list[Ticket],
+                     now: datetime) -> dict[str, Estimate]:
+    """`estimate` for each waiting ticket of `tickets`, from one set of replays (the phone
+    pages ask for all the tickets they show at once)."""
+    waiting = [t for t in tickets if t.status == "waiting"]
+    forecasts = forecast_queue(state, office, now, tickets=waiting) if waiting else {}
+    return {t.number: _verdict(state, office, t.service, now, t,
+                               partial(forecasts.get, t.number))
+            for t in waiting}
+
+
+def _verdict(state: DayState, office: Office, service: str, now: datetime,
+             ticket: Ticket | None, forecast: Callable[[], WaitForecast | None]) -> Estimate:
+    """A number, or the reason there is none (`forecast` is asked only when one may be)."""
     ahead = people_ahead(state, office, service, now, ticket)
     if state.ended:
         return Estimate(service, ahead, None, DAY_ENDED)
     if not _open_post_serves(state, ticket.target_post if ticket else None, service):
         return Estimate(service, ahead, None, NO_OPEN_POST)
-    f = wait_forecast(state, office, service, now, ticket)
+    f = forecast()
     if f is None:
         return Estimate(service, ahead, None, NO_OPEN_POST)
     closing = until_closing(office, now)

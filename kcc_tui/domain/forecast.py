@@ -124,8 +124,10 @@ class _Replay:
         self.none: list[str] = []  # result keys without a forecast: no open post serves them
         for t in tickets:
             if t.status == "waiting" and (t.service in served or t.target_post is not None):
+                # Its own service time delays nobody it waits for: the replay stops when the
+                # last wanted ticket is called. Not a phantom, though: asked with others (the
+                # phone pages), it delays the wanted tickets behind it.
                 self.wanted[id(t)] = t.number
-                self.phantoms.add(id(t))  # its own service time delays nobody it waits for
             else:
                 self.none.append(t.number)
         for code in services:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, fields
 from datetime import datetime
 from typing import Literal
 
@@ -208,6 +208,21 @@ class CombinedKpi(Figures):
             c.waits_after += k.waits_after
             c.service_times += k.service_times
             c.walks += k.walks
+        return c
+
+    @classmethod
+    def union(cls, parts: Iterable[CombinedKpi]) -> CombinedKpi:
+        """The KPIs of the union of the parts' tickets (several offices: one store each): the
+        counts and observations add up, each wait still judged against its own target (never
+        an average of the parts' percentages)."""
+        c = cls()
+        for part in parts:
+            for f in fields(cls):
+                mine = getattr(c, f.name)
+                if isinstance(mine, list):
+                    mine.extend(getattr(part, f.name))
+                elif isinstance(mine, int):
+                    setattr(c, f.name, mine + getattr(part, f.name))
         return c
 
     @property

@@ -7,11 +7,12 @@ config.toml; the domain never reads files.
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .calendar import WEEKDAY_KEYS
+from .office_id import derived_id
 
 Lang = Literal["nl", "fr", "en", "de"]
 LANGS: tuple[Lang, ...] = ("nl", "fr", "en", "de")
@@ -160,6 +161,8 @@ class OpeningHours(Frozen):
 class Office(Frozen):
     """Everything the domain needs to decide commands."""
 
+    # which office this is: recorded in its store, which then refuses another office's config
+    id: str = ""  # left out of config.toml: derived from the name (office_id.py)
     name: str
     timezone: str = "Europe/Brussels"
     languages: tuple[Lang, ...] = LANGS
@@ -173,6 +176,13 @@ class Office(Frozen):
     privacy: Privacy = Privacy()
     reasons: Reasons = Reasons()
     appointments: Appointments = Appointments()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "id" not in data and isinstance(data.get("name"), str):
+            return {**data, "id": derived_id(data["name"])}
+        return data
 
     def post_name(self, post: str | None) -> str:
         """A post's configured name; its id when it is not configured (any more)."""

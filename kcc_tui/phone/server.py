@@ -35,8 +35,8 @@ from aiohttp import web
 from ..config.settings import Settings
 from ..domain import commands as C
 from ..domain.clock import Clock, FixedClock, system_clock
+from ..domain.estimate import Estimate, ticket_estimates
 from ..domain.events import Event
-from ..domain.forecast import WaitForecast, forecast_queue
 from ..domain.office import Office
 from ..domain.state import Ticket
 from ..store import EventStore, StoreError, open_store
@@ -117,7 +117,7 @@ class Hub:
         self.store: EventStore | None = None
         self.subs: dict[str, set[Subscriber]] = {}
         # ticket number -> its estimate from the last replay (None: no open post serves it)
-        self.estimates: dict[str, WaitForecast | None] = {}
+        self.estimates: dict[str, Estimate] = {}
         self._estimated_at = -TICK_S
         self._estimate_seq = -1
         self._dirty = False  # a page showed a ticket no replay covered yet
@@ -157,8 +157,9 @@ class Hub:
         assert self.store is not None
         return live_ticket(self.store.state, h, self.clock(), self.grace)
 
-    def forecast(self, t: Ticket) -> WaitForecast | None | Pending:
-        """The ticket's estimate from the last replay; PENDING until one covered it."""
+    def estimate(self, t: Ticket) -> Estimate | None | Pending:
+        """The ticket's estimate from the last replay (None: none shown); PENDING until one
+        covered it."""
         if t.status != "waiting" or self.estimate_s <= 0:
             return None
         if t.number not in self.estimates:
@@ -169,9 +170,9 @@ class Hub:
     def ticket_snapshot(self, t: Ticket, lang: str,
                         ahead: dict[str, int] | None = None) -> dict[str, Any]:
         assert self.store is not None
-        f = self.forecast(t)
+        e = self.estimate(t)
         return ticket_view(self.store.state, self.office, t, self.clock(), lang,
-                           None if isinstance(f, Pending) else f, pending=isinstance(f, Pending),
+                           None if isinstance(e, Pending) else e, pending=isinstance(e, Pending),
                            ahead=ahead)
 
     def board_snapshot(self, lang: str) -> dict[str, Any]:
@@ -245,7 +246,7 @@ class Hub:
         the pages keep getting their snapshots meanwhile."""
         try:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self._pool, forecast_job, str(self.db),
+            result = await loop.run_in_executor(self._pool, estimate_job, str(self.db),
                                                 self.office, numbers, self.clock())
             if result != {n: self.estimates.get(n, PENDING) for n in result}:
                 self.estimates = {**self.estimates, **result}
@@ -294,17 +295,16 @@ class Pending:
 PENDING = Pending()
 
 
-def forecast_job(db: str, office: Office, numbers: list[str],
-                 now: datetime) -> dict[str, WaitForecast | None]:
-    """In the estimate process: the forecasts of these tickets, from the store as it is now
-    (the same replay `estimate.wait_forecast` runs, for all watched tickets at once)."""
+def estimate_job(db: str, office: Office, numbers: list[str], now: datetime) -> dict[str, Estimate]:
+    """In the estimate process: the estimates of these tickets, from the store as it is now
+    (`estimate.ticket_estimates`: the one estimate, with its reason codes, for all watched
+    tickets from one set of replays)."""
 
-    async def run() -> dict[str, WaitForecast | None]:
+    async def run() -> dict[str, Estimate]:
         async with open_store(db, office, clock=FixedClock(now), readonly=True) as store:
             st = store.state
-            ts = [st.tickets[n] for n in numbers
-                  if n in st.tickets and st.tickets[n].status == "waiting"]
-            return forecast_queue(st, office, now, tickets=ts) if ts else {}
+            return ticket_estimates(st, office, [st.tickets[n] for n in numbers
+                                                 if n in st.tickets], now)
 
     return asyncio.run(run())
 

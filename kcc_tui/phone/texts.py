@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..domain.estimate import wait_text
+
 LANGS = ("nl", "fr", "en", "de")
 LANG_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch"}
 
@@ -16,10 +18,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "done": "U bent geholpen. Tot ziens!",
         "no_show": "U werd opgeroepen maar was er niet. Vraag het aan het onthaal.",
         "left": "U hebt uw ticket geannuleerd.",
-        "closed": "Het loket is gesloten voor vandaag.",
+        "closed": "De loketten zijn gesloten voor vandaag.",
         "ahead": "Wachtenden voor u: {n}",
         "estimate": "Geschatte wachttijd: {text}",
-        "no_estimate": "Geschatte wachttijd: nog geen loket open",
         "estimating": "Geschatte wachttijd: wordt berekend…",
         "updated": "Bijgewerkt om {time}",
         "away_button": "Ik ben even weg",
@@ -38,16 +39,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "title": "Votre ticket",
         "your_number": "Votre numéro",
         "waiting": "Vous attendez",
-        "away": "Vous êtes absent (jusqu'à {until}) : votre place est gardée",
+        "away": "Absence signalée jusqu'à {until} : votre place est gardée",
         "called": "C'est votre tour : {post}",
-        "serving": "Vous êtes servi au {post}",
-        "done": "Vous avez été servi. Au revoir !",
-        "no_show": "Vous avez été appelé mais étiez absent. Adressez-vous à l'accueil.",
+        "serving": "On s'occupe de vous : {post}",
+        "done": "C'est terminé. Merci et au revoir !",
+        "no_show": "Votre numéro a été appelé en votre absence. Adressez-vous à l'accueil.",
         "left": "Vous avez annulé votre ticket.",
         "closed": "Les guichets sont fermés pour aujourd'hui.",
         "ahead": "Personnes avant vous : {n}",
         "estimate": "Temps d'attente estimé : {text}",
-        "no_estimate": "Temps d'attente estimé : aucun guichet ouvert",
         "estimating": "Temps d'attente estimé : calcul en cours…",
         "updated": "Mis à jour à {time}",
         "away_button": "Je m'absente un moment",
@@ -70,13 +70,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "called": "It's your turn: {post}",
         "serving": "You are being served at {post}",
         "done": "You have been served. Goodbye!",
-        "no_show": "You were called but not there. Please ask at the reception.",
+        "no_show": "Your number was called while you were away. Please ask at reception.",
         "left": "You cancelled your ticket.",
         "closed": "The counters are closed for today.",
         "ahead": "People ahead of you: {n}",
         "estimate": "Estimated wait: {text}",
-        "no_estimate": "Estimated wait: no counter open yet",
-        "estimating": "Estimated wait: being worked out…",
+        "estimating": "Estimated wait: calculating…",
         "updated": "Updated at {time}",
         "away_button": "I'm stepping away",
         "back_button": "I'm back",
@@ -94,16 +93,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "title": "Ihr Ticket",
         "your_number": "Ihre Nummer",
         "waiting": "Sie warten",
-        "away": "Sie sind kurz weg (bis {until}): Ihr Platz bleibt",
+        "away": "Sie sind kurz weg (bis {until}): Ihr Platz bleibt erhalten",
         "called": "Sie sind an der Reihe: {post}",
-        "serving": "Sie werden an {post} bedient",
+        "serving": "Sie werden bedient: {post}",
         "done": "Sie wurden bedient. Auf Wiedersehen!",
-        "no_show": "Sie wurden aufgerufen, waren aber nicht da. Bitte am Empfang fragen.",
+        "no_show": "Ihre Nummer wurde aufgerufen, als Sie nicht da waren. Bitte fragen Sie am "
+                   "Empfang.",
         "left": "Sie haben Ihr Ticket storniert.",
         "closed": "Die Schalter sind für heute geschlossen.",
         "ahead": "Wartende vor Ihnen: {n}",
         "estimate": "Geschätzte Wartezeit: {text}",
-        "no_estimate": "Geschätzte Wartezeit: noch kein Schalter offen",
         "estimating": "Geschätzte Wartezeit: wird berechnet…",
         "updated": "Aktualisiert um {time}",
         "away_button": "Ich bin kurz weg",
@@ -115,7 +114,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "board_queues": "Wartende",
         "board_wait": "Wartezeit",
         "gone": "Dieses Ticket gibt es nicht oder es ist abgelaufen.",
-        "slow_down": "Zu viele Anfragen; bitte gleich noch einmal versuchen.",
+        "slow_down": "Zu viele Anfragen. Bitte versuchen Sie es gleich noch einmal.",
         "language": "Sprache",
     },
 }
@@ -133,11 +132,15 @@ def tr(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def minutes_text(lo_s: float | None, mean_s: float, hi_s: float | None) -> str:
-    """"± 12 min (8–17)": the estimate with its range, never a promise."""
+def minutes_text(lo_s: float | None, mean_s: float, hi_s: float | None,
+                 lang: str = "nl") -> str:
+    """"± 12 min (8–17)": the estimate with its range, never a promise; above an hour in
+    hours and minutes as on every surface ("± 1u05")."""
     mean = round(mean_s / 60)
     if mean < 1 and (hi_s is None or hi_s < 60):
         return "< 1 min"
+    if mean > 60:
+        return "± " + wait_text(mean_s, lang)
     text = f"± {max(1, mean)} min"
     if lo_s is not None and hi_s is not None:
         lo, hi = round(lo_s / 60), round(hi_s / 60)

@@ -13,12 +13,11 @@ from typing import Any
 from ..apps.display.board import CallBoard, queues, services_for
 from ..domain.clock import local
 from ..domain.commands import ticket_by_token
-from ..domain.estimate import people_ahead
-from ..domain.forecast import WaitForecast
+from ..domain.estimate import Estimate, people_ahead
 from ..domain.office import Office
 from ..domain.routing import is_away, rank_key
 from ..domain.state import DayState, Ticket
-from ..wait_words import estimate_words
+from ..wait_words import estimate_words, reason_words
 from .texts import minutes_text, tr
 
 ENDED = {"done": "done", "no_show": "no_show", "closed_unserved": "closed", "left": "left"}
@@ -63,7 +62,7 @@ def positions(state: DayState, office: Office, now: datetime) -> dict[str, int]:
 
 
 def ticket_view(state: DayState, office: Office, t: Ticket, now: datetime, lang: str,
-                forecast: WaitForecast | None, pending: bool = False,
+                estimate: Estimate | None, pending: bool = False,
                 ahead: dict[str, int] | None = None) -> dict[str, Any]:
     """The snapshot one ticket page shows (and the SSE stream sends on every change); `ahead`
     is `positions()` when many pages are served at once."""
@@ -89,10 +88,12 @@ def ticket_view(state: DayState, office: Office, t: Ticket, now: datetime, lang:
         if n is None:
             n = people_ahead(state, office, t.service, now, t)
         view["ahead"] = tr(lang, "ahead", n=n)
-        view["estimate"] = (tr(lang, "estimating") if pending else tr(lang, "no_estimate")
-                            if forecast is None else tr(
-            lang, "estimate", text=minutes_text(forecast.p10_s, forecast.mean_s,
-                                                forecast.p90_s)))
+        if pending:
+            view["estimate"] = tr(lang, "estimating")
+        elif estimate is not None:
+            view["estimate"] = tr(lang, "estimate", text=reason_words(estimate.code, lang)
+                                  if estimate.wait_s is None else minutes_text(
+                                      estimate.p10_s, estimate.wait_s, estimate.p90_s, lang))
     return view
 
 

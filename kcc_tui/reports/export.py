@@ -46,14 +46,19 @@ def sheets(report: Report) -> dict[str, tuple[Columns, list[dict[str, Any]]]]:
     return out
 
 
-def write_csv(report: Report, folder: str | Path, *, excel_be: bool = False) -> list[Path]:
+Sheets = dict[str, tuple[Columns, list[dict[str, Any]]]]
+
+
+def write_csv(report: Report, folder: str | Path, *, excel_be: bool = False,
+              tables: Sheets | None = None) -> list[Path]:
     """One CSV per table in `folder` (created if needed); returns the files written.
 
-    `excel_be`: `;`-separated with decimal commas, for Excel with Belgian regional settings."""
+    `excel_be`: `;`-separated with decimal commas, for Excel with Belgian regional settings.
+    `tables`: other tables than the report's own (several offices: reports/offices.py)."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, (cols, rows) in sheets(report).items():
+    for name, (cols, rows) in (tables or sheets(report)).items():
         path = target / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8-sig") as f:
             w = csv.writer(f, delimiter=";" if excel_be else ",")
@@ -72,12 +77,15 @@ def _csv_value(value: Any, decimal_comma: bool) -> Any:
     return value
 
 
-def write_xlsx(report: Report, path: str | Path, tz: str = "Europe/Brussels") -> Path:
+def write_xlsx(report: Report, path: str | Path, tz: str = "Europe/Brussels",
+               tables: Sheets | None = None) -> Path:
+    """The workbook: a sheet about the report, then one per table (`tables`: as in
+    `write_csv`)."""
     wb = Workbook()
     about = wb.active
     about.title = "report"
     _about(about, report, tz)
-    for name, (cols, rows) in sheets(report).items():
+    for name, (cols, rows) in (tables or sheets(report)).items():
         ws = wb.create_sheet(name)
         ws.append([h for _, h in cols])
         for cell in ws[1]:
@@ -91,8 +99,11 @@ def write_xlsx(report: Report, path: str | Path, tz: str = "Europe/Brussels") ->
                     c.number_format = "0.0%"
             width = max([len(header), *(len(str(r.get(key) or "")) for r in rows)])
             ws.column_dimensions[letter].width = min(40, width + 2)
-        ws.freeze_panes = "C2" if cols is COLUMNS else "B2"
-        if name == "hour" and rows:
+        # the names stay in view; a leading office column (several offices) stays too
+        by_office = cols[0][0] == "office"
+        names_end = (3 if cols[by_office:] == COLUMNS else 2) + by_office
+        ws.freeze_panes = f"{get_column_letter(names_end)}2"
+        if name == "hour" and rows and not by_office:  # one office's hours: one chart
             _hour_chart(ws, len(rows), cols)
     target = Path(path)
     wb.save(target)

@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .connection import owner_only
-from .errors import StoreError
+from .errors import StoreError, StoreOtherOffice
 from .eventstore import verify_file
+from .office_mark import KEY
 from .protocol import EventStore
 
 PREFIX = "kcc-"
@@ -77,3 +78,18 @@ def _restore(backup: Path, db: Path) -> Path | None:
     finally:
         staged.unlink(missing_ok=True)
     return kept
+
+
+def check_backup_office(backup: Path, office: str) -> None:
+    """Raise StoreOtherOffice when `backup` records another office than `office` (several
+    offices: a backup of one office must never be restored into another's store). A file
+    that is no SQLite store, or records no office, passes: `restore` judges it."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as c:
+            row = c.execute("SELECT value FROM meta WHERE key = ?", (KEY,)).fetchone()
+    except sqlite3.Error:  # not SQLite, or older than the meta table
+        return
+    if row is not None and row[0] != office:
+        raise StoreOtherOffice(f'backup {backup} is of office "{row[0]}", not of office '
+                               f'"{office}" of this configuration: nothing restored',
+                               row[0], office)

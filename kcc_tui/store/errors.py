@@ -65,3 +65,12 @@ def translate(err: BaseException, path: str) -> StoreError:
     if isinstance(err, sqlite3.Error):
         return StoreError(f"database {path}: {err}")
     return StoreError(f"database {path}: {type(err).__name__}: {err}")
+
+
+class StoreOtherOffice(StoreError):
+    """The store belongs to another office than the config that opens it (several offices:
+    one store each on SQLite): refused, so two offices' events never mix."""
+
+    def __init__(self, message: str, found: str, office: str) -> None:
+        super().__init__(message)
+        self.found, self.office = found, office  # the store's office, the config's

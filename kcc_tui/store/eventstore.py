@@ -41,6 +41,8 @@ from .errors import (
     StoreTooNew,
     translate,
 )
+from .learning import Remembered
+from .office_mark import mark_office
 from .protocol import History
 from .schema import LATEST, MIGRATIONS, check_version
 
@@ -121,6 +123,7 @@ class Store:
         self.lenient = lenient
         self.damage: str | None = None
         self.lost: str | None = None  # acknowledged events missing from the log (see open)
+        self._learning = Remembered()
 
     def today(self) -> date:
         """The business day now, by the store's clock and the office's time zone."""
@@ -153,13 +156,17 @@ class Store:
             self._file_id = _file_id(self.path)
             self._wal_id = None if readonly else _file_id(_wal(self.path))
             await self._migrate()
+            await mark_office(self.db, self.office.id, p, readonly=readonly)
             self._reader = await connect(self.path, busy_timeout_ms=self.busy_timeout_ms,
                                          readonly=readonly)
             if self.use_flock and not readonly:
                 with contextlib.suppress(OSError):
                     self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            # The mark first, the log after: every seq the mark names was committed before it
+            # was written, so the log read later holds it, however busy other writers are.
+            high = self._high_water()
             await self.reload()
-            self.lost = self._check_high_water()
+            self.lost = self._lost(high)
         except BaseException as e:
             await self._close()
             if isinstance(e, sqlite3.Error | StoreError):
@@ -255,6 +262,7 @@ class Store:
                 state.seq = mark[0]
             self.state, self.generation, self._mark = state, generation, mark and mark[1]
             self._unseen = []  # a fresh state: apps redraw from it (it is a new object)
+        await self._learning.attach(self)  # the forecast's recent weeks, for the new state
 
     def _fold(self, events: Iterable[Event]) -> list[Event]:
         """Fold events of today into the state; events of other days only advance seq."""
@@ -494,11 +502,17 @@ class Store:
                 return
             os.pwrite(fd, f"{self.generation} {self.state.seq:020d}\n".encode(), 0)
 
-    def _check_high_water(self) -> str | None:
+    def _high_water(self) -> tuple[str | None, int] | None:
         try:
-            generation, seq = _parse_high_water(Path(f"{self.path}.lock").read_bytes()[:64])
+            return _parse_high_water(Path(f"{self.path}.lock").read_bytes()[:64])
         except OSError:
             return None
+
+    def _lost(self, high: tuple[str | None, int] | None) -> str | None:
+        """What the log lacks below the mark read before it (None: nothing)."""
+        if high is None:
+            return None
+        generation, seq = high
         if generation != self.generation or seq <= self.state.seq:
             return None
         return (f"database {self.path} LOST acknowledged events: its log ends at "

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.binding import Binding
 from textual.css.query import NoMatches
 
+from ...config.installation import Installation
 from ...config.settings import Settings
-from ...domain.alerts import Watched
 from ...domain.clock import Clock, system_clock
 from ...domain.commands import Logout, Refused
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from ..refusals import refusal_nl, store_error_nl
 from .login import LoginScreen
+from .offices import Offices, OverviewScreen
+from .overview import watched_of
 from .screen import BoardScreen
 
 TICK_S = 1.0  # waits grow while nothing happens: redraw the time-based figures this often
@@ -25,17 +28,17 @@ class CoordinatorApp(KccApp):
     TITLE = "kcc — coördinator"
     ENABLE_COMMAND_PALETTE = False
     HEARTBEAT_AT_START = False  # no one is alerted on a silent pane: the periodic beat will do
+    # several offices (offices.py): only with an installation, on the board
+    BINDINGS = [Binding("k", "offices", "Kantoren")]
 
     def __init__(self, settings: Settings, *, db: str | Path | None = None,
                  clock: Clock = system_clock, poll_s: float = POLL_S,
-                 tick_s: float = TICK_S) -> None:
+                 tick_s: float = TICK_S, installation: Installation | None = None) -> None:
         super().__init__(settings, db=db, clock=clock, poll_s=poll_s)
         self.tick_s = tick_s
         self.coordinator: str | None = None
-        kiosks = settings.kiosks
-        self.watched = Watched(
-            kiosks=tuple(kiosks), displays=tuple(settings.displays),
-            kiosk_printers={k: v.printer for k, v in kiosks.items() if v.printer})
+        self.watched = watched_of(settings)
+        self.offices = Offices(self, installation) if installation else None
 
     @property
     def coordinator_name(self) -> str:
@@ -47,6 +50,26 @@ class CoordinatorApp(KccApp):
         # screens take turns on top of the (empty) default screen.
         await self.push_screen(LoginScreen())
         self.set_interval(self.tick_s, self.refresh_view)
+        if self.offices is not None:
+            self.offices.start()
+
+    async def on_unmount(self) -> None:
+        if self.offices is not None:  # before the base class closes this office's store
+            await self.offices.close()
+
+    async def _poll(self) -> None:
+        # switching to another office happens here, between two polls of this office's store
+        if self.offices is not None:
+            await self.offices.switch_pending()
+        await super()._poll()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "offices":
+            return self.offices is not None and isinstance(self.screen, BoardScreen)
+        return True
+
+    def action_offices(self) -> None:
+        self.push_screen(OverviewScreen())
 
     def redraw(self, screen: object) -> None:
         """Bring one screen up to date with the store (screens without `update_from` skip)."""

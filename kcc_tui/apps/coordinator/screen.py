@@ -241,6 +241,8 @@ class BoardScreen(Screen[None]):
         keys = [("?" if b.key == "question_mark" else b.key, b.description)
                 for b in self.BINDINGS if isinstance(b, Binding) and not b.action.startswith("keys")
                 and self.check_action(b.action, ())]
+        if self.kcc.offices is not None:  # several offices (offices.py): the app's key
+            keys.append(("k", "Kantoren"))
         self.app.push_screen(KeysDialog([*keys, ("Esc", "Sluiten")]))
 
     def action_filter(self) -> None:

@@ -15,12 +15,12 @@ from ...domain.office import Post
 from ..plain import plain
 
 LABELS: dict[str, dict[str, str]] = {
-    "now": {"nl": "Nu aan de beurt", "fr": "Maintenant", "en": "Now serving",
+    "now": {"nl": "Nu aan de beurt", "fr": "Appel en cours", "en": "Now serving",
             "de": "Jetzt an der Reihe"},
     "columns": {"nl": "Nummer ▸ loket", "fr": "Numéro ▸ guichet", "en": "Number ▸ counter",
                 "de": "Nummer ▸ Schalter"},
     "history": {"nl": "Vorige oproepen", "fr": "Appels précédents", "en": "Previous calls",
-                "de": "Vorherige Aufrufe"},
+                "de": "Letzte Aufrufe"},
     "queues": {"nl": "Wachtrij · wachttijd voor een nieuw ticket",
                "fr": "File d'attente · attente pour un nouveau ticket",
                "en": "Queue · wait for a ticket taken now",

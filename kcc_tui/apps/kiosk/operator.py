@@ -160,4 +160,5 @@ class PinDialog(ModalScreen[str | None]):
         elif left is None:  # locked now, or the attempt could not be recorded
             self.dismiss(None)
         else:
-            error.update(OPERATOR["wrong"].format(left=left))
+            error.update(OPERATOR["wrong"].format(
+                left=left, pogingen="poging" if left == 1 else "pogingen"))

@@ -200,7 +200,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
 OPERATOR: Final[dict[str, str]] = {
     "title": "Kiosk afsluiten",
     "prompt": "PIN van de coördinator",
-    "wrong": "Onjuiste PIN ({left} pogingen over)",
+    "wrong": "Onjuiste PIN ({left} {pogingen} over)",
     "locked": "Te veel foute pogingen: probeer later opnieuw",
     "checking": "Controleren…",
     "cancel": "Annuleren",
