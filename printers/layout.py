@@ -39,6 +39,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "people_ahead": "Wachtenden voor u",
         "colon": ": ",
         "estimated_wait": "Geschatte wachttijd",
+        "appointment": "Afspraak om",
         "less_than_a_minute": "< 1 min",
     },
     "fr": {
@@ -47,6 +48,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "people_ahead": "Personnes avant vous",
         "colon": "\u00a0: ",  # French typography: a (no-break) space before the colon
         "estimated_wait": "Temps d'attente estimé",
+        "appointment": "Rendez-vous à",
         "less_than_a_minute": "< 1 min",
     },
     "en": {
@@ -55,6 +57,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "people_ahead": "People ahead of you",
         "colon": ": ",
         "estimated_wait": "Estimated wait",
+        "appointment": "Appointment at",
         "less_than_a_minute": "< 1 min",
     },
     "de": {
@@ -63,6 +66,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "people_ahead": "Wartende vor Ihnen",
         "colon": ": ",
         "estimated_wait": "Geschätzte Wartezeit",
+        "appointment": "Termin um",
         "less_than_a_minute": "< 1 min",
     },
 }
@@ -98,6 +102,7 @@ class TicketContent:
     qr_text: str | None = None
     footer: str | None = None
     priority: bool = False  # printed as one bold line under the service
+    booked: str | None = None  # an appointment's booked start ("10:20"), a line of its own
     tz: str = "Europe/Brussels"  # the office's local time is what the visitor expects to read
 
     def __post_init__(self) -> None:
@@ -150,6 +155,7 @@ class TicketSlip:
     tz: str = "Europe/Brussels"
     priority: bool = False
     token_url: str | None = None
+    booked: str | None = None  # checked in for an appointment at this local time ("10:20")
 
 
 def content_for(settings: PrinterSettings, slip: TicketSlip) -> TicketContent:
@@ -177,6 +183,7 @@ def content_for(settings: PrinterSettings, slip: TicketSlip) -> TicketContent:
         qr_text=qr_text,
         footer=settings.footer.get(slip.lang),
         priority=slip.priority,
+        booked=slip.booked,
         tz=slip.tz,
     )
 
@@ -208,6 +215,8 @@ def render(printer: Escpos, content: TicketContent) -> None:
     say(content.service)
     if content.priority:
         say(f"* {text['priority']} *")
+    if content.booked:
+        say(f"* {text['appointment']} {content.booked} *")
     printer.set(bold=False)
     say(format_issued_at(content))
     printer.ln()

@@ -14,6 +14,7 @@ from factories import T0, make_office
 
 from kcc_tui.domain import events as ev
 from kcc_tui.domain import state as st
+from kcc_tui.domain.appointments import APPOINTMENT_EVENTS
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.events import BadEvent, check_event
 from kcc_tui.store import Store, StoreTooNew, create_store
@@ -86,7 +87,8 @@ async def test_a_log_written_before_typed_events_reads_and_folds_the_same(tmp_pa
     from data.old_log import summary
 
     rows = [json.loads(line) for line in (DATA / "events_v1.jsonl").read_text().splitlines()]
-    assert {r["type"] for r in rows} == set(ev.PAYLOADS)  # every type, as the old code wrote it
+    # every type, as the old code wrote it (appointments came later: issue 18)
+    assert {r["type"] for r in rows} == set(ev.PAYLOADS) - set(APPOINTMENT_EVENTS)
     office, db = make_office(), tmp_path / "kcc.db"
     await create_store(db, office)
     _load_old_log(db, rows)

@@ -19,11 +19,13 @@ from kcc_tui.apps.display.app import DisplayApp
 from kcc_tui.apps.kiosk.app import KioskApp
 from kcc_tui.apps.refusals import REFUSALS_NL, refusal_nl
 from kcc_tui.domain import commands as C
+from kcc_tui.domain.appointments import CheckInRefusal
 from kcc_tui.domain.clock import FixedClock
 from kcc_tui.domain.ledger import Ledger
 from kcc_tui.domain.office import Privacy
 
 COMMANDS = Path(C.__file__)
+BOOKING = COMMANDS.with_name("booking.py")  # the appointment commands (issue 18)
 
 
 def refused(lg: Ledger, command: C.Command, actor: str = "system") -> C.Refused:
@@ -185,9 +187,8 @@ def test_the_lockout_reason_counts_down_the_minutes() -> None:
 def test_every_refusal_has_a_code() -> None:
     """Codes, not sentences: the kiosk words the issuing refusals in the citizen's language,
     the Dutch apps every other one; the English reason is the CLI's."""
-    source = COMMANDS.read_text()
     uncoded = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in (n for f in (COMMANDS, BOOKING) for n in ast.walk(ast.parse(f.read_text()))):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                 node.func.id == "Refused" and not any(k.arg == "code" for k in node.keywords):
             uncoded.add(ast.unparse(node.args[0]))
@@ -220,9 +221,13 @@ def test_issuing_refusals_name_their_reason() -> None:
 
 
 def sites() -> list[tuple[int, str | None, set[str]]]:
-    """Every `Refused(...)` / `RefusedWithEvents(...)` in commands.py: line, code, params."""
-    out = []
-    for node in ast.walk(ast.parse(COMMANDS.read_text())):
+    """Every `Refused(...)` / `RefusedWithEvents(...)` in commands.py and booking.py: line,
+    code, params. The check-in refusals name their code by `CheckInRefusal`: one site each,
+    with every param the check-in gives (an unknown code has only `reference`)."""
+    out: list[tuple[int, str | None, set[str]]] = [
+        (0, r.value, {"reference"} if r is CheckInRefusal.UNKNOWN else
+         {"reference", "opens", "closes", "service", "booked"}) for r in CheckInRefusal]
+    for node in (n for f in (COMMANDS, BOOKING) for n in ast.walk(ast.parse(f.read_text()))):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                 node.func.id in ("Refused", "RefusedWithEvents"):
             kw = {k.arg: k.value for k in node.keywords if k.arg}

@@ -294,7 +294,7 @@ async def test_newer_schema_is_refused(db: Path) -> None:
     await create(db)
     with sqlite3.connect(db) as c:
         c.execute("PRAGMA user_version = 99")
-    with pytest.raises(StoreTooNew, match="schema 99, this kcc knows up to 3: upgrade kcc"):
+    with pytest.raises(StoreTooNew, match="schema 99, this kcc knows up to 4: upgrade kcc"):
         await Store(db, make_office()).open()
 
 

@@ -89,6 +89,14 @@ REFUSALS_NL: dict[str, str] = {
     "bad_targets": "Een bericht gaat naar de loketten en/of het scherm in de wachtzaal.",
     "until_not_today": "Een bericht moet later vandaag aflopen (niet om {until}).",
     "no_message": "Er staat nu geen bericht op de schermen.",
+    # afspraken (issue 18)
+    "appointment_unknown": "Vandaag is er geen afspraak met deze code of referentie.",
+    "appointment_cancelled": "Afspraak {reference} is geannuleerd.",
+    "appointment_used": "Afspraak {reference} is al aangemeld.",
+    "appointment_too_early": "Te vroeg: aanmelden voor afspraak {reference} kan vanaf {opens}.",
+    "appointment_too_late": "Te laat: aanmelden voor afspraak {reference} kon tot {closes}; "
+                            "geef een gewoon ticket.",
+    "appointment_past": "Afspraak {reference} is voorbij (niet verschenen).",
     # vrije tekst
     "too_long": "Te lang: {what} mag hoogstens {limit} tekens tellen (nu {length}).",
 }

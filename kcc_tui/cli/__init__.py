@@ -34,6 +34,7 @@ LAZY: dict[str, str] = {
     "report": "report_cmds:report",
     "staffing": "report_cmds:staffing",
     "web": "web_cmds:web",
+    "appointment": "appointment_cmds:appointment",
 }
 # subcommands that live in another module than their group
 EXTEND: dict[str, str] = {"staff": "admin_cmds:extend_staff", "store": "admin_cmds:extend_store"}

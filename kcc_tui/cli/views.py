@@ -43,6 +43,12 @@ def ticket_json(t: Ticket, state: DayState, office: Office, now: datetime) -> di
         d["waiting_min"] = minutes((now - t.issued_at).total_seconds())  # from issue (§4)
     if t.outcome:
         d["outcome"], d["topics"] = t.outcome, list(t.topics)
+    if t.appointment is not None and t.booked_at is not None:
+        a = state.appointments.get(t.appointment)
+        d["appointment"] = {"reference": a.reference if a else t.appointment,
+                            "booked_start": iso(t.booked_at),
+                            "booked_time": local(t.booked_at, office.timezone).strftime("%H:%M"),
+                            "duration_min": t.duration_min}
     if t.print_failed:
         d["print_failed"] = t.print_failed
     return d

@@ -112,6 +112,16 @@ def _check_office(office: Office) -> None:
                 f"(also used by {prefixes[service.prefix]})",
             )
         prefixes[service.prefix] = code
+    appts = office.appointments
+    if appts.prefix in prefixes:
+        raise CrossCheckError(
+            ("office", "appointments", "prefix"),
+            f'expected a prefix no service uses, found "{appts.prefix}" '
+            f"(used by {prefixes[appts.prefix]})",
+        )
+    for text, code in appts.ical_services.items():
+        _check_known(("office", "appointments", "ical_services", text), (code,),
+                     office.services, "service")
     for key, post in office.posts.items():
         loc = ("office", "posts", key)
         _check_name((*loc, "name"), post.name)

@@ -23,7 +23,7 @@ Loc = tuple[str | int, ...]
 
 # The TOML sections that the loader gathers under `Settings.office`.
 OFFICE_SECTIONS = ("services", "posts", "staff", "topics", "routing", "hours", "privacy",
-                   "reasons")
+                   "reasons", "appointments")
 # Fields filled from the table name ([services.eid] -> code "eid"); never written in the file.
 HIDDEN_FIELDS = ("code", "id", "source")
 

@@ -63,6 +63,7 @@ class KioskSettings(_Section):
     languages: tuple[Lang, ...] = ()
     printer: str | None = None
     priority_button: bool = False
+    appointment_button: bool = True  # "Ik heb een afspraak": check in with a booking's code
     confirm_seconds: float = Field(default=8, gt=0, le=300)
 
 

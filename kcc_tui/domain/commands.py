@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from .appointments import Appointment
 from .clock import business_day, day_bounds, iso, local, zone
 from .events import Event
 from .office import LOGOUT_PAUSE, Office
@@ -58,15 +59,26 @@ def check_length(what: str, text: str, limit: int) -> None:
 class Ctx:
     """Builds the events of one command: time, day, actor and the next version per stream."""
 
-    def __init__(self, state: DayState, office: Office, now: datetime, actor: str) -> None:
+    def __init__(self, state: DayState, office: Office, now: datetime, actor: str,
+                 appointments: dict[str, Appointment] | None = None) -> None:
         self.state, self.office, self.now, self.actor = state, office, now, actor
         self.day = business_day(now, office.timezone)
         self._next: dict[str, int] = {}
+        # the store's records of the appointments a command names (`Command.appointment_keys`),
+        # on any day: read in the command's transaction
+        self.appointments: dict[str, Appointment] = appointments or {}
 
-    def event(self, type_: str, stream: str, **data: Any) -> Event:
+    def event(self, type_: str, stream: str, day: date | None = None, **data: Any) -> Event:
+        """The next event of `stream`; `day`: the business day it belongs to when that is not
+        today's (an appointment's events belong to its booked day)."""
         version = self._next.get(stream, self.state.version(stream)) + 1
         self._next[stream] = version
-        return Event(type_, stream, version, self.now, self.day, self.actor, data)
+        return Event(type_, stream, version, self.now, day or self.day, self.actor, data)
+
+    def known_version(self, stream: str, version: int) -> None:
+        """The stream's version as the store's records say (a stream not folded today)."""
+        if stream not in self._next:
+            self._next[stream] = max(version, self.state.version(stream))
 
     def ticket_event(self, type_: str, number: str, **data: Any) -> Event:
         return self.event(type_, f"ticket:{self.day}:{number}", number=number, **data)
@@ -78,6 +90,11 @@ class Ctx:
 class Command:
     def decide(self, c: Ctx) -> list[Event]:
         raise NotImplementedError  # every concrete command overrides this
+
+    def appointment_keys(self) -> tuple[str, ...]:
+        """Appointments (any day) whose records the store reads for `decide`
+        (`Ctx.appointments`)."""
+        return ()
 
     # -- shared checks -------------------------------------------------------------------------
     @staticmethod
@@ -186,7 +203,7 @@ class IssueTicket(Command):
         if self.printing:
             data["printing"] = True
         if self.token_hash:
-            if not _is_sha256(self.token_hash) or self.token_hash in c.state.tokens:
+            if not is_sha256(self.token_hash) or self.token_hash in c.state.tokens:
                 raise Refused("the ticket's token must be a new SHA-256 hash",
                               code="bad_token")
             data["token_hash"] = self.token_hash
@@ -506,7 +523,7 @@ def wrong_pin(left: int) -> str:
 def _failure_events(c: Ctx, staff: str, source: str | None) -> tuple[list[Event], int]:
     """The events of one wrong PIN for `staff` and the tries left (0: locked by this one)."""
     stream = f"staff:{staff}:{c.day}"
-    extra = {"source": source} if source else {}
+    extra: dict[str, Any] = {"source": source} if source else {}
     events = [c.event("staff_login_failed", stream, staff=staff, **extra)]
     st, r = c.state.staff_state(staff), c.office.routing
     left = r.lockout_failures - st.failures - 1
@@ -946,7 +963,7 @@ class EndDay(Command):
 PHONE_ACTOR = "phone"
 
 
-def _is_sha256(h: str) -> bool:
+def is_sha256(h: str) -> bool:
     return len(h) == 64 and all(ch in "0123456789abcdef" for ch in h)
 
 

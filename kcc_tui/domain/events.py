@@ -49,6 +49,7 @@ class TicketIssued(TypedDict):
     kiosk: NotRequired[str | None]
     printing: NotRequired[bool]  # the kiosk app's printing path took it
     token_hash: NotRequired[str | None]  # SHA-256 of the phone page's token
+    appointment: NotRequired[str]  # checked in for this appointment (its key, source:reference)
 
 
 class TicketCalled(TypedDict):
@@ -253,6 +254,43 @@ class TicketLeft(TypedDict):
     number: str
 
 
+# appointments (issue 18): stream appointment:{source}:{reference}, on the booked day. Never
+# names, register numbers, addresses, e-mail or phone numbers; the check-in code only hashed.
+class AppointmentBooked(TypedDict):
+    source: str  # the booking system (or "desk")
+    reference: str  # its booking reference (iCalendar UID)
+    sequence: int  # its revision (iCalendar SEQUENCE; 0 when it has none)
+    service: str
+    start: UtcTime  # booked start
+    duration_min: int
+    persons: int
+    code_hash: NotRequired[str | None]  # SHA-256 of the citizen's check-in code
+
+
+class AppointmentUpdated(AppointmentBooked):
+    """New values for a booked appointment (all of them, as booked)."""
+
+
+class AppointmentCancelled(TypedDict):
+    source: str
+    reference: str
+    sequence: int
+    reason: NotRequired[str]  # "cancelled" (by the booking system or the desk), "moved" (day)
+
+
+class AppointmentCheckedIn(TypedDict):
+    source: str
+    reference: str
+    number: str  # the ticket issued
+
+
+class AppointmentNoShow(TypedDict):
+    """Not checked in by the end of the check-in window (written at that moment)."""
+
+    source: str
+    reference: str
+
+
 # Event type -> its payload. Unknown types are refused so that an older kcc never folds events
 # it does not understand (say, written by a newer version).
 PAYLOADS: dict[str, type[Any]] = {
@@ -294,6 +332,11 @@ PAYLOADS: dict[str, type[Any]] = {
     "ticket_away": TicketAway,
     "ticket_back": TicketBack,
     "ticket_left": TicketLeft,
+    "appointment_booked": AppointmentBooked,
+    "appointment_updated": AppointmentUpdated,
+    "appointment_cancelled": AppointmentCancelled,
+    "appointment_checked_in": AppointmentCheckedIn,
+    "appointment_no_show": AppointmentNoShow,
 }
 
 

@@ -60,6 +60,7 @@ HORIZON_S = 12 * 3600.0  # a replay never looks further ahead than this
 # pause that starts): widened by this factor around the median it covers 80 % of actual waits
 # in the simulated scenarios (docs/simulation.md).
 RANGE_WIDEN = 1.15
+BOOKED_AHEAD_S = 3600.0  # appointments booked this far ahead are counted in (issue 18)
 _ND = NormalDist()
 
 
@@ -75,13 +76,16 @@ class WaitForecast:
 class _Later:
     """A ticket drawn in a replay: only what `rank_key` reads."""
 
-    __slots__ = ("service", "queued_at", "order", "priority", "head", "target_post")
+    __slots__ = ("service", "queued_at", "issued_at", "order", "priority", "head",
+                 "target_post", "booked_at")
 
-    def __init__(self, service: str, queued_at: datetime, order: int, priority: bool) -> None:
-        self.service, self.queued_at = service, queued_at
+    def __init__(self, service: str, queued_at: datetime, order: int, priority: bool,
+                 booked_at: datetime | None = None) -> None:
+        self.service, self.queued_at, self.issued_at = service, queued_at, queued_at
         self.order, self.priority = order, priority
         self.head = False
         self.target_post: str | None = None
+        self.booked_at = booked_at  # an appointment booked in the coming hour (issue 18)
 
 
 Entry = tuple[tuple[int, float, int], int, Ticket]  # (rank within its service, tie, ticket)
@@ -142,6 +146,15 @@ class _Replay:
         self.arrivals = [code for code, s in self.svcs.items()
                          if s.rate > 0 and code in served
                          and (self.ratio or (self.prio_first and s.priority > 0))]
+        # Appointments booked in the coming hour come in at their due time (lead before the
+        # booked start) and go ahead of walk-ins: the walk-in estimate counts them (issue 18).
+        lead = office.routing.appointment_lead_min * 60
+        self.booked = sorted(
+            (max(0.0, (a.start - now).total_seconds() - lead), a.service, a.start)
+            for a in state.appointments.values()
+            if a.status == "booked" and a.service in served
+            and now <= a.start + timedelta(minutes=office.appointments.window_after_min)
+            and (a.start - now).total_seconds() <= BOOKED_AHEAD_S)
         self.steps = 0
 
     def _reopening(self, state: DayState, now: datetime) -> None:
@@ -168,8 +181,12 @@ class _Replay:
     def _push(self, t: Ticket) -> None:
         # Within one service every post ranks tickets alike (same weight and target), so a heap
         # per service keeps the order, and `rank_key` decides between the services' heads.
-        cls = 2 if t.head else (1 if t.priority and self.prio_first else 0)
+        # A checked-in appointment is taken as due: ahead of walk-ins, by booked start.
+        cls = 2 if t.head else (1 if (t.priority and self.prio_first)
+                                or t.booked_at is not None else 0)
         q = (t.queued_at - self.now).total_seconds() if self.ratio and t.queued_at else 0.0
+        if t.booked_at is not None and not t.head:
+            q = (t.booked_at - self.now).total_seconds()
         self.tie += 1
         heapq.heappush(self.base.setdefault(t.service, []), ((-cls, q, t.order), self.tie, t))
 
@@ -221,11 +238,27 @@ class _Replay:
         left = len(self.wanted)
         out: dict[str, float] = {}
         order, tie = self.state.seq + 2, self.tie
+        booked, nb = self.booked, 0  # the next appointment to come in
         steps = 0
         while left:
             steps += 1
             t_free = free[0][0] if free else math.inf
             t_arr = arr[0][0] if arr else math.inf
+            if nb < len(booked) and booked[nb][0] <= min(t_free, t_arr, HORIZON_S):
+                t_fix, code, start = booked[nb]
+                nb += 1
+                later = _Later(code, now + timedelta(seconds=t_fix), order, False, start)
+                tie += 1
+                heapq.heappush(heaps.setdefault(code, []),
+                               ((-1, (start - now).total_seconds(), order), tie,
+                                cast(Ticket, later)))
+                order += 1
+                for j, i in enumerate(idle):
+                    if code in posts[i][1]:
+                        heapq.heappush(free, (t_fix, i))
+                        del idle[j]
+                        break
+                continue
             if min(t_free, t_arr) > HORIZON_S:
                 break
             if t_arr < t_free and t_arr >= self.closing:

@@ -55,6 +55,8 @@ class Post(Frozen):
     kind: PostKind = "desk"
     # service code -> weight; a weight > 1 makes this post favour that service when calling next.
     services: dict[str, float] = {}
+    # which tickets it calls: appointment check-ins, walk-ins, or both (issue 18)
+    serves: Literal["both", "appointments", "walk-ins"] = "both"
 
 
 Role = Literal["staff", "coordinator"]
@@ -85,6 +87,30 @@ class Routing(Frozen):
     lockout_minutes: float = Field(default=5, gt=0)
     # how long after a no-show (or a call at another post) a ticket may still be called back
     call_back_min: float = Field(default=15, gt=0)
+    # Appointments in the calling order (docs/appointments.md): a checked-in appointment is due
+    # from `appointment_lead_min` before its booked start; a walk-in whose wait reaches its
+    # target × `walk_in_starve_factor` goes ahead of appointments that are not yet late.
+    appointment_lead_min: float = Field(default=2, ge=0)
+    walk_in_starve_factor: float = Field(default=1.5, gt=0)
+
+
+ServiceCode = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+
+
+class Appointments(Frozen):
+    """`[appointments]`: check-in window, the appointment wait target and how imports map
+    to services (issue 18, docs/appointments.md)."""
+
+    window_before_min: float = Field(default=60, ge=0)  # check-in opens this long before ...
+    window_after_min: float = Field(default=15, ge=0)  # ... and closes this long after the start
+    # the norm for appointments: wait (first call − max(booked start, check-in)) within this;
+    # past it an appointment is late and goes ahead of starving walk-ins
+    target_wait_min: float = Field(default=5, gt=0)
+    # "": an appointment ticket is numbered in its service's series (marked as an appointment
+    # on ticket, counter and reports); letters such as "R": its own series R001, R002, ...
+    prefix: str = Field(default="", pattern=r"^[A-Z]{0,2}$")
+    # iCalendar import: SUMMARY or CATEGORIES text (compared case-blind) -> service code
+    ical_services: dict[str, ServiceCode] = {}
 
 
 class Privacy(Frozen):
@@ -149,6 +175,7 @@ class Office(Frozen):
     hours: OpeningHours = OpeningHours()
     privacy: Privacy = Privacy()
     reasons: Reasons = Reasons()
+    appointments: Appointments = Appointments()
 
     @model_validator(mode="before")
     @classmethod

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from . import appointments as ap
 from . import events as ev
+from .appointments import Appointment
 from .events import Event
 
 TicketStatus = Literal[
@@ -103,6 +105,11 @@ class Ticket:
     # and until when the citizen stepped away ("even weg": keeps the place, skipped by call next)
     token_hash: str | None = None
     away_until: datetime | None = None
+    # Checked in for an appointment (issue 18): its key, booked start and duration. The
+    # calling order puts it by booked start (routing.py); walk-ins have None.
+    appointment: str | None = None
+    booked_at: datetime | None = None
+    duration_min: int | None = None
 
     @property
     def current(self) -> Interval:
@@ -215,6 +222,9 @@ class DayState:
         self.sessions: dict[tuple[str, int], PostState] = {}
         # token hash -> ticket number: the phone page finds its ticket without the number
         self.tokens: dict[str, str] = {}
+        # today's appointments (booked start today) by key, and check-in code hash -> keys
+        self.appointments: dict[str, Appointment] = {}
+        self.codes: dict[str, list[str]] = {}
 
     # -- queries --------------------------------------------------------------------------
     def version(self, stream: str) -> int:
@@ -239,7 +249,16 @@ class DayState:
         return [m for m in self.messages if target in m.targets and m.shown_at(now)]
 
     def issued_count(self, service: str) -> int:
-        return sum(1 for t in self.tickets.values() if t.intervals[0].service == service)
+        """Walk-in tickets issued today for `service` (the daily cap counts these; a check-in
+        was booked, not taken at the door)."""
+        return sum(1 for t in self.tickets.values()
+                   if t.intervals[0].service == service and t.appointment is None)
+
+    def appointments_by_code(self, code_hash: str) -> list[Appointment]:
+        """Today's appointments with this check-in code, by booked start."""
+        found = [self.appointments[k] for k in self.codes.get(code_hash, ())
+                 if k in self.appointments]
+        return sorted(found, key=lambda a: a.start)
 
     # -- the fold ---------------------------------------------------------------------------
     def apply(self, e: Event) -> None:
@@ -279,6 +298,10 @@ def _ticket_issued(s: DayState, e: Event, d: ev.TicketIssued) -> None:
     )
     t.intervals.append(Interval(d["service"], e.at))
     s.tickets[t.number] = t
+    key = d.get("appointment")
+    if isinstance(key, str) and key:
+        a = s.appointments[key]
+        t.appointment, t.booked_at, t.duration_min = key, a.start, a.duration_min
     token_hash = d.get("token_hash")
     if isinstance(token_hash, str) and token_hash:
         t.token_hash = token_hash
@@ -557,6 +580,43 @@ def _ticket_left(s: DayState, e: Event, d: ev.TicketLeft) -> None:
     t.status, t.away_until = "left", None
 
 
+# -- appointments (issue 18) -------------------------------------------------------------------
+def _appointment(s: DayState, e: Event, d: Any) -> None:
+    """Every appointment event: `appointments.after`, kept only while booked for this day."""
+    key = ap.appointment_key(d["source"], d["reference"])
+    old = s.appointments.get(key)
+    a = ap.after(old, e.type, d, e.at, e.day, e.version)
+    if old is not None and old.code_hash and key in s.codes.get(old.code_hash, ()):
+        s.codes[old.code_hash].remove(key)
+    if a is None or a.day != s.day or (e.type == "appointment_cancelled"
+                                       and d.get("reason") == "moved"):
+        s.appointments.pop(key, None)
+        return
+    s.appointments[key] = a
+    if a.code_hash:
+        s.codes.setdefault(a.code_hash, []).append(key)
+
+
+def _appointment_booked(s: DayState, e: Event, d: ev.AppointmentBooked) -> None:
+    _appointment(s, e, d)
+
+
+def _appointment_updated(s: DayState, e: Event, d: ev.AppointmentUpdated) -> None:
+    _appointment(s, e, d)
+
+
+def _appointment_cancelled(s: DayState, e: Event, d: ev.AppointmentCancelled) -> None:
+    _appointment(s, e, d)
+
+
+def _appointment_checked_in(s: DayState, e: Event, d: ev.AppointmentCheckedIn) -> None:
+    _appointment(s, e, d)
+
+
+def _appointment_no_show(s: DayState, e: Event, d: ev.AppointmentNoShow) -> None:
+    _appointment(s, e, d)
+
+
 def _day_ended(s: DayState, e: Event, d: ev.DayEnded) -> None:
     s.ended = True
 
@@ -609,4 +669,9 @@ FOLD: dict[str, Handler] = {
     "ticket_away": _ticket_away,
     "ticket_back": _ticket_back,
     "ticket_left": _ticket_left,
+    "appointment_booked": _appointment_booked,
+    "appointment_updated": _appointment_updated,
+    "appointment_cancelled": _appointment_cancelled,
+    "appointment_checked_in": _appointment_checked_in,
+    "appointment_no_show": _appointment_no_show,
 }

@@ -23,6 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..domain.clock import local
+from .appointments import COLUMNS as APPOINTMENT_COLUMNS
+from .appointments import SHARES as APPOINTMENT_SHARES
 from .breakdown import COLUMNS, SHARES, TITLES
 from .report import Report
 from .staffing import ADVICE_COLUMNS
@@ -39,6 +41,8 @@ def sheets(report: Report) -> dict[str, tuple[Columns, list[dict[str, Any]]]]:
     out["topics"] = (TOPIC_COLUMNS, [t.values() for t in report.topics])
     if report.advice is not None:
         out["advice"] = (ADVICE_COLUMNS, [s.values() for s in report.advice.slots])
+    if report.appointments:
+        out["appointments"] = (APPOINTMENT_COLUMNS, report.appointments)
     return out
 
 
@@ -90,7 +94,7 @@ def write_xlsx(report: Report, path: str | Path, tz: str = "Europe/Brussels",
             ws.append([r.get(k) for k, _ in cols])
         for i, (key, header) in enumerate(cols, start=1):
             letter = get_column_letter(i)
-            if key in SHARES:
+            if key in SHARES or key in APPOINTMENT_SHARES:
                 for c in ws[letter][1:]:
                     c.number_format = "0.0%"
             width = max([len(header), *(len(str(r.get(key) or "")) for r in rows)])
@@ -124,6 +128,8 @@ def _about(ws: Any, report: Report, tz: str) -> None:
         ("SL offered", "share of waits started in the period that were called within target "
                        "(never called counts as late)"),
         ("idle", "open time − serving time − paused time of the posts"),
+        ("appointment wait", "first call − max(booked start, check-in); punctuality: check-in "
+                             "− booked start; no-show: not checked in by the window's end"),
         ("period", "a fact counts in the hour, day or period of its own time stamp"),
     ]
     for a, b in lines:

@@ -155,3 +155,14 @@ def next_weekday(name: str, today: date) -> date:
     except ValueError:
         raise PeriodError(f"unknown day {name!r}: use a weekday (monday), tomorrow or a date "
                           "(2026-12-07)") from None
+
+
+def parse_day(text: str, today: date) -> date:
+    """One day as users write it: today, yesterday, tomorrow, a weekday (the coming one) or a
+    date."""
+    t = text.strip().lower()
+    if t == "today":
+        return today
+    if t == "yesterday":
+        return today - timedelta(days=1)
+    return next_weekday(t, today)

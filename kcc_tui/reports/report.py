@@ -19,6 +19,7 @@ from ..domain.clock import Clock, business_day, iso, system_clock
 from ..domain.office import Office
 from ..store import EventStore
 from . import topics as T
+from .appointments import appointment_rows
 from .breakdown import BREAKDOWNS, Row, breakdowns
 from .demand import demand_for
 from .load import history_of, load, load_topics
@@ -36,6 +37,8 @@ class Report:
     previous: Period
     advice: Advice | None = None
     notes: list[str] = field(default_factory=list)
+    # walk-ins and appointments side by side (reports/appointments.py); [] without appointments
+    appointments: list[dict[str, Any]] = field(default_factory=list)
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the repr of a task's result when `asyncio.run`
@@ -60,6 +63,7 @@ class Report:
             "tables": {name: self.table(name) for name in self.tables},
             "topics": [t.values() for t in self.topics],
             "advice": self.advice.to_json() if self.advice else None,
+            "appointments": self.appointments,
         }
 
 
@@ -75,13 +79,15 @@ async def build_report(source: EventStore | str | Path, office: Office, period: 
             history = await load(h, period.first, period.last, now, today, progress)
             prev = period.previous()
             before = await load_topics(h, prev, office.timezone)
+            booked = await h.appointments(period.first, period.last)
         tables = await asyncio.to_thread(breakdowns, history, office, period)
+        appointments = appointment_rows(booked, history.tickets, office, now)
     start, end = period.bounds(office.timezone)
     finished = [(t.finished_at, t.topics) for t in history.tickets
                 if t.topics and t.finished_at is not None and start <= t.finished_at < end]
     calls = [c for c in history.calls if start <= c.at < end]
     rows = T.topic_rows(office, T.count(finished, calls), T.count(*before))
-    return Report(office.name, period, now, tables, rows, prev)
+    return Report(office.name, period, now, tables, rows, prev, appointments=appointments)
 
 
 @contextlib.contextmanager

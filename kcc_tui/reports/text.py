@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from . import appointments as A
 from .breakdown import SHARES, TITLES
 from .report import Report
 from .staffing import Advice
@@ -25,7 +26,7 @@ NAME_WIDTH = 28
 def cell(key: str, v: Any) -> str:
     if v is None:
         return "–"
-    if key in SHARES:
+    if key in SHARES or key in A.SHARES:
         return f"{v:.0%}"
     if isinstance(v, float):
         return f"{v:.1f}"
@@ -66,6 +67,12 @@ def report_text(report: Report, breakdowns: Sequence[str] | None = None,
     out += ["wait, p90, service: minutes · idle h: open − serving − paused (hours)",
             "SL: citizens called within their service's target · SL off: of those who came, "
             "called within target (never called counts as late)", ""]
+    if report.appointments:
+        out.append(A.TITLE)
+        out += table(A.SCREEN, report.appointments)
+        out += ["appointment wait: first call − max(booked start, check-in); ≤target: within "
+                "the appointment target; punct: check-in − booked start (min); early: called "
+                "before the booked time", ""]
     out += topics_text(report, topics)
     if report.advice is not None:
         out += advice_text(report.advice)

@@ -24,6 +24,7 @@ the floor no estimator can beat, as it cannot know who comes later.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from typing import Any
 import simpy
 
 from ..domain import commands as C
+from ..domain.booking import Booking, CheckIn, ImportBookings
 from ..domain.clock import FixedClock, zone
 from ..domain.estimate import (
     people_ahead,
@@ -45,13 +47,19 @@ from ..domain.events import Event
 from ..domain.learned import History, history_of, remember_history
 from ..domain.ledger import Ledger
 from ..domain.routing import eligible
-from .citizens import Needs, arrival_times, draw_needs, true_busy_s
+from .citizens import Needs, arrival_times, draw_needs, mean_service_s, true_busy_s
 from .scenario import Loaded
 
 KIOSK = "onthaal"  # the kiosk id the simulated tickets are issued at (the example office's)
 HISTORY_DAYS = 4  # the estimator learns from the simulated days before, as from recent weeks
 HANDOVER_POLL_S = 15.0  # staff taking over a post look again this often until it is free
 Proc = Generator[simpy.Event, Any, None]
+SIM_SOURCE = "sim"  # the bookings' source
+
+
+def _code(ref: str) -> str:
+    """The simulated citizen's check-in code, as hashed (the code is the reference here)."""
+    return hashlib.sha256(f"sim:{ref}".encode()).hexdigest()
 
 
 @dataclass(slots=True)
@@ -72,6 +80,7 @@ class TicketRecord:
     les: float | None = None  # the wait of the last ticket called for the service (a baseline)
     busy_s: float = 0.0  # how long the citizen will keep a post busy (walk + service)
     wait: float | None = None  # first call − issue, once called
+    appointment: bool = False  # checked in for an appointment (the accuracy report splits)
 
 
 @dataclass(slots=True)
@@ -181,6 +190,8 @@ class DaySim:
         env = self.env
         for c in self.carry_in or []:  # first in line, in yesterday's order
             self.issue(c.service, carried=c)
+        for ref, code, start_s in self.book():
+            env.process(self.appointment(ref, code, start_s))
         if self.carry_out:
             env.process(self.closing())
         for code in self.s.services:
@@ -218,6 +229,55 @@ class DaySim:
                                           before.waited_s + waited))
             else:
                 self.carry.append(Carried(t.service, False, self.records.get(t.number), waited))
+
+    # -- appointments (issue 18) ------------------------------------------------------------
+    def book(self) -> list[tuple[str, str, float]]:
+        """The day's bookings, imported at opening: `appointments_per_hour` slots spread evenly
+        over each opening hour (a fraction is a slot on some days: drawn). (ref, service,
+        booked start in seconds from opening)."""
+        slots: list[tuple[str, str, float]] = []
+        bookings = []
+        for code, plan in self.s.services.items():
+            rng = self.rng(f"bookings:{code}")
+            length = round(plan.appointment_min or mean_service_s(plan, self.office, code) / 60)
+            for h, per_hour in enumerate(plan.appointments_per_hour):
+                n = int(per_hour) + (rng.random() < per_hour - int(per_hour))
+                for i in range(n):
+                    at = h * 3600 + i * 3600 / n
+                    if at >= self.s.open_s:
+                        break
+                    ref = f"{code}-{h}-{i}"
+                    slots.append((ref, code, at))
+                    bookings.append(Booking(SIM_SOURCE, ref, code,
+                                            self.open_utc + timedelta(seconds=at),
+                                            max(1, length), 1, 0, _code(ref)))
+        if bookings and self.execute(ImportBookings(tuple(bookings)), C.SYSTEM) is None:
+            self.problems.append("the appointments could not be booked")
+        return slots
+
+    def appointment(self, ref: str, code: str, start_s: float) -> Proc:
+        """A citizen with an appointment: comes (or not) around the booked time and checks in
+        at the kiosk; too late, they take a walk-in ticket."""
+        rng, how = self.rng(f"appointment:{ref}"), self.s.appointments
+        if rng.random() < how.no_show:
+            return
+        arrive = max(0.0, start_s + 60 * rng.gauss(-how.early_min, how.spread_min))
+        if self.cut_s is not None and arrive > self.cut_s:
+            return
+        yield self.env.timeout(arrive - self.env.now)
+        events = self.execute(CheckIn(code_hash=_code(ref), kiosk=KIOSK), KIOSK)
+        if events is None:
+            self.issue(code, rng)  # the window has ended: a walk-in ticket, from now
+            return
+        number = events[0].data["number"]
+        needs = self.needs[number] = draw_needs(self.needs_rng, self.s, self.office, code)
+        rec = TicketRecord(number, code, int(arrive // 3600), arrive, arrive >= self.warmup_s,
+                           busy_s=self.s.no_show_wait_s if needs.no_show
+                           else needs.walk_s + needs.service_s, appointment=True)
+        if self.estimates:
+            self.estimate(rec)
+        self.records[number] = rec
+        self.wake(code)
 
     # -- citizens ----------------------------------------------------------------------------
     def arrivals(self, code: str) -> Proc:
@@ -350,7 +410,9 @@ class DaySim:
     def callable(self, post: str) -> bool:
         state = self.ledger.state
         services = state.post(post).services
-        return any(eligible(t, post, services) for t in state.queue.values())
+        conf = self.office.posts.get(post)
+        serves = conf.serves if conf is not None else "both"
+        return any(eligible(t, post, services, serves) for t in state.queue.values())
 
     def serve(self, sid: str, post: str, called: Event) -> Proc:
         env = self.env

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..domain.appointment_kpi import side_by_side
 from ..domain.kpi import percentile
 from .metrics import ESTIMATORS, accuracy, hourly_kpis, judged, kpi_json, post_summary
 from .model import DayResult
@@ -62,6 +63,15 @@ def result_json(loaded: Loaded, days: Sequence[DayResult], *, seed: int, elapsed
             out["accuracy"][name]["range_coverage"] = (
                 None if a.coverage is None else round(a.coverage, 3))
             out["accuracy"][name]["range_shown"] = a.shown
+    if any(r.appointment for r in recs):  # issue 18: the accuracy split by kind
+        out["accuracy_by_kind"] = {
+            kind: {name: {"tickets": a.n, "mae_min": _m(a.mae_s), "bias_min": _m(a.bias_s)}
+                   for name, a in accuracy([r for r in recs if r.appointment == appt],
+                                           hours).items()}
+            for kind, appt in (("walk_in", False), ("appointment", True))}
+    appointments = appointment_summary(loaded, days)
+    if appointments is not None:
+        out["appointments"] = appointments
     p, o, les = (acc[k].mae_s for k in ("printed", "oracle", "les"))
     out["ratios"] = {"printed_vs_oracle": round(p / o, 3) if o else None,
                      "printed_vs_les": round(p / les, 3) if les else None}
@@ -70,6 +80,34 @@ def result_json(loaded: Loaded, days: Sequence[DayResult], *, seed: int, elapsed
                               "p95": round(1000 * (percentile(forecasts, 95) or 0), 2),
                               "max": round(1000 * forecasts[-1], 2)}
     return out
+
+
+def appointment_summary(loaded: Loaded, days: Sequence[DayResult]) -> dict[str, Any] | None:
+    """Appointments and walk-ins side by side over all days (domain.appointment_kpi), or None
+    when the scenario books none."""
+    apps = [a for d in days for a in d.state.appointments.values()]
+    if not apps:
+        return None
+    office = loaded.office
+    end = days[-1].open_utc + timedelta(days=1)
+    figs, walk = side_by_side(apps, [t for d in days for t in d.state.tickets.values()],
+                              office, end)
+    f, w = figs[("total",)], walk.get(("total",))
+    target_s = office.appointments.target_wait_min * 60
+    walk_waits = sorted(w.waits) if w else []
+    return {
+        "booked": f.booked, "checked_in": f.checked_in, "no_shows": f.no_shows,
+        "no_show_rate": _r3(f.no_show_rate), "mean_wait_min": _m(f.mean_wait_s),
+        "p90_wait_min": _m(f.p90_wait_s), "within_target": _r3(f.within(target_s)),
+        "target_min": office.appointments.target_wait_min,
+        "punctuality_min": _m(f.mean_punctuality_s), "before_share": _r3(f.before_share),
+        "walk_ins": w.issued if w else 0, "walk_in_mean_wait_min": _m(w.mean_wait_s if w else None),
+        "walk_in_p90_wait_min": _m(percentile(walk_waits, 90)),
+        "walk_in_sl": _r3(w.sl if w else None)}
+
+
+def _r3(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
 
 
 def _sum_dicts(ds: Sequence[dict[str, int]]) -> dict[str, int]:
@@ -112,6 +150,22 @@ def result_text(j: dict[str, Any], *, hours: bool = True) -> str:
             for a in acc.values():
                 lines.append("  " + f"{a['label']:<26}" + "".join(
                     f"{_f(b, '+', 1):>7}" for b in a["bias_per_hour_min"]))
+        lines.append("")
+    if "appointments" in j:
+        a = j["appointments"]
+        lines += [f"Appointments: {a['booked']} booked, {a['checked_in']} checked in, "
+                  f"no-shows {_pct(a['no_show_rate'])}; wait (first call − max(booked start, "
+                  f"check-in)) mean {_f(a['mean_wait_min'])} min, p90 {_f(a['p90_wait_min'])}, "
+                  f"≤ {a['target_min']:g} min {_pct(a['within_target'])}; punctuality "
+                  f"{_f(a['punctuality_min'], '+')} min; called before the booked time "
+                  f"{_pct(a['before_share'])}",
+                  f"Walk-ins: {a['walk_ins']}, wait mean {_f(a['walk_in_mean_wait_min'])} min, "
+                  f"p90 {_f(a['walk_in_p90_wait_min'])}, SL {_pct(a['walk_in_sl'])}"]
+        for kind, accs in j.get("accuracy_by_kind", {}).items():
+            pr = accs["printed"]
+            lines.append(f"  printed estimate, {kind.replace('_', '-')}s: {pr['tickets']} "
+                         f"tickets, MAE {_f(pr['mae_min'])} min, bias "
+                         f"{_f(pr['bias_min'], '+')} min")
         lines.append("")
     lines += ["KPIs per service (DESIGN.md §4; wait and service time in minutes)",
               f"  {'service':<12}{'hour':>6}{'issued':>8}{'called':>8}{'served':>8}"

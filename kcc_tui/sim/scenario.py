@@ -84,6 +84,17 @@ class ServicePlan(_Table):
     priority: Share = 0.0
     outcomes: dict[str, Annotated[float, Field(ge=0)]] = {}
     topics: dict[str, Share] = {}
+    # booked appointments per opening hour (issue 18), spread evenly over the hour; [] = none
+    appointments_per_hour: tuple[Annotated[float, Field(ge=0)], ...] = ()
+    appointment_min: float | None = Field(default=None, gt=0, le=480)  # booked length
+
+
+class AppointmentBehaviour(_Table):
+    """`[appointments]`: how citizens with an appointment come (issue 18)."""
+
+    no_show: Share = 0.06  # never come
+    early_min: float = Field(default=6, ge=-60, le=60)  # mean arrival before the booked start
+    spread_min: float = Field(default=5, ge=0, le=60)  # its standard deviation (normal)
 
 
 class PausePlan(_Table):
@@ -161,6 +172,7 @@ class Scenario(_Table):
     moves: tuple[MovePlan, ...] = ()
     profiles: tuple[ProfilePlan, ...] = ()
     phone: PhonePlan | None = None
+    appointments: AppointmentBehaviour = AppointmentBehaviour()
 
     @property
     def hours(self) -> int:
@@ -185,6 +197,9 @@ class Scenario(_Table):
         for code, svc in self.services.items():
             if len(svc.per_hour) != hours:
                 raise CrossCheckError(("services", code, "per_hour"), _per_hour(self, svc.per_hour))
+            if svc.appointments_per_hour and len(svc.appointments_per_hour) != hours:
+                raise CrossCheckError(("services", code, "appointments_per_hour"),
+                                      _per_hour(self, svc.appointments_per_hour))
         if self.phone and len(self.phone.per_hour) != hours:
             raise CrossCheckError(("phone", "per_hour"), _per_hour(self, self.phone.per_hour))
         if not sum(self.languages.values()) > 0:

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import date
 from typing import Any
 
+from ..domain.appointments import APPOINTMENT_EVENTS, Appointment
+from ..domain.booking import no_show_events
 from ..domain.clock import Clock, business_day, iso, parse_iso
 from ..domain.commands import Command, Ctx, RefusedWithEvents
 from ..domain.events import BadEvent, Event, check_event
@@ -26,6 +28,9 @@ EVENT_COLS = "seq, stream, version, type, at, day, actor, data"
 SELECT_EVENTS = ("SELECT e.seq, e.stream, e.version, e.type, e.at, e.day, e.actor, e.data, "
                  "n.text FROM events e LEFT JOIN notes n ON n.seq = e.seq")
 UNSEEN_MAX = 10_000
+# The appointment events in log order (the placeholders are the engine's: "?" or "%s").
+SELECT_APPOINTMENT_EVENTS = (f"{SELECT_EVENTS} WHERE e.type IN ({{}}) ORDER BY e.seq",
+                             APPOINTMENT_EVENTS)
 # What says "this is still the content I folded": the store's generation (changed by every
 # restore) and the event at the position the process has read up to (its stream, version and
 # time stamp: unique, and different in any other history). Checked inside every command's
@@ -132,6 +137,18 @@ async def read_model_problems(days: AsyncIterator[DayState], tickets: list[tuple
     return problems
 
 
+def appointment_problems(events: Iterable[Any], found: list[tuple[Any, ...]]) -> list[str]:
+    """The appointment read model (`found`, ordered by key) against a fold of the appointment
+    events (rows of SELECT_APPOINTMENT_EVENTS)."""
+    try:
+        expected = readmodels.all_appointment_rows(row_to_event(r) for r in events)
+    except (KeyError, ValueError, StoreTooNew) as e:
+        return [f"the appointment events do not fit together ({e}); {DAMAGED_WAY_OUT}"]
+    if expected != found:
+        return ["appointment read model differs from the event log (run `kcc store rebuild`)"]
+    return []
+
+
 class Folding:
     """Today's fold and what a store does with it, whatever the engine below. An engine sets
     these attributes in its constructor and calls the methods from its own transactions."""
@@ -224,25 +241,30 @@ class Folding:
         self._notice = f"{what}: today's state was read afresh"
         return StoreReplaced(self._notice)
 
-    def _decide(self, command: Command, actor: str,
-                caught_up: Iterable[Any]) -> tuple[list[Event], RefusedWithEvents | None]:
+    def _decide(self, command: Command, actor: str, caught_up: Iterable[Any],
+                records: dict[str, Appointment]
+                ) -> tuple[list[Event], RefusedWithEvents | None, int]:
         """Inside the write transaction, after the catch-up read `caught_up` (rows after
-        state.seq): fold them, decide, and number and fold the new events (the log ends at
-        state.seq, so they follow it). Raises Refused when nothing is to be appended."""
+        state.seq) and of the appointment `records` the command names: fold them, decide, and
+        number and fold the new events (the log ends at state.seq, so they follow it). Also
+        returns how many of them lead the command's own: appointments whose check-in window
+        has ended become no-shows now, by the store's clock, in whichever process writes first
+        (domain/booking.py). Raises Refused when nothing is to be appended."""
         self._unseen += self._fold(row_to_event(r) for r in caught_up)
         if len(self._unseen) > UNSEEN_MAX:  # a process that never polls (CLI, a driver)
             self._unseen.clear()
-        ctx = Ctx(self.state, self.office, self.clock(), actor)
+        ctx = Ctx(self.state, self.office, self.clock(), actor, records)
+        before = no_show_events(ctx) if self.state.appointments else []
         refusal: RefusedWithEvents | None = None
         try:
-            new = command.decide(ctx)
+            new = before + command.decide(ctx)
         except RefusedWithEvents as r:
-            new, refusal = r.events, r
+            new, refusal = before + r.events, r
         stored = []
         for i, ev in enumerate(new, start=self.state.seq + 1):
             check_event(ev.type, ev.data)
             stored.append(Event(ev.type, ev.stream, ev.version, ev.at, ev.day, ev.actor,
                                 ev.data, i))
         self._fold(stored)
-        return stored, refusal
+        return stored, refusal, len(before)
 

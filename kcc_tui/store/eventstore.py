@@ -12,7 +12,7 @@ import contextlib
 import fcntl
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 
 import aiosqlite
 
+from ..domain.appointments import Appointment
 from ..domain.clock import Clock, system_clock
 from ..domain.commands import Command, Refused, RefusedWithEvents
 from ..domain.events import Event
@@ -29,8 +30,10 @@ from . import readmodels
 from .common import (
     EVENT_COLS,
     FINGERPRINT,
+    SELECT_APPOINTMENT_EVENTS,
     SELECT_EVENTS,
     Folding,
+    appointment_problems,
     event_row,
     fold_days,
     note_rows,
@@ -316,8 +319,9 @@ class Store(Folding):
         # self.state.
         db = self.db
         try:
-            rows, found = await in_thread(db, _begin_and_catch_up, self.state.seq,
-                                          self.generation, self._mark)
+            rows, found, records = await in_thread(db, _begin_and_catch_up, self.state.seq,
+                                                   self.generation, self._mark,
+                                                   command.appointment_keys())
         except sqlite3.Error as e:
             raise translate(e, str(self.path)) from None
         except BaseException:  # cancelled while BEGIN ran on the thread: free the write lock
@@ -332,7 +336,7 @@ class Store(Folding):
             # Caught up inside the write lock, so the log ends at state.seq: the new events are
             # numbered from there (the primary key refuses it if that were ever wrong).
             try:
-                stored, refusal = self._decide(command, actor, rows)
+                stored, refusal, before = self._decide(command, actor, rows, records)
             except Refused:
                 await db.execute("ROLLBACK")
                 raise
@@ -352,7 +356,7 @@ class Store(Folding):
             raise
         if refusal is not None:
             raise refusal
-        return stored
+        return stored[before:]
 
     async def _flock(self) -> None:
         """Queue on an advisory lock before BEGIN IMMEDIATE: waiters wake in turn instead of
@@ -429,6 +433,8 @@ class Store(Folding):
                 try:
                     await db.execute("DELETE FROM tickets")
                     await db.execute("DELETE FROM post_sessions")
+                    await db.execute("DELETE FROM appointments")
+                    await in_thread(db, _rebuild_appointments)
                     days = 0
                     async for state in self._days(db):
                         await in_thread(db, readmodels.upsert,
@@ -469,7 +475,8 @@ class Store(Folding):
         if self.lost:
             problems.append(self.lost)
         tickets, sessions = await self.read_models()
-        return problems + await read_model_problems(self._days(self.db), tickets, sessions)
+        problems += await read_model_problems(self._days(self.db), tickets, sessions)
+        return problems + await in_thread(self.db, _appointment_problems)
 
     async def backup(self, dest: str | Path) -> Path:
         """Online copy with VACUUM INTO a temporary name beside `dest`, verified, then renamed:
@@ -539,10 +546,13 @@ async def create_store(path: str | Path, office: Office) -> None:
 
 
 def _begin_and_catch_up(conn: sqlite3.Connection, since: int, generation: str | None,
-                        mark: str | None) -> tuple[list[Any], tuple[str | None, int | None] | None]:
+                        mark: str | None, keys: tuple[str, ...] = ()
+                        ) -> tuple[list[Any], tuple[str | None, int | None] | None,
+                                   dict[str, Appointment]]:
     """Start the write transaction, check that the store is still the content our state was
-    folded from, and read what other processes appended since `since`. When it is not, roll
-    back and return what was found (generation, max seq) instead."""
+    folded from, and read what other processes appended since `since` (and the records of the
+    appointments `keys`). When it is not, roll back and return what was found (generation,
+    max seq) instead."""
     if conn.in_transaction:  # left open by a command cancelled during this hop: drop it
         conn.execute("ROLLBACK")
     conn.execute("BEGIN IMMEDIATE")
@@ -550,9 +560,10 @@ def _begin_and_catch_up(conn: sqlite3.Connection, since: int, generation: str | 
         found_gen, found_mark, top = conn.execute(IDENTITY, (since,)).fetchone()
         if found_gen != generation or found_mark != mark:
             conn.execute("ROLLBACK")
-            return [], (found_gen, top)
-        return conn.execute(f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
-                            (since,)).fetchall(), None
+            return [], (found_gen, top), {}
+        return (conn.execute(f"{SELECT_EVENTS} WHERE e.seq > ? ORDER BY e.seq",
+                             (since,)).fetchall(), None,
+                readmodels.load_appointments(conn, keys) if keys else {})
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -575,6 +586,26 @@ def _snapshot(conn: sqlite3.Connection, day: str) -> tuple[str | None, tuple[int
         if conn.in_transaction:
             conn.execute("COMMIT")
     return generation, (top[0], top[1]) if top else None, rows
+
+
+def _appointment_event_rows(conn: sqlite3.Connection) -> Iterator[Any]:
+    """Every appointment event, in log order (rows of SELECT_EVENTS), streamed."""
+    sql, types = SELECT_APPOINTMENT_EVENTS
+    cur = conn.execute(sql.format(",".join("?" * len(types))), types)
+    while rows := cur.fetchmany(5000):
+        yield from rows
+
+
+def _rebuild_appointments(conn: sqlite3.Connection) -> None:
+    cols = readmodels.APPOINTMENTS.cols
+    rows = readmodels.all_appointment_rows(map(row_to_event, _appointment_event_rows(conn)))
+    conn.executemany(f"INSERT INTO appointments ({','.join(cols)}) "
+                     f"VALUES ({','.join('?' * len(cols))})", rows)
+
+
+def _appointment_problems(conn: sqlite3.Connection) -> list[str]:
+    found = [tuple(r) for r in conn.execute(f"{readmodels.SELECT_APPOINTMENTS} ORDER BY key")]
+    return appointment_problems(_appointment_event_rows(conn), found)
 
 
 def _parse_high_water(raw: bytes) -> tuple[str | None, int]:
@@ -603,6 +634,7 @@ def _append_and_commit(conn: sqlite3.Connection, stored: list[Event],
             conn.execute("DELETE FROM notes WHERE day < ?", (before,))
             conn.execute("UPDATE tickets SET note = NULL WHERE day < ?", (before,))
         readmodels.upsert(conn, *rows)
+        readmodels.write_appointments(conn, stored)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

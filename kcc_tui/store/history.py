@@ -25,12 +25,14 @@ from typing import Any
 
 import aiosqlite
 
+from ..domain.appointments import Appointment
 from ..domain.events import Event
 from ..domain.state import Interval, Ticket
 from .common import SELECT_EVENTS, row_to_event
 from .connection import connect, writable
 from .errors import translate
 from .protocol import PhoneCall, SessionRecord
+from .readmodels import SELECT_APPOINTMENTS, appointment_from_row
 from .schema import check_version
 
 _ts = datetime.fromisoformat  # reads the store's "…Z" stamps (Python ≥ 3.11), ~20× strptime
@@ -76,6 +78,9 @@ class HistoryQueries:
     """The `History` queries every engine asks the same way (SQL with `?` parameters); an
     engine gives `_all` and `tickets`."""
 
+    # how the engine asks whether a table exists (one `?`: its name)
+    HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+
     async def _all(self, sql: str, args: Collection[Any]) -> list[Any]:
         raise NotImplementedError
 
@@ -99,6 +104,13 @@ class HistoryQueries:
                               last: date) -> list[tuple[datetime, tuple[str, ...]]]:
         return [(_ts(finished), tuple(json.loads(topics)))
                 for finished, topics in await self._all(TOPIC_SQL, (str(first), str(last)))]
+
+    async def appointments(self, first: date, last: date) -> list[Appointment]:
+        if not await self._all(self.HAS_TABLE, ("appointments",)):
+            # a read-only store of an older schema (not upgraded): none were ever booked
+            return []
+        sql = f"{SELECT_APPOINTMENTS} WHERE day >= ? AND day <= ? ORDER BY start, key"
+        return [appointment_from_row(r) for r in await self._all(sql, (str(first), str(last)))]
 
     async def events_of_days(self, first: date, last: date,
                              types: Collection[str]) -> list[Event]:

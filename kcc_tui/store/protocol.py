@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, Self
 
+from ..domain.appointments import Appointment
 from ..domain.clock import Clock
 from ..domain.commands import Command
 from ..domain.events import Event
@@ -82,6 +83,10 @@ class History(Protocol):
     async def events_of_days(self, first: date, last: date,
                              types: Collection[str]) -> list[Event]:
         """The events of these types on the days, in log order."""
+        ...
+
+    async def appointments(self, first: date, last: date) -> list[Appointment]:
+        """Every appointment booked on the days (any status), by booked start."""
         ...
 
 

@@ -10,9 +10,16 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from ..domain.clock import iso
+from ..domain.appointments import (
+    APPOINTMENT_EVENTS,
+    Appointment,
+    appointment_key,
+    fold_appointments,
+)
+from ..domain.clock import iso, parse_iso
 from ..domain.events import Event
 from ..domain.state import DayState, PostState, Ticket
 
@@ -106,3 +113,76 @@ def upsert(conn: sqlite3.Connection, tickets: list[tuple[Any, ...]],
             conn.executemany(
                 f"INSERT OR REPLACE INTO {table.name} ({','.join(table.cols)}) "
                 f"VALUES ({','.join('?' * len(table.cols))})", rows)
+
+
+# -- appointments (issue 18) ---------------------------------------------------------------------
+APPOINTMENT_COLS = (
+    "key source reference version sequence day start duration_min persons service status "
+    "code_hash checked_in_at ticket ended_at"
+).split()
+# Not in TABLES: one row per booking over all days, not per day's fold. Each engine reads the
+# records a command needs (`Ctx.records`) and upserts the rows `appointment_rows` gives.
+APPOINTMENTS = Table("appointments", tuple(APPOINTMENT_COLS), ("key",))
+SELECT_APPOINTMENTS = f"SELECT {', '.join(APPOINTMENT_COLS)} FROM appointments"
+
+
+def appointment_row(a: Appointment) -> tuple[Any, ...]:
+    return (a.key, a.source, a.reference, a.version, a.sequence, str(a.day), iso(a.start),
+            a.duration_min, a.persons, a.service, a.status, a.code_hash, _t(a.checked_in_at),
+            a.ticket, _t(a.ended_at))
+
+
+def appointment_from_row(row: Iterable[Any]) -> Appointment:
+    (_key, source, reference, version, sequence, day, start, duration, persons, service,
+     status, code_hash, checked_in_at, ticket, ended_at) = row
+    return Appointment(
+        source=source, reference=reference, service=service, start=parse_iso(start),
+        duration_min=duration, persons=persons, day=date.fromisoformat(day), sequence=sequence,
+        code_hash=code_hash, status=status, version=version,
+        checked_in_at=parse_iso(checked_in_at) if checked_in_at else None, ticket=ticket,
+        ended_at=parse_iso(ended_at) if ended_at else None)
+
+
+def load_appointments(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Appointment]:
+    """The records of these appointments (any day), on the connection's thread."""
+    out: dict[str, Appointment] = {}
+    keys = list(keys)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        rows = conn.execute(f"{SELECT_APPOINTMENTS} WHERE key IN ({','.join('?' * len(chunk))})",
+                            chunk).fetchall()
+        out.update((r[0], appointment_from_row(r)) for r in rows)
+    return out
+
+
+
+def appointment_keys(events: Iterable[Event]) -> set[str]:
+    """The appointments these events name."""
+    return {appointment_key(e.data["source"], e.data["reference"])
+            for e in events if e.type in APPOINTMENT_EVENTS}
+
+
+def appointment_rows(known: dict[str, Appointment],
+                     events: Iterable[Event]) -> list[tuple[Any, ...]]:
+    """Rows to upsert: `known` (the records the events name, as stored) with the events folded
+    in; `known` is updated."""
+    changed = fold_appointments(known, events)
+    return [appointment_row(known[k]) for k in sorted(changed)]
+
+
+def all_appointment_rows(events: Iterable[Event]) -> list[tuple[Any, ...]]:
+    """The whole table as a fold of every appointment event (in log order) leaves it."""
+    known: dict[str, Appointment] = {}
+    fold_appointments(known, events)
+    return [appointment_row(a) for _, a in sorted(known.items())]
+
+
+def write_appointments(conn: sqlite3.Connection, events: list[Event]) -> None:
+    """SQLite: bring the rows of the appointments these events name up to date (in the
+    transaction that appends them)."""
+    keys = appointment_keys(events)
+    if keys:
+        conn.executemany(
+            f"INSERT OR REPLACE INTO appointments ({','.join(APPOINTMENT_COLS)}) "
+            f"VALUES ({','.join('?' * len(APPOINTMENT_COLS))})",
+            appointment_rows(load_appointments(conn, keys), events))

@@ -18,14 +18,17 @@ from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
+from ...bookings import desk_booking, outcome_words
 from ...domain import commands as C
 from ...domain.alerts import evaluate, unreachable
+from ...domain.booking import CancelAppointment, CheckIn
 from ...domain.clock import local
 from ...domain.kpi import ServiceKpi
 from ...domain.state import DayState
 from ..base import AppOf, StoreBanner
 from ..dutch import post_name, staff_name
 from ..literal import shown
+from .appointments import AppointmentsView, AppointmentTable, BookDialog
 from .board import DayChart, closing_time, day_chart, post_rows, service_rows, today_kpis
 from .chart import DayChartView
 from .dialogs import (
@@ -79,6 +82,12 @@ class BoardScreen(Screen[None]):
         Binding("p", "priority", "Voorrang"),
         Binding("f", "filter", "Filter"),
         Binding("g", "sort", "Sorteren"),
+        # not in the footer (it is full at 120 columns): the posts table's subtitle names it
+        Binding("a", "toggle_appointments", "Afspraken", show=False),
+        # the appointments' own keys (only while they are shown)
+        Binding("n", "book", "Nieuw"),
+        Binding("e", "check_in", "Aanmelden"),
+        Binding("k", "cancel_appointment", "Annuleren"),
         Binding("b", "broadcast", "Bericht"),
         Binding("r", "report", "Rapport"),
         Binding("l", "logout", "Afmelden"),
@@ -87,6 +96,7 @@ class BoardScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal")]
     BOARD_ONLY = frozenset({"move", "open_post", "close_post", "pause", "profile", "issuing"})
     WAITING_ONLY = frozenset({"move_ticket", "priority", "filter", "sort"})
+    APPOINTMENTS_ONLY = frozenset({"book", "check_in", "cancel_appointment"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,6 +119,7 @@ class BoardScreen(Screen[None]):
                     yield ServicesTable(id="services")
                     yield PostsTable(id="posts")
                 yield WaitingTable(id="waiting")
+                yield AppointmentsView(id="appointments")
             yield AlertList(id="alerts")
             yield DayChartView(id="chart")
         yield Footer()
@@ -129,8 +140,12 @@ class BoardScreen(Screen[None]):
         self.query_one("#services").border_subtitle = \
             "SL = deel binnen de doelwachttijd · wachttijd telt vanaf het ticket"
         self.query_one("#posts").border_title = "Loketten"
+        self.query_one("#posts").border_subtitle = "a afspraken van vandaag"
         self.query_one("#alerts").border_title = "Waarschuwingen"
         self.query_one("#waiting").border_title = "Wachtenden"
+        self.query_one("#appointments").border_title = "Afspraken vandaag · per uur"
+        self.query_one("#appointments").border_subtitle = ("n nieuw · e aanmelden · "
+                                                           "k annuleren · a terug")
         self.query_one("#chart").border_title = "Vandaag"
         self.query_one(PostsTable).focus()
         self.kcc.redraw(self)
@@ -173,6 +188,8 @@ class BoardScreen(Screen[None]):
             waiting.border_title = f"Wachtenden · {len(rows)} · {which} · {SORT_NL[self.sort]}"
             waiting.border_subtitle = ("c oproepen · v verplaatsen · p voorrang · f filter · "
                                        "g sorteren · w terug")
+            if self.showing_appointments:
+                self.query_one(AppointmentsView).show(state, office, now)
             new = self.query_one(AlertList).show(alerts)
             self.query_one("#alerts").border_title = f"Waarschuwingen · {len(alerts)}" \
                 if alerts else "Waarschuwingen"
@@ -195,14 +212,27 @@ class BoardScreen(Screen[None]):
             return bool(parameters) or self.size.width < 100
         if action in self.WAITING_ONLY:
             return self.showing_waiting
+        if action in self.APPOINTMENTS_ONLY:
+            return self.showing_appointments
         if action in self.BOARD_ONLY:
-            return not self.showing_waiting
+            return self.query_one("#views", ContentSwitcher).current == "tables"
         return True
 
+    @property
+    def showing_appointments(self) -> bool:
+        return self.query_one("#views", ContentSwitcher).current == "appointments"
+
     def action_toggle_waiting(self) -> None:
-        views = self.query_one("#views", ContentSwitcher)
-        views.current = "tables" if self.showing_waiting else "waiting"
-        self.query_one(WaitingTable if self.showing_waiting else PostsTable).focus()
+        self._show_view("tables" if self.showing_waiting else "waiting")
+
+    def action_toggle_appointments(self) -> None:
+        self._show_view("tables" if self.showing_appointments else "appointments")
+
+    def _show_view(self, view: str) -> None:
+        self.query_one("#views", ContentSwitcher).current = view
+        focus = {"tables": PostsTable, "waiting": WaitingTable,
+                 "appointments": AppointmentTable}[view]
+        self.query_one(focus).focus()
         self.refresh_bindings()
         self.kcc.redraw(self)
 
@@ -409,3 +439,49 @@ class BoardScreen(Screen[None]):
 
     async def action_logout(self) -> None:
         await self.kcc.log_out()
+
+    # -- appointments (issue 18) -----------------------------------------------------------------
+    def _appointment(self) -> tuple[str, str] | None:
+        """(source, reference) of the highlighted appointment."""
+        key = self.query_one(AppointmentTable).highlighted()
+        state = self.state
+        a = state.appointments.get(key) if state and key else None
+        return (a.source, a.reference) if a else None
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_book(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        choice = await self.app.push_screen_wait(BookDialog(state.day))
+        if choice is None:
+            return
+        service, start, duration, persons = choice
+        desk = desk_booking(service, start, duration, persons)
+        if await self.run(desk.command):
+            (o,) = desk.command.outcomes
+            if o.action == "refused":
+                self.notify(shown(outcome_words(o)), severity="warning", markup=False)
+                return
+            self.notify(f"Afspraak {desk.reference} geboekt; geef de burger de code "
+                        f"{desk.code} (ze wordt nergens bewaard)", timeout=30, markup=False)
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_check_in(self) -> None:
+        which = self._appointment()
+        if which is None:
+            return
+        events = await self.kcc.execute(CheckIn(reference=which[1], source=which[0]),
+                                        self.kcc.coordinator or "")
+        if events:
+            self.notify(f"Aangemeld: ticket {events[0].data['number']}", markup=False)
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_cancel_appointment(self) -> None:
+        which = self._appointment()
+        if which is None:
+            return
+        if await self.app.push_screen_wait(ConfirmDialog(
+                f"Afspraak {which[1]} annuleren?",
+                ["de burger kan zich er niet meer mee aanmelden"], "Annuleren")):
+            await self.run(CancelAppointment(*which))

@@ -106,7 +106,10 @@ class CurrentTicket(Vertical):
             head.append("   VOORRANG", style="bold")
         number.update(head)
         iv = t.current
-        lines = [service_name(office, t.service),
+        service = service_name(office, t.service)
+        if t.booked_at is not None:  # checked in for an appointment: its time and length
+            service += f" · {appointment_words(t, office)}"
+        lines = [service,
                  f"Status: {TICKET_STATUS_NL.get(t.status, t.status)}"
                  + (f" ({t.recalls}× opnieuw)" if t.recalls else "")]
         # the citizen's wait: from taking the ticket to the first call (DESIGN.md §4)
@@ -125,6 +128,12 @@ class CurrentTicket(Vertical):
             note = shown(" ".join(t.note.split()))
             lines.append(f"Notitie: {note if len(note) <= 80 else note[:79] + '…'}")
         details.update(Text("\n".join(lines)))
+
+
+def appointment_words(t: Ticket, office: Office) -> str:
+    """"afspraak 10:20 · 15 min" for a ticket checked in for an appointment."""
+    minutes = f" · {t.duration_min} min" if t.duration_min else ""
+    return f"afspraak {clock_time(t.booked_at, office)}{minutes}"
 
 
 class ServiceInfo(Steady):
@@ -168,16 +177,22 @@ class QueueRow:
 
 def queue_rows(state: DayState, office: Office, post_id: str, now: datetime) -> list[QueueRow]:
     """The waiting tickets this post may call, in the order shown: tickets sent to this post or
-    to the head of a queue first, then priority, then oldest first (DESIGN.md §3)."""
+    to the head of a queue first, then priority, then appointments by their class (late, due)
+    and booked start, walk-ins oldest first, early appointments last (DESIGN.md §3, §8)."""
     services = state.post(post_id).services
-    rows: list[tuple[tuple[int, int], QueueRow]] = []
+    conf = office.posts.get(post_id)
+    serves = conf.serves if conf is not None else "both"
+    rows: list[tuple[tuple[int, float, int], QueueRow]] = []
     for t in state.tickets.values():
-        if not eligible(t, post_id, services):
+        if not eligible(t, post_id, services, serves):
             continue
         cls = rank_key(t, office, now, 1.0, post_id)[0]
+        booked = t.booked_at.timestamp() if t.booked_at is not None else 0.0
         flags = []
         if t.priority:
             flags.append("voorrang")
+        if t.booked_at is not None:
+            flags.append(appointment_words(t, office))
         if t.target_post == post_id:
             flags.append("voor u")  # sent to this post by name
         elif t.transfers:
@@ -188,7 +203,7 @@ def queue_rows(state: DayState, office: Office, post_id: str, now: datetime) -> 
             flags.append("even weg")  # said so on the phone page: call next skips it
         svc = office.services.get(t.service)
         target_s = svc.target_wait_min * 60 if svc else 600.0
-        rows.append(((cls, t.order),
+        rows.append(((cls, booked, t.order),
                      QueueRow(t.number, t.service, t.issued_at, ", ".join(flags), target_s)))
     rows.sort(key=lambda r: r[0])
     return [r for _, r in rows]

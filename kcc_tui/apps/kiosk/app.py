@@ -28,14 +28,17 @@ from typing import Any
 from textual.binding import Binding
 from textual.screen import Screen
 
+from ...bookings import code_hash
 from ...config.settings import KioskSettings, Settings
 from ...domain import commands as C
-from ...domain.clock import Clock, system_clock
+from ...domain.booking import CheckIn
+from ...domain.clock import Clock, local, system_clock
 from ...domain.estimate import ticket_promise
 from ...phone.token import new_token, page_url
 from ...store import StoreError
 from ..base import POLL_S, KccApp
 from .availability import KIOSK_REASON, availability
+from .checkin import CheckInScreen
 from .confirm import ConfirmScreen, PrintState
 from .host import KioskHost
 from .operator import PinDialog
@@ -138,12 +141,63 @@ class KioskApp(KccApp, inherit_bindings=False):
         self.refresh_view()
 
     def back_to_start(self, screen: Screen[Any]) -> None:
-        """Leave the confirmation: the next citizen starts in Dutch, without priority."""
+        """Leave the confirmation (or the check-in screen under it): the next citizen starts
+        in Dutch, without priority."""
         if self.screen is not screen:
             return
-        self.pop_screen()
+        while len(self.screen_stack) > 2 or not isinstance(self.screen, StartScreen):
+            if len(self.screen_stack) <= 1:
+                break
+            self.pop_screen()
         self.lang, self.priority = self.default_lang, False
         self.refresh_view()
+
+    # -- appointments (issue 18) -------------------------------------------------------------
+    @property
+    def appointments_offered(self) -> bool:
+        return self.kiosk.appointment_button
+
+    def open_check_in(self) -> None:
+        if self.accept_press() and not isinstance(self.screen, CheckInScreen):
+            self.push_screen(CheckInScreen())
+
+    def check_in(self, code: str, screen: CheckInScreen) -> None:
+        """A code typed or scanned: check in, show the ticket, print it."""
+        pressed = time.perf_counter()
+        if not self.accept_press():
+            return
+        self._issuing = True
+        self.run_worker(self._check_in(code, screen, pressed), group="issue",
+                        exit_on_error=False)
+
+    async def _check_in(self, code: str, screen: CheckInScreen, pressed: float) -> None:
+        try:
+            ticket = await self._commit_check_in(code, screen)
+        finally:
+            self._issuing = False
+            self._quiet_until = max(self._quiet_until, time.monotonic() + self.debounce_s)
+        if ticket is not None:
+            await self._show(ticket, pressed)
+
+    async def _commit_check_in(self, code: str, screen: CheckInScreen) -> IssuedTicket | None:
+        store = self.store
+        if store is None:
+            screen.refused("try_again", {})
+            return None
+        token, token_hash = new_token() if self.phone_base_url else (None, None)
+        try:
+            event = (await store.execute(
+                CheckIn(code_hash=code_hash(code), lang=self.lang, kiosk=self.kiosk_id,
+                        printing=self.printer is not None, token_hash=token_hash),
+                self.kiosk_id))[0]
+        except C.Refused as r:
+            screen.refused(r.code or "", dict(r.params))
+            return None
+        except StoreError as e:
+            log.error("kiosk %s: check-in failed: %s", self.kiosk_id, e)
+            screen.refused("try_again", {})
+            return None
+        return self._issued(event.data["number"], token)
 
     def mark(self, number: str, what: str, at: float) -> None:
         """Note when a ticket reached a stage (perf_counter), for the latency benchmark."""
@@ -158,8 +212,11 @@ class KioskApp(KccApp, inherit_bindings=False):
         finally:
             self._issuing = False
             self._quiet_until = max(self._quiet_until, time.monotonic() + self.debounce_s)
-        if ticket is None:
-            return
+        if ticket is not None:
+            await self._show(ticket, pressed)
+
+    async def _show(self, ticket: IssuedTicket, pressed: float) -> None:
+        """The confirmation at once, then the paper."""
         self.mark(ticket.number, "pressed", pressed)
         self.mark(ticket.number, "committed", time.perf_counter())
         watch = self.printer
@@ -193,14 +250,21 @@ class KioskApp(KccApp, inherit_bindings=False):
             log.error("kiosk %s: issuing failed: %s", self.kiosk_id, e)
             self.notify(t(lang, "try_again"), severity="error", markup=False)
             return None
-        number = event.data["number"]
-        st, now = store.state, self.clock()
+        return self._issued(event.data["number"], token)
+
+    def _issued(self, number: str, token: str | None) -> IssuedTicket:
+        """The ticket just committed, as the confirmation and the printer show it."""
+        assert self.store is not None
+        st, now = self.store.state, self.clock()
         tk = st.tickets[number]
         promise = ticket_promise(st, self.office, tk, now)
         self.refresh_view()
         url = page_url(self.phone_base_url, token) if token else None
-        return IssuedTicket(number, service, lang, priority, tk.issued_at, promise.ahead,
-                            promise.minutes, promise.code, url)
+        booked = (local(tk.booked_at, self.office.timezone).strftime("%H:%M")
+                  if tk.booked_at is not None else None)
+        return IssuedTicket(number, tk.service, tk.lang, tk.priority, tk.issued_at,
+                            promise.ahead, promise.minutes, promise.code, url, booked,
+                            tk.duration_min)
 
     async def _print_ticket(self, watch: PrinterWatch, ticket: IssuedTicket,
                             screen: ConfirmScreen) -> None:

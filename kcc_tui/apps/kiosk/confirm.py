@@ -53,6 +53,9 @@ class ConfirmScreen(Screen[None]):
             yield Static(literal(service.name(lang)), id="c-service")
             if tk.priority:  # the citizen asked for priority: confirm it, as the paper does
                 yield Static(plain(f"★ {t(lang, 'priority_ticket')}"), id="c-priority")
+            if tk.booked:  # checked in for an appointment: its booked time, as the paper says
+                yield Static(t(lang, "booked_at", time=tk.booked, minutes=tk.duration_min or ""),
+                             id="c-booked")
             c = colon(lang)
             facts = f"{t(lang, 'people_ahead')}{c}{tk.people_ahead}"
             facts += (f"   ·   {t(lang, 'estimated_wait')}{c}"

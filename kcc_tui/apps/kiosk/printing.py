@@ -32,6 +32,8 @@ class IssuedTicket:
     wait_min: int | None  # None: no number, see wait_code
     wait_code: str | None = None  # why there is no number (domain.estimate codes)
     url: str | None = None  # the ticket's phone page (docs/phone.md); None: no [phone] base_url
+    booked: str | None = None  # an appointment's booked start, local "10:20"
+    duration_min: int | None = None  # ... and its booked length
 
     def slip(self, office: Office) -> TicketSlip:
         """What the printer is given: the ticket's facts in its language."""
@@ -40,7 +42,7 @@ class IssuedTicket:
             service_name=office.services[self.service].name(self.lang), lang=self.lang,
             issued_at=self.issued_at, people_ahead=self.people_ahead,
             estimated_wait_min=self.wait_min, tz=office.timezone, priority=self.priority,
-            token_url=self.url)
+            token_url=self.url, booked=self.booked)
 
 
 class PrinterWatch:

@@ -56,8 +56,12 @@ class StartScreen(Screen[None]):
         with Grid(id="services"):
             for code in app.services:
                 yield ServiceButton(code, id=f"svc-{code}")
-        if app.priority_offered:
-            yield KioskButton("", id="priority")
+        if app.priority_offered or app.appointments_offered:
+            with Horizontal(id="extras"):
+                if app.priority_offered:
+                    yield KioskButton("", id="priority")
+                if app.appointments_offered:
+                    yield KioskButton("", id="appointment")
 
     def on_mount(self) -> None:
         self.redraw()
@@ -90,6 +94,8 @@ class StartScreen(Screen[None]):
             first = next((b for b in self.query(ServiceButton) if not b.disabled), None)
             if first is not None:
                 first.focus()
+        if app.appointments_offered:
+            self.query_one("#appointment", KioskButton).label = t(lang, "appointment")
         if app.priority_offered:
             prio = self.query_one("#priority", KioskButton)
             prio.label = t(lang, "priority_on" if app.priority else "priority")
@@ -111,6 +117,10 @@ class StartScreen(Screen[None]):
     @on(Button.Pressed, "#priority")
     def _priority(self) -> None:
         self.kiosk.toggle_priority()
+
+    @on(Button.Pressed, "#appointment")
+    def _appointment(self) -> None:
+        self.kiosk.open_check_in()
 
     def action_pick(self, n: int) -> None:
         buttons = list(self.query(ServiceButton))

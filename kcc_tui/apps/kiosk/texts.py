@@ -43,6 +43,20 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_priority": "Geen voorrang voor deze dienst",
         "out_of_order": "Tijdelijk buiten gebruik",
         "try_again": "Er ging iets mis. Probeer opnieuw of vraag hulp aan het onthaal.",
+        "appointment": "Ik heb een afspraak",
+        "ci_prompt": "Typ de code van uw afspraak, of scan ze",
+        "ci_ok": "Aanmelden",
+        "ci_back": "Terug",
+        "ci_checking": "Even geduld…",
+        "appointment_unknown": "Deze code kennen we vandaag niet. Kijk ze na, of vraag hulp aan "
+                               "het onthaal.",
+        "appointment_cancelled": "Deze afspraak is geannuleerd. U kunt een gewoon ticket nemen.",
+        "appointment_used": "U bent al aangemeld voor deze afspraak.",
+        "appointment_too_early": "U bent te vroeg: aanmelden kan vanaf {opens}.",
+        "appointment_too_late": "Uw afspraak was om {booked}; aanmelden kon tot {closes}. U kunt "
+                                "een gewoon ticket nemen.",
+        "walk_in": "Neem een gewoon ticket",
+        "booked_at": "Afspraak om {time} · {minutes} min",
         "refused": "Deze dienst geeft nu geen tickets: {reason}",
     },
     "fr": {
@@ -73,6 +87,21 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_priority": "Pas de priorité pour ce service",
         "out_of_order": "Temporairement hors service",
         "try_again": "Un problème est survenu. Réessayez ou demandez de l'aide à l'accueil.",
+        "appointment": "J'ai un rendez-vous",
+        "ci_prompt": "Tapez le code de votre rendez-vous, ou scannez-le",
+        "ci_ok": "Valider",
+        "ci_back": "Retour",
+        "ci_checking": "Un instant…",
+        "appointment_unknown": "Nous ne connaissons pas ce code aujourd'hui. Vérifiez-le ou "
+                               "demandez de l'aide à l'accueil.",
+        "appointment_cancelled": "Ce rendez-vous a été annulé. Vous pouvez prendre un ticket "
+                                 "normal.",
+        "appointment_used": "Vous êtes déjà enregistré pour ce rendez-vous.",
+        "appointment_too_early": "Vous êtes en avance : l'enregistrement ouvre à {opens}.",
+        "appointment_too_late": "Votre rendez-vous était à {booked} ; l'enregistrement était "
+                                "possible jusqu'à {closes}. Vous pouvez prendre un ticket normal.",
+        "walk_in": "Prendre un ticket normal",
+        "booked_at": "Rendez-vous à {time} · {minutes} min",
         "refused": "Ce service ne donne pas de tickets maintenant : {reason}",
     },
     "en": {
@@ -103,6 +132,20 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_priority": "No priority for this service",
         "out_of_order": "Temporarily out of order",
         "try_again": "Something went wrong. Please try again or ask at the reception desk.",
+        "appointment": "I have an appointment",
+        "ci_prompt": "Type the code of your appointment, or scan it",
+        "ci_ok": "Check in",
+        "ci_back": "Back",
+        "ci_checking": "One moment…",
+        "appointment_unknown": "We do not know this code today. Please check it, or ask at the "
+                               "reception desk.",
+        "appointment_cancelled": "This appointment was cancelled. You can take a normal ticket.",
+        "appointment_used": "You have already checked in for this appointment.",
+        "appointment_too_early": "You are early: check-in opens at {opens}.",
+        "appointment_too_late": "Your appointment was at {booked}; check-in was possible until "
+                                "{closes}. You can take a normal ticket.",
+        "walk_in": "Take a normal ticket",
+        "booked_at": "Appointment at {time} · {minutes} min",
         "refused": "This service is not giving tickets now: {reason}",
     },
     "de": {
@@ -134,6 +177,21 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "out_of_order": "Vorübergehend außer Betrieb",
         "try_again": "Etwas ist schiefgelaufen. Versuchen Sie es erneut oder fragen Sie am "
                      "Empfang.",
+        "appointment": "Ich habe einen Termin",
+        "ci_prompt": "Geben Sie den Code Ihres Termins ein oder scannen Sie ihn",
+        "ci_ok": "Anmelden",
+        "ci_back": "Zurück",
+        "ci_checking": "Einen Moment…",
+        "appointment_unknown": "Diesen Code kennen wir heute nicht. Bitte prüfen Sie ihn oder "
+                               "fragen Sie am Empfang.",
+        "appointment_cancelled": "Dieser Termin wurde abgesagt. Sie können ein normales Ticket "
+                                 "nehmen.",
+        "appointment_used": "Sie sind für diesen Termin schon angemeldet.",
+        "appointment_too_early": "Sie sind zu früh: Anmelden ist ab {opens} möglich.",
+        "appointment_too_late": "Ihr Termin war um {booked}; anmelden war bis {closes} möglich. "
+                                "Sie können ein normales Ticket nehmen.",
+        "walk_in": "Normales Ticket nehmen",
+        "booked_at": "Termin um {time} · {minutes} min",
         "refused": "Dieser Dienst gibt jetzt keine Tickets aus: {reason}",
     },
 }

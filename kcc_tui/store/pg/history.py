@@ -24,6 +24,8 @@ def pg_params(sql: str) -> str:
 
 
 class PgHistory(HistoryQueries):
+    HAS_TABLE = "SELECT 1 WHERE to_regclass(?) IS NOT NULL"
+
     def __init__(self, db: psycopg.AsyncConnection[Any], url: str) -> None:
         self._db = db
         self._url = url

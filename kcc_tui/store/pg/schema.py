@@ -60,6 +60,17 @@ MIGRATIONS: list[str] = [
     INSERT INTO meta (key, value)
         VALUES ('generation', replace(gen_random_uuid()::text, '-', ''));
     """,
+    # 2: appointments (SQLite's 4), one row per booking as its events left it (any day)
+    """
+    CREATE TABLE appointments (
+        key TEXT PRIMARY KEY, source TEXT NOT NULL, reference TEXT NOT NULL,
+        version INTEGER NOT NULL, sequence INTEGER NOT NULL, day TEXT NOT NULL,
+        start TEXT NOT NULL, duration_min INTEGER NOT NULL, persons INTEGER NOT NULL,
+        service TEXT NOT NULL, status TEXT NOT NULL, code_hash TEXT,
+        checked_in_at TEXT, ticket TEXT, ended_at TEXT
+    );
+    CREATE INDEX appointments_day ON appointments (day, start);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

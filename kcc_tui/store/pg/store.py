@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pgerr
 
+from ...domain.appointments import Appointment
 from ...domain.clock import Clock, system_clock
 from ...domain.commands import Command, Refused, RefusedWithEvents
 from ...domain.events import Event
@@ -35,8 +36,10 @@ from .. import readmodels
 from ..common import (
     EVENT_COLS,
     FINGERPRINT,
+    SELECT_APPOINTMENT_EVENTS,
     SELECT_EVENTS,
     Folding,
+    appointment_problems,
     event_row,
     fingerprint,
     fold_days,
@@ -81,6 +84,7 @@ def upsert_sql(table: readmodels.Table) -> str:
 
 
 UPSERTS = [upsert_sql(t) for t in readmodels.TABLES]
+UPSERT_APPOINTMENT = upsert_sql(readmodels.APPOINTMENTS)
 INSERT_EVENT = f"INSERT INTO events ({EVENT_COLS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 
 
@@ -365,6 +369,7 @@ class PgStore(Folding):
         db = self.db
         refusal: RefusedWithEvents | None = None
         stored: list[Event] = []
+        before = 0  # how many of stored lead the command's own (no-shows: common._decide)
         committing = False
         try:
             async with db.transaction():
@@ -381,7 +386,8 @@ class PgStore(Folding):
                     cur = await db.execute(f"{SELECT_EVENTS} WHERE e.seq > %s ORDER BY e.seq",
                                            (self.state.seq,))
                     rows = await cur.fetchall()
-                stored, refusal = self._decide(command, actor, rows)
+                records = await _load_appointments(db, command.appointment_keys())
+                stored, refusal, before = self._decide(command, actor, rows, records)
                 await self._append(db, stored)
                 committing = True  # leaving the block sends COMMIT
         except _NotOurs as n:
@@ -394,7 +400,7 @@ class PgStore(Folding):
                                                 | pgerr.UniqueViolation):
                 raise  # decided again by `execute`
             if committing and is_connection_loss(e):
-                return await self._resolve(stored, refusal, e)
+                return (await self._resolve(stored, refusal, e))[before:]
             await self._after_failure()
             if is_connection_loss(e):
                 raise _Lost() from None
@@ -403,7 +409,7 @@ class PgStore(Folding):
             raise
         if refusal is not None:
             raise refusal
-        return stored
+        return stored[before:]
 
     async def _append(self, db: psycopg.AsyncConnection[Any], stored: list[Event]) -> None:
         """Append the events (note texts to their own table), apply a purge, write the
@@ -423,6 +429,11 @@ class PgStore(Folding):
             for sql, rows in zip(UPSERTS, readmodels.touched(self.state, stored), strict=True):
                 if rows:
                     await cur.executemany(sql, rows)
+            keys = readmodels.appointment_keys(stored)
+            if keys:
+                known = await _load_appointments(db, keys)
+                await cur.executemany(UPSERT_APPOINTMENT,
+                                      readmodels.appointment_rows(known, stored))
             await cur.execute("SELECT pg_notify(%s, %s)", (self._channel, str(stored[-1].seq)))
 
     async def _after_failure(self) -> None:
@@ -509,6 +520,9 @@ class PgStore(Folding):
                     tickets, sessions = await read_models(db)
                     problems += await read_model_problems(fold_days(_day_rows(db)), tickets,
                                                           sessions)
+                    cur = await db.execute(f"{readmodels.SELECT_APPOINTMENTS} ORDER BY key")
+                    found = [tuple(r) for r in await cur.fetchall()]
+                    problems += appointment_problems(await _appointment_event_rows(db), found)
             except psycopg.Error as e:
                 raise translate(e, self.url) from None
         return problems
@@ -545,10 +559,14 @@ async def _day_rows(db: psycopg.AsyncConnection[Any]) -> AsyncIterator[Any]:
 
 async def rebuild_read_models(db: psycopg.AsyncConnection[Any]) -> int:
     """Inside the caller's transaction: rewrite every read-model table from the log."""
-    for table in readmodels.TABLES:
+    for table in (*readmodels.TABLES, readmodels.APPOINTMENTS):
         await db.execute(f"DELETE FROM {table.name}")
     days = 0
     async with db.cursor() as cur:
+        rows = readmodels.all_appointment_rows(map(row_to_event,
+                                                   await _appointment_event_rows(db)))
+        if rows:
+            await cur.executemany(UPSERT_APPOINTMENT, rows)
         async for state in fold_days(_day_rows(db)):
             for sql, rows in zip(UPSERTS, readmodels.rows_for_day(state), strict=True):
                 if rows:
@@ -566,6 +584,22 @@ async def read_models(db: psycopg.AsyncConnection[Any]) -> tuple[list[tuple[Any,
                                f"ORDER BY {', '.join(table.key)}")
         out.append([tuple(r) for r in await cur.fetchall()])
     return out[0], out[1]
+
+
+async def _load_appointments(db: psycopg.AsyncConnection[Any],
+                             keys: Collection[str]) -> dict[str, Appointment]:
+    """The stored records of these appointments (any day), as the command's transaction sees
+    them."""
+    if not keys:
+        return {}
+    cur = await db.execute(f"{readmodels.SELECT_APPOINTMENTS} WHERE key = ANY(%s)", (list(keys),))
+    return {r[0]: readmodels.appointment_from_row(r) for r in await cur.fetchall()}
+
+
+async def _appointment_event_rows(db: psycopg.AsyncConnection[Any]) -> list[Any]:
+    sql, types = SELECT_APPOINTMENT_EVENTS
+    cur = await db.execute(sql.format(", ".join(["%s"] * len(types))), types)
+    return await cur.fetchall()
 
 
 async def trigger_problems(db: psycopg.AsyncConnection[Any]) -> list[str]:
