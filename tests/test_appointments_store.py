@@ -1,6 +1,7 @@
-"""Appointments in the store (issue 18): bookings for any day kept in the read model, today's
-folded into the day's state (on both engines); idempotent imports; check-in refusals by code; no-shows written
-by the store's clock when the window ends; rebuild and check agree with the log."""
+"""Appointments in the store (issue 18), on both engines: bookings for any day kept in the read
+model, today's folded into the day's state; idempotent imports; check-in refusals by code;
+no-shows written by the store's clock when the window ends; rebuild and check agree with the
+log."""
 
 from __future__ import annotations
 
