@@ -24,6 +24,7 @@ from kcc_tui.store import (
     create_store,
     open_store,
 )
+from kcc_tui.store.pg.schema import LATEST
 
 
 async def test_a_server_that_is_down_is_one_line_and_quick() -> None:
@@ -61,9 +62,11 @@ async def test_an_empty_or_foreign_database_is_refused_unless_initialised(pg_url
 async def test_a_newer_schema_is_refused(pg_url: str) -> None:
     await create_store(pg_url, make_office())
     await create_store(pg_url, make_office())  # again: nothing to do
-    assert sql(pg_url, "SELECT version FROM kcc_schema") == [(1,)]
+    assert sql(pg_url, "SELECT version FROM kcc_schema ORDER BY version") == [
+        (v,) for v in range(1, LATEST + 1)]
     sql(pg_url, "INSERT INTO kcc_schema (version) VALUES (99)")
-    with pytest.raises(StoreTooNew, match="has schema 99, this kcc knows up to 1: upgrade kcc"):
+    with pytest.raises(StoreTooNew,
+                       match=f"has schema 99, this kcc knows up to {LATEST}: upgrade kcc"):
         await open_store(pg_url, make_office()).open()
 
 
@@ -126,3 +129,18 @@ async def test_a_damaged_backup_fails_its_check(pg_url: str, tmp_path: Path) -> 
     bad.write_bytes(b"PGDMP but not really" * 10)
     with pytest.raises(StoreError, match="pg_restore failed"):
         await verify_dump(bad, pg_url)
+
+
+async def test_a_store_of_the_first_schema_is_upgraded_on_open(pg_url: str) -> None:
+    """A server store made before appointments (schema 1) gains their table when a writer
+    opens it; what it held is kept."""
+    await create_store(pg_url, make_office())
+    async with open_store(pg_url, make_office(), clock=FixedClock(T0)) as store:
+        await store.execute(C.IssueTicket("eid"))
+    sql(pg_url, "DROP TABLE appointments")
+    sql(pg_url, "DELETE FROM kcc_schema WHERE version > 1")
+    async with open_store(pg_url, make_office(), clock=FixedClock(T0)) as store:
+        assert [t.number for t in store.state.tickets.values()] == ["A001"]
+        assert await store.check() == []
+    assert sql(pg_url, "SELECT max(version) FROM kcc_schema") == [(LATEST,)]
+    assert sql(pg_url, "SELECT count(*) FROM appointments") == [(0,)]
