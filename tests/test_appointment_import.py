@@ -1,6 +1,7 @@
 """`kcc appointment import` (issue 18) as the booking system's files arrive: iCalendar and CSV,
 re-imported (idempotent), updated, cancelled; personal columns and properties dropped and
-reported, and nowhere in the store afterwards. Real processes, on both engines."""
+reported, and nowhere in the store afterwards; a check-in at the desk by code (JSON: the ticket,
+or the refusal's reason code). Real processes, on both engines."""
 
 from __future__ import annotations
 
@@ -184,3 +185,20 @@ def test_watch_reimports_a_folder_when_a_file_changes(kcc: Kcc, tmp_path: Path) 
     finally:
         p.terminate()
         p.wait(10)
+
+
+def test_check_in_by_code_at_the_desk_gives_the_ticket_and_refusals_a_code(
+        kcc: Kcc) -> None:  # noqa: F811
+    now = datetime.now(TZ).replace(second=0, microsecond=0)  # booked now: inside the window
+    booked = kcc.ok("appointment", "add", "--service", "eid", "--start", f"{now:%Y-%m-%dT%H:%M}",
+                    "--duration", "20")
+    t = kcc.ok("appointment", "check-in", booked["code"])["ticket"]
+    assert t["service"] == "eid" and t["status"] == "waiting"
+    assert t["appointment"]["booked_time"] == f"{now:%H:%M}"
+    assert (t["appointment"]["reference"], t["appointment"]["duration_min"]) == (
+        booked["reference"], 20)
+    for code, reason in ((booked["code"], "appointment_used"), ("000000", "appointment_unknown")):
+        rc, out, _ = kcc("appointment", "check-in", code)
+        assert rc == 1 and isinstance(out, dict) and out["reason"] == reason, out
+    assert [a["status"] for a in kcc.ok("appointment", "list")["appointments"]] == [
+        "checked_in"]

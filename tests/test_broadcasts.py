@@ -129,7 +129,7 @@ async def test_kcc_broadcast_until_and_clear(kcc: Kcc) -> None:
     assert kcc.ok("broadcast", "--clear") == {"withdrawn": True}
     assert await shown_now(kcc) == []
     code, out, _ = kcc("broadcast", "--clear")
-    assert (code, out) == (1, {"error": "no message is shown now"})
+    assert (code, out) == (1, {"error": "no message is shown now", "reason": "no_message"})
     code, text, _ = kcc("broadcast", "Koffie", json_out=False)
     assert code == 0 and text == "message sent (shown until the end of the day)\n"
 

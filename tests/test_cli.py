@@ -93,7 +93,8 @@ def test_refused_in_the_current_state_exits_1_and_appends_nothing(kcc: Kcc) -> N
     kcc.ok("post", "open", "loket1", "--staff", "an", pin="1111")
     before = events(kcc.db)
     code, out, _ = kcc("post", "recall", "loket1")
-    assert code == 1 and out == {"error": "Loket 1 has no current ticket"}
+    assert code == 1 and out == {"error": "Loket 1 has no current ticket",
+                                  "reason": "no_current_ticket"}
     code, out, _ = kcc("post", "call-next", "loket1")
     assert code == 1 and "no tickets waiting" in out["error"]  # type: ignore[index]
     assert events(kcc.db) == before
@@ -101,7 +102,7 @@ def test_refused_in_the_current_state_exits_1_and_appends_nothing(kcc: Kcc) -> N
 
 def test_wrong_pin_is_refused_but_recorded(kcc: Kcc) -> None:
     code, out, _ = kcc("post", "open", "loket1", "--staff", "an", pin="0000")
-    assert code == 1 and out == {"error": "wrong PIN (4 tries left)"}
+    assert code == 1 and out == {"error": "wrong PIN (4 tries left)", "reason": "wrong_pin"}
     assert events(kcc.db) == ["staff_login_failed"]
 
 

@@ -139,9 +139,12 @@ def json_line(obj: object) -> str:
     return _LEFT_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def fail(message: str, *, code: int = 1, as_json: bool = False) -> NoReturn:
+def fail(message: str, *, code: int = 1, as_json: bool = False,
+         reason: str | None = None) -> NoReturn:
+    """One line and the exit code; in JSON the domain's `reason` code too, when it has one
+    (a script decides on the code, never on the English words)."""
     if as_json:
-        click.echo(json_line({"error": message}))
+        click.echo(json_line({"error": message} | ({"reason": reason} if reason else {})))
     else:
         echo(f"kcc: {message}", err=True)
     sys.exit(code)
@@ -171,7 +174,7 @@ def run(env: Env, body: Callable[[EventStore], Awaitable[None]], *, create: bool
         asyncio.run(main())
     except Refused as e:
         log_refusal(log, "a command", "the CLI", e.code, str(e))
-        fail(str(e), as_json=env.json)
+        fail(str(e), as_json=env.json, reason=e.code)
     except (StoreError, BadEvent) as e:
         log.error("store: %s", e)
         fail(str(e), as_json=env.json)
