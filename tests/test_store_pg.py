@@ -18,12 +18,14 @@ from kcc_tui.store import (
     StoreError,
     StoreForeign,
     StoreMissing,
+    StoreOtherOffice,
     StoreReplaced,
     StoreTooNew,
     StoreUnreachable,
     create_store,
     open_store,
 )
+from kcc_tui.store.pg.schema import LATEST
 
 
 async def test_a_server_that_is_down_is_one_line_and_quick() -> None:
@@ -61,9 +63,11 @@ async def test_an_empty_or_foreign_database_is_refused_unless_initialised(pg_url
 async def test_a_newer_schema_is_refused(pg_url: str) -> None:
     await create_store(pg_url, make_office())
     await create_store(pg_url, make_office())  # again: nothing to do
-    assert sql(pg_url, "SELECT version FROM kcc_schema") == [(1,)]
+    assert sql(pg_url, "SELECT version FROM kcc_schema ORDER BY version") == [
+        (n,) for n in range(1, LATEST + 1)]
     sql(pg_url, "INSERT INTO kcc_schema (version) VALUES (99)")
-    with pytest.raises(StoreTooNew, match="has schema 99, this kcc knows up to 1: upgrade kcc"):
+    with pytest.raises(StoreTooNew, match=f"has schema 99, this kcc knows up to {LATEST}: "
+                                          "upgrade kcc"):
         await open_store(pg_url, make_office()).open()
 
 
@@ -117,6 +121,37 @@ async def test_a_backup_is_verified_and_a_restore_changes_the_identity(pg_url: s
         assert issued.data["number"] == "A001"
         assert await kiosk.check() == []
     assert not list(tmp_path.glob(".*"))  # no partial file left
+
+
+async def test_a_backup_of_another_office_is_not_restored(pg_cluster: Cluster, pg_url: str,
+                                                          tmp_path: Path) -> None:
+    """A database per office on one server: noord's pg_dump is refused by stadhuis's store
+    (nothing changed, no previous-content dump); one that records no office is restored and
+    the store keeps its own office."""
+    from kcc_tui.store.backups import restore
+    from kcc_tui.store.pg.backup import backup
+
+    here = make_office().model_copy(update={"id": "stadhuis"})
+    there = here.model_copy(update={"id": "noord"})
+    other = pg_cluster.createdb("office_noord")
+    try:
+        await create_store(pg_url, here)
+        await create_store(other, there)
+        async with open_store(other, there, clock=FixedClock(T0)) as store:
+            await store.execute(C.IssueTicket("eid"), "k")
+            dump = await store.backup(tmp_path / "noord.dump")
+        with pytest.raises(StoreOtherOffice) as err:
+            await asyncio.to_thread(restore, dump, pg_url, "stadhuis")
+        assert str(err.value) == (f'backup {dump} is of office "noord", not of office '
+                                  '"stadhuis" of this configuration: nothing restored')
+        assert count(pg_url) == 0 and sorted(tmp_path.iterdir()) == [dump]
+        sql(other, "DELETE FROM meta WHERE key = 'office'")  # a backup of an older kcc
+        dump = await backup(other, tmp_path / "old.dump")
+        await asyncio.to_thread(restore, dump, pg_url, "stadhuis")
+        assert count(pg_url) == 1
+        assert sql(pg_url, "SELECT value FROM meta WHERE key = 'office'") == [("stadhuis",)]
+    finally:
+        pg_cluster.dropdb("office_noord")
 
 
 async def test_a_damaged_backup_fails_its_check(pg_url: str, tmp_path: Path) -> None:
