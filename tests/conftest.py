@@ -45,3 +45,18 @@ def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     if request.param == "sqlite":
         return tmp_path / "kcc.db"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_urls(request: pytest.FixtureRequest) -> Iterator[dict[str, str] | None]:
+    """Where the several-offices tests keep the stores of offices stadhuis and noord: a file
+    each (None), then a database each on one PostgreSQL server (office id -> URL)."""
+    if request.param == "sqlite":
+        yield None
+        return
+    cluster: pgcluster.Cluster = request.getfixturevalue("pg_cluster")
+    names = {oid: f"o{next(_names)}" for oid in ("stadhuis", "noord")}
+    urls = {oid: cluster.createdb(name) for oid, name in names.items()}
+    yield urls
+    for name in names.values():
+        cluster.dropdb(name)

@@ -15,26 +15,30 @@ NAMES = {"stadhuis": "Stadhuis Leiebrugge", "noord": "Kantoor Noord [b]"}  # [b]
 
 
 def office_config(folder: Path, oid: str, *, explicit_id: bool = True,
-                  name: str | None = None) -> Path:
-    """A copy of the example office as office `oid`: its own name, id and store in `folder`,
-    without opening hours (open whenever a test runs, as `kcc demo` does)."""
+                  name: str | None = None, url: str | None = None) -> Path:
+    """A copy of the example office as office `oid`: its own name, id and store in `folder`
+    (or the PostgreSQL database at `url`), without opening hours (open whenever a test runs,
+    as `kcc demo` does)."""
     text = Path(example_path()).read_text(encoding="utf-8")
     text = text.replace('# id = "stad-leiebrugge"', f'id = "{oid}"' if explicit_id else "")
     text = re.sub(r'(?m)^name = "Stad Leiebrugge — Klantencontactcenter"$',
                   f'name = "{name or NAMES.get(oid, oid)}"', text)
     text = re.sub(r"(?ms)^\[hours\]\n.*?\n\n", "", text)
-    text = re.sub(r'(?m)^path = "kcc.db"$', f'path = "{folder / oid / "kcc.db"}"', text)
+    text = re.sub(r'(?m)^path = "kcc.db"$', f'path = "{folder / oid / "kcc.db"}"'
+                  + (f'\nurl = "{url}"' if url else ""), text)
     (folder / oid).mkdir(parents=True, exist_ok=True)
     path = folder / f"{oid}.toml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def installation(folder: Path, ids: tuple[str, ...] = IDS) -> Path:
-    """offices.toml for `ids`, with their configs beside it (relative paths)."""
+def installation(folder: Path, ids: tuple[str, ...] = IDS,
+                 urls: dict[str, str] | None = None) -> Path:
+    """offices.toml for `ids`, with their configs beside it (relative paths); with `urls`
+    (office id -> postgresql:// URL) each office's store is that database."""
     lines = []
     for oid in ids:
-        office_config(folder, oid)
+        office_config(folder, oid, url=(urls or {}).get(oid))
         lines += [f"[offices.{oid}]", f'config = "{oid}.toml"', ""]
     path = folder / "offices.toml"
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from offices_kit import installation, kcc, office_config
 
+from kcc_tui.cli.common import Env
+from kcc_tui.cli.offices import home_office
 from kcc_tui.config import ConfigError, load_settings
 from kcc_tui.config.installation import load_installation
 from kcc_tui.domain.office_id import derived_id
@@ -32,6 +34,32 @@ def test_an_installation_lists_offices_with_their_own_configs_and_stores(
     inst = load_installation(installation(tmp_path))
     assert list(inst.offices) == ["stadhuis", "noord"]
     assert inst.store_of("noord") == tmp_path / "noord" / "kcc.db"
+
+
+def test_offices_on_one_server_each_have_a_database_of_their_own(tmp_path: Path) -> None:
+    """[store] url wins over path for an office of an installation, as for one office; two
+    offices in the same database are refused (another user or password is the same one)."""
+    server = "postgresql://kcc@127.0.0.1:5999"
+    urls = {"stadhuis": f"{server}/stadhuis", "noord": f"{server}/noord"}
+    inst = load_installation(installation(tmp_path, urls=urls))
+    assert [inst.store_of(oid) for oid in inst.offices] == list(urls.values())
+    urls["noord"] = "postgresql://other:secret@127.0.0.1:5999/stadhuis"
+    with pytest.raises(ConfigError) as err:
+        load_installation(installation(tmp_path, urls=urls))
+    assert str(err.value).endswith(
+        'offices.noord.config: expected a store of its own, found [store] url '
+        '"postgresql://other:***@127.0.0.1:5999/stadhuis", the store of office "stadhuis" too')
+
+
+def test_the_coordinator_starts_on_its_office_s_database(tmp_path: Path) -> None:
+    """`kcc --config noord.toml coordinator --offices ...` binds the app to noord's database
+    (not to the config file the pepper sits beside); without --config, the first office."""
+    urls = {oid: f"postgresql://kcc@127.0.0.1:5999/{oid}" for oid in ("stadhuis", "noord")}
+    inst = load_installation(installation(tmp_path, urls=urls))
+    settings, db = home_office(Env(str(tmp_path / "noord.toml"), None, False), inst)
+    assert (settings.office.id, db) == ("noord", urls["noord"])
+    settings, db = home_office(Env(None, None, False), inst)
+    assert (settings.office.id, db) == ("stadhuis", urls["stadhuis"])
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -1,5 +1,7 @@
 """Several offices in the coordinator pane (Pilot, real stores, a real `kcc` process): the
-overview of all offices follows each office's own store live, and Enter switches the board."""
+overview of all offices follows each office's own store live, and Enter switches the board. The
+stores are a file per office, and (when a server can be started) a database per office on one
+PostgreSQL server (`office_urls`)."""
 
 from __future__ import annotations
 
@@ -19,12 +21,12 @@ from kcc_tui.store import create_store, open_store
 
 
 async def test_the_overview_shows_a_ticket_another_process_issues_in_the_other_office(
-        tmp_path: Path) -> None:
-    inst = load_installation(installation(tmp_path))
-    here, there = inst.offices["stadhuis"], inst.offices["noord"]
-    for s in (here, there):
-        await create_store(s.store.path, s.office)
-    async with open_store(here.store.path, here.office) as store:
+        tmp_path: Path, office_urls: dict[str, str] | None) -> None:
+    inst = load_installation(installation(tmp_path, urls=office_urls))
+    here = inst.offices["stadhuis"]
+    for oid, s in inst.offices.items():
+        await create_store(inst.store_of(oid), s.office)
+    async with open_store(inst.store_of("stadhuis"), here.office) as store:
         await store.execute(C.IssueTicket("eid"), "onthaal")
         await store.execute(C.OpenPost("loket1", "an", True), "an")
     app = build_app(here, installation=inst)
@@ -57,12 +59,12 @@ async def test_the_overview_shows_a_ticket_another_process_issues_in_the_other_o
         assert app.office.id == "noord" and app.coordinator is None
         await login(pilot)
         assert isinstance(app.screen, BoardScreen)
-        assert app.store is not None and app.store.where == str(there.store.path)
+        assert app.store is not None and app.store.where == str(inst.store_of("noord"))
         await until(pilot, lambda: cells(app, "services", "rijbewijs")[2] == "1",
                     "B's queue on the board")
         assert cells(app, "services", "eid")[2] == "0"  # A's ticket stays in A
     # the coordinator was logged out of office A before the switch
-    async with open_store(here.store.path, here.office, readonly=True) as store:
+    async with open_store(inst.store_of("stadhuis"), here.office, readonly=True) as store:
         kinds = [e.type for e in await store.events()]
     assert kinds[-2:] == ["staff_logged_in", "staff_logged_out"], kinds
 
@@ -95,7 +97,7 @@ async def test_an_app_started_with_another_offices_config_says_so_and_writes_not
                                    '"noord" van deze configuratie: verwittig de beheerder. '
                                    "(opnieuw proberen…)")
         assert app.screen.query_one(StoreBanner).has_class("-shown")
-    async with open_store(here.store.path, here.office, readonly=True) as store:
+    async with open_store(inst.store_of("stadhuis"), here.office, readonly=True) as store:
         assert await store.events() == []
 
 

@@ -1,6 +1,7 @@
 """`kcc report --offices`: a section per office, each from its own store, and a combined one
 whose KPIs are those of the union of the offices' tickets (not an average of percentages);
-JSON, CSV and XLSX carry an office column."""
+JSON, CSV and XLSX carry an office column. The stores are a file per office, and (when a server
+can be started) a database per office on one PostgreSQL server (`office_urls`)."""
 
 from __future__ import annotations
 
@@ -22,16 +23,16 @@ T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # Tuesday 09:00 in Brussels
 DAY = "2026-11-24"
 
 
-async def two_offices(tmp_path: Path) -> Path:
+async def two_offices(tmp_path: Path, urls: dict[str, str] | None = None) -> Path:
     """Office stadhuis: three eid tickets called after 6, 10 and 30 minutes (target 15: SL
     2/3); office noord: one called after 40 minutes (SL 0). Together: SL 2/4, not 1/3."""
-    path = installation(tmp_path)
+    path = installation(tmp_path, urls=urls)
     inst = load_installation(path)
     for oid, waits in (("stadhuis", (6, 10, 30)), ("noord", (40,))):
         s = inst.offices[oid]
         clock = FixedClock(T0)
-        await create_store(s.store.path, s.office)
-        async with open_store(s.store.path, s.office, clock=clock) as store:
+        await create_store(inst.store_of(oid), s.office)
+        async with open_store(inst.store_of(oid), s.office, clock=clock) as store:
             for _ in waits:
                 await store.execute(C.IssueTicket("eid"), "onthaal")
             await store.execute(C.OpenPost("loket1", "an", True), "an")
@@ -43,8 +44,9 @@ async def two_offices(tmp_path: Path) -> Path:
     return path
 
 
-async def test_the_combined_report_is_the_union_of_the_offices_tickets(tmp_path: Path) -> None:
-    path = await two_offices(tmp_path)
+async def test_the_combined_report_is_the_union_of_the_offices_tickets(
+        tmp_path: Path, office_urls: dict[str, str] | None) -> None:
+    path = await two_offices(tmp_path, office_urls)
     out = kcc("report", DAY, "--offices", str(path), "--json", "--csv", str(tmp_path / "csv"),
               "--xlsx", str(tmp_path / "r.xlsx"))
     assert out.returncode == 0, out.stderr
@@ -62,8 +64,11 @@ async def test_the_combined_report_is_the_union_of_the_offices_tickets(tmp_path:
     # ... exactly what domain.kpi says of the union of the two stores' tickets
     inst = load_installation(path)
     tickets = []
-    for s in inst.offices.values():
-        async with open_history(s.store.path) as h:
+    if office_urls:  # each office's store is its database on the server, not a file
+        assert [inst.store_of(oid) for oid in inst.offices] == list(office_urls.values())
+        assert not any((tmp_path / oid / "kcc.db").exists() for oid in inst.offices)
+    for oid in inst.offices:
+        async with open_history(inst.store_of(oid)) as h:
             tickets += [t async for _, t in h.tickets(T0.date(), T0.date())]
     office = inst.offices["stadhuis"].office
     union = CombinedKpi.of(service_kpis(tickets, office, *day_bounds(T0.date(),

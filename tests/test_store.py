@@ -26,6 +26,7 @@ from kcc_tui.store import (
     StoreError,
     StoreLocked,
     StoreMissing,
+    StoreOtherOffice,
     StoreReadOnly,
     StoreTooNew,
     create_store,
@@ -127,6 +128,35 @@ async def test_events_are_append_only(store_target: str | Path) -> None:
         with pytest.raises(refusal_errors(), match="append-only"):
             sql(db, "TRUNCATE events CASCADE")
     assert count(db) == 1
+
+
+async def test_the_store_knows_its_office_and_refuses_another_offices_config(
+        store_target: str | Path) -> None:
+    """meta.office: recorded by `kcc init`, adopted once by a store that has none (made before
+    offices had an id) by its first writer, and from then on another office's config is
+    refused on open, writer or reader, on one line naming both; nothing of it is written."""
+    db, office = store_target, make_office()
+    await create_store(db, office)
+    assert sql(db, "SELECT value FROM meta WHERE key = 'office'") == [("stad-test",)]
+    other = office.model_copy(update={"id": "noord"})
+    setting = "url" if isinstance(db, str) else "path"
+    for readonly in (False, True):
+        with pytest.raises(StoreOtherOffice) as err:
+            await open_store(db, other, readonly=readonly).open()
+        assert str(err.value) == (
+            f'database {db} belongs to office "stad-test", not to office "noord" of this '
+            f'configuration: start it with office "stad-test"\'s config, or check '
+            f"[store] {setting}")
+    assert count(db) == 0
+    sql(db, "DELETE FROM meta WHERE key = 'office'")  # as a store of an older kcc
+    async with open_store(db, other, readonly=True):
+        pass  # a reader cannot record it, and need not
+    assert sql(db, "SELECT value FROM meta WHERE key = 'office'") == []
+    async with open_store(db, other):
+        pass
+    assert sql(db, "SELECT value FROM meta WHERE key = 'office'") == [("noord",)]
+    with pytest.raises(StoreOtherOffice):  # adopted once: from then on it is noord's
+        await open_store(db, office).open()
 
 
 async def test_every_connection_uses_wal_and_full_sync(db: Path) -> None:

@@ -18,6 +18,7 @@ from kcc_tui.store import (
     StoreError,
     StoreForeign,
     StoreMissing,
+    StoreOtherOffice,
     StoreReplaced,
     StoreTooNew,
     StoreUnreachable,
@@ -120,6 +121,37 @@ async def test_a_backup_is_verified_and_a_restore_changes_the_identity(pg_url: s
         assert issued.data["number"] == "A001"
         assert await kiosk.check() == []
     assert not list(tmp_path.glob(".*"))  # no partial file left
+
+
+async def test_a_backup_of_another_office_is_not_restored(pg_cluster: Cluster, pg_url: str,
+                                                          tmp_path: Path) -> None:
+    """A database per office on one server: noord's pg_dump is refused by stadhuis's store
+    (nothing changed, no previous-content dump); one that records no office is restored and
+    the store keeps its own office."""
+    from kcc_tui.store.backups import restore
+    from kcc_tui.store.pg.backup import backup
+
+    here = make_office().model_copy(update={"id": "stadhuis"})
+    there = here.model_copy(update={"id": "noord"})
+    other = pg_cluster.createdb("office_noord")
+    try:
+        await create_store(pg_url, here)
+        await create_store(other, there)
+        async with open_store(other, there, clock=FixedClock(T0)) as store:
+            await store.execute(C.IssueTicket("eid"), "k")
+            dump = await store.backup(tmp_path / "noord.dump")
+        with pytest.raises(StoreOtherOffice) as err:
+            await asyncio.to_thread(restore, dump, pg_url, "stadhuis")
+        assert str(err.value) == (f'backup {dump} is of office "noord", not of office '
+                                  '"stadhuis" of this configuration: nothing restored')
+        assert count(pg_url) == 0 and sorted(tmp_path.iterdir()) == [dump]
+        sql(other, "DELETE FROM meta WHERE key = 'office'")  # a backup of an older kcc
+        dump = await backup(other, tmp_path / "old.dump")
+        await asyncio.to_thread(restore, dump, pg_url, "stadhuis")
+        assert count(pg_url) == 1
+        assert sql(pg_url, "SELECT value FROM meta WHERE key = 'office'") == [("stadhuis",)]
+    finally:
+        pg_cluster.dropdb("office_noord")
 
 
 async def test_a_damaged_backup_fails_its_check(pg_url: str, tmp_path: Path) -> None:

@@ -31,7 +31,6 @@ from ..domain.office import Office
 from ..logs import log_refusal
 from ..pepper import anchor
 from ..store import EventStore, StoreError, StoreReplaced, open_store
-from ..store.target import chosen
 from .literal import literal, shown
 
 log = logging.getLogger("kcc_tui.apps")
@@ -106,8 +105,7 @@ class KccApp(App[None]):
         """The office this app serves and its store: a path or a postgresql:// URL (`db`
         first), and the folder the pepper sits beside."""
         self.settings = settings
-        s = settings.store
-        self.db_target = chosen(db, s.url, s.path)
+        self.db_target = settings.store.target(db)
         self.db_path = anchor(self.db_target, settings.source)
 
     @property

@@ -142,7 +142,7 @@ def run(target: str | Path, folder: Path, commands: int, kills: int = 0, restart
         for p in procs.values():
             p.send_signal(signal.SIGKILL)
             p.wait()
-    asyncio.run(_check(target, acks, out))
+    asyncio.run(check_log(target, acks, out))
     return out
 
 
@@ -180,7 +180,9 @@ async def _drive(target: str | Path, commands: int, kill_at: list[float],
         await watcher.close()
 
 
-async def _check(target: str | Path, acks: Path, out: Outcome) -> None:
+async def check_log(target: str | Path, acks: Path, out: Outcome) -> None:
+    """The checks of the log at `target` into `out`: duplicate and skipped numbers, double
+    calls, the acknowledged commands of the files in `acks` that it lacks, read models."""
     store = await _opened(str(target))
     try:
         log: list[Event] = []

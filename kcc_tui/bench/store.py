@@ -200,10 +200,11 @@ def contention(folder: Path, seconds: float, burst: bool, flock: bool = True,
     return lat
 
 
-async def _create(db: str | Path, waiting: int = 0) -> None:
-    await create_store(db, bench_office())
+async def _create(db: str | Path, waiting: int = 0, office: Office | None = None) -> None:
+    office = office or bench_office()
+    await create_store(db, office)
     if waiting:
-        async with open_store(db, bench_office()) as store:
+        async with open_store(db, office) as store:
             for i in range(waiting):
                 await store.execute(C.IssueTicket(("eid", "rijbewijs", "attesten")[i % 3]), "k")
 

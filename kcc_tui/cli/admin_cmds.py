@@ -112,7 +112,7 @@ def store_restore(env: Env, backup: Path, yes: bool) -> None:
         if not sure:
             fail("restore not confirmed: nothing was changed", as_json=env.json)
     try:
-        kept = restore(backup, env.db_target)
+        kept = restore(backup, env.db_target, env.settings.office.id)
     except StoreError as e:
         fail(f"restore refused: {e}", as_json=env.json)
     emit(env, {"restored": str(backup), "previous": str(kept) if kept else None},

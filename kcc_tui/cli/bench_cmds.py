@@ -50,6 +50,49 @@ def bench_store(cycles: int, seconds: float, feed: int, year_db: Path | None,
         raise click.ClickException(str(e)) from None
 
 
+@bench.command("offices")
+@click.option("--db", "url", default=None, metavar="URL",
+              help="a PostgreSQL server (postgresql://user@host:port/db, the user may create "
+                   "databases; max_connections at least 2 per terminal); default: a throwaway "
+                   "server on a loopback port")
+@click.option("--offices", default=20, show_default=True, type=click.IntRange(min=1),
+              help="offices at once, a database each")
+@click.option("--terminals", default=12, show_default=True, type=click.IntRange(min=2),
+              help="terminals per office (two counters per kiosk)")
+@click.option("--seconds", default=30.0, show_default=True, type=click.FloatRange(min=1),
+              help="length of each run")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="seconds between two commands of a terminal (0: back to back)")
+@click.option("--processes", default=4, show_default=True, type=click.IntRange(min=1),
+              help="worker processes holding the terminals (asyncio tasks)")
+def bench_offices(url: str | None, offices: int, terminals: int, seconds: float,
+                  interval: float, processes: int) -> None:
+    """Several offices on one PostgreSQL server: one office alone, then OFFICES offices at
+    once (a database each, TERMINALS terminals each): commands/s per office and call-next
+    p50/p99 side by side, and every office's log checked."""
+    from ..bench import offices as bench
+    from ..bench import pgcluster
+    from ..store import StoreError, is_url
+
+    def measure(on: str) -> None:
+        try:
+            bench.run(on, offices, terminals, seconds, interval, processes,
+                      print_row=click.echo)
+        except StoreError as e:
+            raise click.ClickException(str(e)) from None
+
+    if url is not None:
+        if not is_url(url):
+            raise click.BadParameter("not a postgresql:// URL", param_hint="--db")
+        measure(url)
+        return
+    why = pgcluster.why_not()
+    if why is not None:
+        raise click.ClickException(f"no throwaway PostgreSQL server: {why}")
+    with pgcluster.cluster(max_connections=bench.connections(offices, terminals)) as server:
+        measure(server.url())
+
+
 @bench.command("contention")
 @click.option("--engine", type=click.Choice(["postgresql", "sqlite"]), default="postgresql",
               show_default=True, help="PostgreSQL: a throwaway server on a loopback port")

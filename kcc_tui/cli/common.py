@@ -28,7 +28,7 @@ from ..domain.text import visible
 from ..logs import log_refusal
 from ..pepper import anchor
 from ..store import EventStore, StoreError, open_store
-from ..store.target import chosen, is_url
+from ..store.target import is_url
 
 log = logging.getLogger("kcc_tui.cli")
 
@@ -51,8 +51,7 @@ class Env:
             settings = self._settings or self._load()
         except ConfigError:
             return Path.cwd()
-        s = settings.store
-        return anchor(chosen(self.db, s.url, s.path), settings.source).absolute().parent
+        return anchor(settings.store.target(self.db), settings.source).absolute().parent
 
     @property
     def settings(self) -> Settings:
@@ -90,8 +89,7 @@ class Env:
     @property
     def db_target(self) -> str | Path:
         """The store: `--db`, else $KCC_DB, else [store] url, else [store] path."""
-        s = self.settings.store
-        return chosen(self.db, s.url, s.path)
+        return self.settings.store.target(self.db)
 
     @property
     def on_server(self) -> bool:

@@ -29,23 +29,24 @@ def installation(env: Env, path: str | None) -> Installation | None:
     if not path or not path.strip():
         return None
     if env.db:
-        raise click.UsageError("--db names one office's store; with --offices every office "
-                               "uses the [store] path of its own config")
+        raise click.UsageError("--db names one office's store ($KCC_DB too); with --offices "
+                               "every office uses the [store] url or path of its own config")
     try:
         return load_installation(path)
     except ConfigError as e:
         fail(str(e), code=2, as_json=env.json)
 
 
-def home_office(env: Env, inst: Installation) -> tuple[Settings, Path]:
-    """The office an app starts on: the config named by --config or $KCC_CONFIG (it must be
-    one of the installation's offices), else the installation's first office."""
+def home_office(env: Env, inst: Installation) -> tuple[Settings, str | Path]:
+    """The office an app starts on and its store (a file or a URL): the config named by
+    --config or $KCC_CONFIG (it must be one of the installation's offices), else the
+    installation's first office."""
     named = env.config is not None or os.environ.get("KCC_CONFIG", "").strip()
     if not named:
-        settings = next(iter(inst.offices.values()))
-        return settings, Path(settings.store.path)
+        oid = next(iter(inst.offices))
+        return inst.offices[oid], inst.store_of(oid)
     settings = env.settings
     if settings.office.id not in inst.offices:
         raise click.UsageError(f'office "{settings.office.id}" of {settings.source} is not in '
                                f"{inst.source} (offices: {', '.join(inst.offices)})")
-    return settings, env.db_path
+    return settings, env.db_target  # not db_path: on a server that is config.toml

@@ -6,8 +6,10 @@
     [offices.sint-andries]
     config = "/etc/kcc/sint-andries.toml"
 
-On SQLite every office is its own store (DESIGN.md §8): each config has its own `[store] path`,
-and every app stays bound to one office, its config. The installation is read only by what looks
+Every office is its own store (DESIGN.md §8), chosen by its config as for one office
+(`StoreSettings.target`): its own SQLite file (`[store] path`), or its own PostgreSQL database
+(`[store] url`; typically one database per office on one server). The engines may be mixed.
+Every app stays bound to one office, its config. The installation is read only by what looks
 at several offices at once: the coordinator's overview (`kcc coordinator --offices`) and
 `kcc report --offices`. The table name is the office's id and must equal the config's
 `[office] id` (or the id derived from its name), so the file cannot pair an office with another
@@ -19,7 +21,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from ..store.target import redact
 from .checks import _CODE
 from .errors import ConfigError, key_path, show, unknown_key
 from .loader import load_settings, read_document
@@ -36,8 +40,9 @@ class Installation:
     source: str
     offices: dict[str, Settings]
 
-    def store_of(self, office: str) -> Path:
-        return Path(self.offices[office].store.path)
+    def store_of(self, office: str) -> str | Path:
+        """The office's store: its SQLite file, or its `postgresql://` URL."""
+        return self.offices[office].store.target()
 
 
 def installation_path(given: str | Path | None) -> str | None:
@@ -64,7 +69,7 @@ def load_installation(path: str | Path) -> Installation:
                                  f'"FILE", found {"nothing" if tables is None else show(tables)}')
     base = Path(source).parent
     offices: dict[str, Settings] = {}
-    stores: dict[Path, str] = {}
+    stores: dict[object, str] = {}  # a store's identity -> the office it is the store of
     for oid, table in tables.items():
         loc = ("offices", oid)
         if not _CODE.match(oid):
@@ -84,21 +89,32 @@ def load_installation(path: str | Path) -> Installation:
             raise fail((*loc, "config"), f"expected the config of office {show(oid)}, found "
                                          f"office {show(settings.office.id)} in {config} (set "
                                          f"[office] id there, or rename this table)")
-        store = _resolved(settings.store.path)
+        target = settings.store.target()
+        store = _identity(target)
         if store in stores:
-            raise fail((*loc, "config"), f"expected a store of its own, found [store] path "
-                                         f"{show(str(settings.store.path))}, the store of "
+            key = "url" if isinstance(target, str) else "path"
+            raise fail((*loc, "config"), f"expected a store of its own, found [store] {key} "
+                                         f"{show(_shown(target))}, the store of "
                                          f"office {show(stores[store])} too")
         stores[store] = oid
         offices[oid] = settings
     return Installation(source, offices)
 
 
-def _resolved(path: Path) -> Path:
+def _identity(target: str | Path) -> object:
+    """What makes two offices' stores the same: the resolved file, or the server and the
+    database (user and password aside: another login is still the same database)."""
+    if isinstance(target, str):
+        parts = urlsplit(target)
+        return ((parts.hostname or "").lower(), parts.port or 5432, parts.path.strip("/"))
     try:
-        return path.resolve()
+        return target.resolve()
     except (OSError, RuntimeError):
-        return path.absolute()
+        return target.absolute()
+
+
+def _shown(target: str | Path) -> str:
+    return redact(target) if isinstance(target, str) else str(target)
 
 
 __all__ = ["ENV_VAR", "Installation", "installation_path", "load_installation"]

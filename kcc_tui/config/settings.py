@@ -52,6 +52,13 @@ class StoreSettings(_Section):
                              "in [store] path)")
         return value
 
+    def target(self, given: str | Path | None = None) -> str | Path:
+        """The store: `given` (--db), else $KCC_DB, else `url`, else `path` (a URL stays text,
+        see store/target.py). The one choice every command, app and installation makes."""
+        from ..store.target import chosen  # no driver: target.py is plain text handling
+
+        return chosen(given, self.url, self.path)
+
 
 class KioskSettings(_Section):
     """`[kiosks.ID]`: a touch kiosk at the entrance (onthaal)."""

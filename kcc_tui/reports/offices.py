@@ -69,7 +69,8 @@ async def build_offices_report(
     reports: dict[str, Report] = {}
     for oid, settings in installation.offices.items():
         read = progress(oid) if progress else None
-        async with open_store(settings.store.path, settings.office, clock=clock, readonly=True,
+        async with open_store(installation.store_of(oid), settings.office, clock=clock,
+                              readonly=True,
                               busy_timeout_ms=settings.store.busy_timeout_ms) as store:
             reports[oid] = await build_report(store, settings.office, period, clock=clock,
                                               progress=read)

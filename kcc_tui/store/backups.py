@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .connection import owner_only
-from .errors import StoreError, StoreOtherOffice
+from .errors import StoreError
 from .eventstore import verify_file
-from .office_mark import KEY
+from .office_mark import KEY, other_backup
 from .protocol import EventStore
 from .target import is_url
 
@@ -45,18 +45,20 @@ async def daily_backup(store: EventStore, folder: Path, keep_days: int,
     return target, removed
 
 
-def restore(backup: Path, db: str | Path) -> Path | None:
+def restore(backup: Path, db: str | Path, office: str | None = None) -> Path | None:
     """Copy `backup` into `db` with SQLite's backup API, so processes that have `db` open see
     the change like any other write, under a new generation: each of them then notices that
     its state came from other content and folds afresh. The current content is saved first;
     its path is returned. Raises a one-line StoreError (nothing changed). A PostgreSQL store
-    (`db` a URL) is refilled from a pg_dump backup in one transaction (`pg/backup.py`)."""
+    (`db` a URL) is refilled from a pg_dump backup in one transaction (`pg/backup.py`), which
+    refuses a backup of another office than `office` (SQLite: `check_backup_office`, before
+    the CLI asks)."""
     if is_url(db):
         try:
             from .pg.backup import restore as pg_restore
         except ImportError:
             raise StoreError("PostgreSQL support is not installed") from None
-        return asyncio.run(pg_restore(backup, str(db)))
+        return asyncio.run(pg_restore(backup, str(db), office))
     try:
         return _restore(backup, Path(db))
     except (OSError, sqlite3.Error, ValueError) as e:
@@ -100,9 +102,8 @@ def check_backup_office(backup: Path, office: str) -> None:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as c:
             row = c.execute("SELECT value FROM meta WHERE key = ?", (KEY,)).fetchone()
-    except sqlite3.Error:  # not SQLite, or older than the meta table
+    except sqlite3.Error:  # not SQLite (a pg_dump: pg/backup.restore checks it), or older
         return
-    if row is not None and row[0] != office:
-        raise StoreOtherOffice(f'backup {backup} is of office "{row[0]}", not of office '
-                               f'"{office}" of this configuration: nothing restored',
-                               row[0], office)
+    refused = other_backup(backup, row[0] if row else None, office)
+    if refused is not None:
+        raise refused

@@ -1,5 +1,6 @@
 """Every office of the installation, watched for the overview: one store per office (its own
-SQLite file), opened read-only through `open_store()` and polled like the app polls its own.
+SQLite file or PostgreSQL database), opened read-only through `open_store()` and polled like
+the app polls its own.
 
 No Textual here. An office whose store cannot be opened (not made yet, another office's file,
 a disk gone) is shown with its error and retried every RECONNECT_S, as the app does for its own.
@@ -41,8 +42,8 @@ class OfficeWatch:
                 if store is None:
                     if time.monotonic() < self._retry_at.get(oid, 0.0):
                         continue
-                    store = open_store(settings.store.path, settings.office, clock=self.clock,
-                                       readonly=True,
+                    store = open_store(self.installation.store_of(oid), settings.office,
+                                       clock=self.clock, readonly=True,
                                        busy_timeout_ms=settings.store.busy_timeout_ms)
                     await store.open()
                     if self._closed:  # the app ended while it opened

@@ -23,6 +23,8 @@ from psycopg.conninfo import make_conninfo
 
 from ..common import fold_days, read_model_problems
 from ..errors import StoreError
+from ..office_mark import KEY as OFFICE_KEY
+from ..office_mark import other_backup
 from ..target import redact, with_database
 from .connection import channel, connect, first_line, office_lock_key, translate
 from .schema import LATEST
@@ -177,9 +179,10 @@ async def backup(url: str, dest: Path) -> Path:
     return dest
 
 
-async def restore(backup_file: Path, url: str) -> Path:
+async def restore(backup_file: Path, url: str, office: str | None = None) -> Path:
     """Replace the store's content with a verified `pg_dump` backup, under a new generation.
-    The current content is dumped first beside the backup; its path is returned."""
+    The current content is dumped first beside the backup; its path is returned. A backup of
+    another office than `office` (the config's) is refused before anything changes."""
     kept = backup_file.absolute().with_name(
         f"kcc-before-restore-{datetime.now():%Y%m%d-%H%M%S}.dump")
     async with scratch(url) as info:
@@ -188,10 +191,16 @@ async def restore(backup_file: Path, url: str) -> Path:
         src = await connect(info, application="kcc-restore")
         try:
             await _check_copy(src, backup_file, 0)
+            if office is not None:
+                cur = await src.execute("SELECT value FROM meta WHERE key = %s", (OFFICE_KEY,))
+                row = await cur.fetchone()
+                refused = other_backup(backup_file, row[0] if row else None, office)
+                if refused is not None:
+                    raise refused
             await backup(url, kept)
             live = await connect(url, application="kcc-restore")
             try:
-                await _refill(src, live)
+                await _refill(src, live, office)
             finally:
                 await live.close()
         except psycopg.Error as e:
@@ -201,9 +210,11 @@ async def restore(backup_file: Path, url: str) -> Path:
     return kept
 
 
-async def _refill(src: psycopg.AsyncConnection[Any], live: psycopg.AsyncConnection[Any]) -> None:
+async def _refill(src: psycopg.AsyncConnection[Any], live: psycopg.AsyncConnection[Any],
+                  office: str | None) -> None:
     """In one transaction under the office's lock: empty the live tables, copy the backup's
-    rows in, give the store a new generation and ring the change feed."""
+    rows in, give the store a new generation (and keep its office, when the backup records
+    none) and ring the change feed."""
     async with live.transaction():
         await live.execute("SELECT pg_advisory_xact_lock(%s)", (office_lock_key(),))
         await live.execute("ALTER TABLE events DISABLE TRIGGER USER")  # the append-only guard
@@ -211,6 +222,9 @@ async def _refill(src: psycopg.AsyncConnection[Any], live: psycopg.AsyncConnecti
         await copy_tables(src, live, TABLES)
         await live.execute("UPDATE meta SET value = replace(gen_random_uuid()::text, '-', '') "
                            "WHERE key = 'generation'")
+        if office is not None:
+            await live.execute("INSERT INTO meta (key, value) VALUES (%s, %s) "
+                               "ON CONFLICT (key) DO NOTHING", (OFFICE_KEY, office))
         await live.execute("ALTER TABLE events ENABLE TRIGGER USER")
         await live.execute("SELECT pg_notify(%s, 'restored')", (channel(),))
 

@@ -55,6 +55,8 @@ from ..errors import (
     StoreReplaced,
     StoreUnreachable,
 )
+from ..office_mark import KEY as OFFICE_KEY
+from ..office_mark import settle_office
 from ..protocol import EventStore, History
 from ..schema import check_version
 from ..target import redact
@@ -147,6 +149,7 @@ class PgStore(Folding):
             self._db = await connect(self.url, readonly=self.readonly,
                                      lock_timeout_ms=self.busy_timeout_ms)
             await self._migrate()
+            await self._mark_office()
             self._listen = await connect(self.url, readonly=True, application="kcc-feed")
             await self._listen.execute(f"LISTEN {self._channel}")
             self._listener = asyncio.create_task(self._ring(self._listen))
@@ -246,6 +249,24 @@ class PgStore(Folding):
             for n in range(version, LATEST):
                 await db.execute(MIGRATIONS[n])
                 await db.execute("INSERT INTO kcc_schema (version) VALUES (%s)", (n + 1,))
+
+    async def _mark_office(self) -> None:
+        """The store's office (`office_mark.py`): recorded on create, adopted once by a store
+        made before, and another office's config refused (a database per office on one
+        server: a unit pointed at the wrong database never numbers in it)."""
+        db = self.db
+
+        async def read() -> str | None:
+            cur = await db.execute("SELECT value FROM meta WHERE key = %s", (OFFICE_KEY,))
+            row = await cur.fetchone()
+            return str(row[0]) if row else None
+
+        async def record() -> None:  # autocommit: one statement, its own transaction
+            await db.execute("INSERT INTO meta (key, value) VALUES (%s, %s) "
+                             "ON CONFLICT (key) DO NOTHING", (OFFICE_KEY, self.office.id))
+
+        await settle_office(read, record, self.office.id, self.where, readonly=self.readonly,
+                            setting="url")
 
     # -- reading ---------------------------------------------------------------------------
     async def reload(self) -> None:
