@@ -53,6 +53,13 @@ async def test_queue_alerts_fire_and_clear(tmp_path: Path) -> None:
         await until(pilot, lambda: {"wait:verhuis", "idle:loket4", "estimate:verhuis"}
                     <= alert_keys(app), "wait, idle and estimate alerts")
         assert "Loket 4 (Youssef El Amrani): al " in shown(app)
+        # what needs a decision first: the idle post above the estimate warning, on screen too
+        keys = [a.key for a in next(s for s in app.screen_stack if s.query(AlertList))
+                .query_one(AlertList).alerts]
+        assert keys.index("idle:loket4") < keys.index("estimate:verhuis")
+        lines = shown(app).splitlines()
+        idle_line = next(i for i, t in enumerate(lines) if "Loket 4 (Youssef El Amrani)" in t)
+        assert idle_line < next(i for i, t in enumerate(lines) if "nieuw ticket wacht" in t)
 
         do(db, "C.CallNext('loket4')")
         await until(pilot, lambda: not {"wait:verhuis", "idle:loket4"} & alert_keys(app),

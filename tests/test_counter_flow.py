@@ -34,7 +34,7 @@ from textual.widgets import Input, OptionList, SelectionList
 from kcc_tui.apps.counter.dialogs import FinishDialog, TransferDialog
 from kcc_tui.apps.counter.login import LoginScreen
 from kcc_tui.apps.counter.phone import PhoneScreen
-from kcc_tui.apps.counter.widgets import ActionBar, ParkedList
+from kcc_tui.apps.counter.widgets import ActionBar, ParkedList, QueueTable
 from kcc_tui.apps.counter.work import WorkScreen
 from kcc_tui.domain import commands as C
 from kcc_tui.domain.clock import FixedClock
@@ -152,6 +152,7 @@ async def test_transfer_keeps_the_number_and_shows_in_the_other_services_queue(
         await logged_in(p1, "an")
         await logged_in(p4, "youssef")
         assert queue_numbers(four) == []
+        clock.advance(minutes=3)  # 09:05: A001 (taken at 09:00) is called after 5 min
         await p1.press("n", "s")
         await until(p1, lambda: one.current_ticket() and one.current_ticket().status ==
                     "serving", "A001 serving")
@@ -167,6 +168,12 @@ async def test_transfer_keeps_the_number_and_shows_in_the_other_services_queue(
         # The other process's counter sees it through the change feed, number unchanged.
         await until(p4, lambda: queue_numbers(four) == ["A001"], "A001 in loket 4's queue")
         assert queue_numbers(one) == []  # B001 is rijbewijs: not a loket 1 service
+        clock.advance(minutes=2)  # 09:07: the citizen's wait counts from 09:00, not the transfer
+        four.refresh_view()
+        table = four.screen.query_one(QueueTable)
+        await until(p4, lambda: str(table.get_cell("A001", "waited")) == "7:00",
+                    "the wait from issue in loket 4's queue")
+        assert str(table.get_cell("A001", "flags")) == "doorgestuurd"
     transferred = types(await log(db, settings, clock), "ticket_transferred")
     assert [(e.data["number"], e.data["service"], e.data["reason"]) for e in transferred] == [
         ("A001", "verhuis", "andere-dienst")]
