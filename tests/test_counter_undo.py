@@ -152,4 +152,4 @@ async def test_the_transfer_dialog_leaves_out_the_own_service_and_marks_closed_p
         options = app.screen.query_one("#target", OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert not any("Identiteitskaart" in label for label in labels)
-        assert "Loket: Loket 2" in labels and "Loket: Loket 3 (gesloten)" in labels
+        assert "Loket: Loket 2" in labels and "Loket: Loket 3 · gesloten" in labels

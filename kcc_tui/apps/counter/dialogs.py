@@ -174,7 +174,7 @@ class TransferDialog(Dialog):
                 closed = self.open_posts is not None and pid not in self.open_posts
                 # a closed post can still be chosen (it calls the ticket when it opens)
                 options.append(Option(literal(f"Loket: {post.name}"
-                                              + (" (gesloten)" if closed else "")),
+                                              + (" · gesloten" if closed else "")),
                                       id=f"post:{pid}"))
         yield Label("Naar")
         yield OptionList(*options, id="target")
