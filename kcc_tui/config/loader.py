@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import cache
 from .errors import ConfigError, from_validation_error
 from .settings import Settings
 from .shape import settings_data
@@ -31,10 +32,15 @@ def load_settings(path: str | Path | None = None) -> Settings:
     """Load and check the configuration.
 
     Without `path`: the file named by $KCC_CONFIG, else the first of `search_path()` that exists,
-    else the example office built into the package (so `kcc` runs out of the box).
+    else the example office built into the package (so `kcc` runs out of the box). Settings
+    validated before from the very same bytes come from the cache (cache.py).
     """
-    source, doc = read_document(path)
-    return settings_from_document(doc, source)
+    source, raw = _read(path)
+    settings = cache.load(raw, source)  # the same bytes validated before by the same code
+    if settings is None:
+        settings = settings_from_document(_parse(raw, source), source)
+        cache.save(raw, source, settings)
+    return settings
 
 
 def read_document(path: str | Path | None) -> tuple[str, dict[str, Any]]:

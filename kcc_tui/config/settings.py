@@ -20,7 +20,11 @@ from .checks import check_settings
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator is built at its first validation, not at import; a
+    # process whose settings come from the cache (config/cache.py) never builds one. For the
+    # same reason, sections default through default_factory: an instance made at import
+    # would build its model there.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _as_path(value: object) -> object:
@@ -115,13 +119,13 @@ class Settings(_Section):
     """Everything in config.toml, validated and cross-checked."""
 
     office: Office
-    store: StoreSettings = StoreSettings()
+    store: StoreSettings = Field(default_factory=StoreSettings)
     kiosks: dict[str, KioskSettings] = {}
     printers: dict[str, PrinterSettings] = {}
     displays: dict[str, DisplaySettings] = {}
-    alerts: AlertSettings = AlertSettings()
-    serve: ServeSettings = ServeSettings()
-    phone: PhoneSettings = PhoneSettings()
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
+    phone: PhoneSettings = Field(default_factory=PhoneSettings)
     source: str = ""  # the file these settings came from, for messages
 
     @model_validator(mode="before")
