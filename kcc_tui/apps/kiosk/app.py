@@ -403,8 +403,10 @@ class KioskApp(KccApp, inherit_bindings=False):
     # -- KccApp hooks ------------------------------------------------------------------------
     def before_redraw(self) -> None:
         if self.store is not None and not self._started:
-            self._started = True  # the first heartbeat as soon as the store is open
-            self._beat()
+            self._started = True
+            # the first heartbeat once the screen that the store opened is drawn: its printer
+            # check loads python-escpos (printing.py), which the first screen need not wait for
+            self.call_after_refresh(self._beat)
             self.run_worker(self._recover_unprinted(), group="health", exit_on_error=False)
 
 
