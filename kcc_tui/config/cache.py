@@ -19,7 +19,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +74,8 @@ def load(raw: bytes, source: str) -> Settings | None:
 
 def save(raw: bytes, source: str, settings: Settings) -> None:
     """Remember valid settings; any trouble (read-only home, full disk) is ignored."""
+    import tempfile
+
     try:
         path = _file(source)
         if path is None:

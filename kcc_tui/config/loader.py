@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from pydantic import ValidationError
 from . import cache
 from .errors import ConfigError, from_validation_error
 from .settings import Settings
-from .shape import settings_data
 
 ENV_VAR = "KCC_CONFIG"
 DEFAULT_NAME = "config.toml"
@@ -53,6 +51,8 @@ def read_document(path: str | Path | None) -> tuple[str, dict[str, Any]]:
 
 def settings_from_document(doc: dict[str, Any], source: str = DEFAULT_NAME) -> Settings:
     """Validate an already parsed TOML document; `source` names it in error messages."""
+    from .shape import settings_data  # (this and tomllib: not needed by a cached load)
+
     try:
         data = settings_data(doc, source)
         data["source"] = source
@@ -108,6 +108,8 @@ def _read(path: str | Path | None) -> tuple[str, bytes]:
 
 
 def _parse(raw: bytes, source: str) -> dict[str, Any]:
+    import tomllib
+
     try:
         text = raw.decode("utf-8-sig")  # tolerate the BOM some Windows editors write
     except UnicodeDecodeError as err:

@@ -16,8 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from kcc_tui.domain.office import Lang, Office
 from printers.settings import PrinterSettings
 
-from .checks import check_settings
-
 
 class _Section(BaseModel):
     # defer_build: a model's validator is built at its first validation, not at import; a
@@ -166,6 +164,8 @@ class Settings(_Section):
 
     @model_validator(mode="after")
     def _cross_check(self) -> Settings:
+        from .checks import check_settings  # at validation only: a cached load needs none
+
         check_settings(self)
         return self
 
