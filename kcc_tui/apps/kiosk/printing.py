@@ -75,8 +75,8 @@ class PrinterWatch:
         return not self.failing and not self.reading.status.blocks_printing
 
     async def _ready(self) -> TicketPrinter:
-        """The printer, made at its first use (a status check right after the store opens, or
-        the first ticket); python-escpos is imported in a worker thread, not on the UI's."""
+        """The printer, made at its first use (the first heartbeat's status check, or the first
+        ticket); python-escpos is imported in a worker thread, not on the UI's."""
         if self._printer is None:
             service = await asyncio.to_thread(importlib.import_module, "printers.service")
             if self._printer is None:  # another task may have made it meanwhile
