@@ -13,10 +13,8 @@ cover open from any other offline cause.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
 from printers.escpos_lib import DeviceNotFoundError, Escpos, Network
+from printers.status import PrinterStatus, StatusReading, one_line
 from printers.transport import PrinterError, TimedFile, probe_file, supports_status
 
 DLE_EOT = b"\x10\x04"
@@ -26,45 +24,7 @@ _CAUSE_COVER_OPEN, _CAUSE_PAPER_END = 0x04, 0x20
 _PAPER_NEAR_END, _PAPER_NOT_PRESENT = 0x0C, 0x60
 FILE_PROBE_S = 0.2  # a device that takes no data for this long is not taking tickets
 
-
-class PrinterStatus(StrEnum):
-    OK = "ok"
-    NEAR_END = "near_end"  # paper nearly out: print, but tell the coordinator
-    PAPER_OUT = "paper_out"
-    COVER_OPEN = "cover_open"
-    OFFLINE = "offline"  # offline for another reason, refused or dropped connection
-    TIMEOUT = "timeout"  # no answer in time
-    MISSING = "missing"  # device, driver or library absent
-    ERROR = "error"  # an I/O failure we did not expect
-    UNKNOWN = "unknown"  # the transport cannot tell (File, Dummy) or the reply made no sense
-
-    @property
-    def blocks_printing(self) -> bool:
-        """Whether a ticket must not be sent: it would not come out, or come out much later."""
-        return self in _BLOCKING
-
-    @property
-    def prints(self) -> bool:
-        """Whether a ticket sent in this state is taken to have come out."""
-        return self in (PrinterStatus.OK, PrinterStatus.NEAR_END, PrinterStatus.UNKNOWN)
-
-
-_BLOCKING = frozenset(
-    {
-        PrinterStatus.PAPER_OUT,
-        PrinterStatus.COVER_OPEN,
-        PrinterStatus.OFFLINE,
-        PrinterStatus.TIMEOUT,
-        PrinterStatus.MISSING,
-        PrinterStatus.ERROR,
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class StatusReading:
-    status: PrinterStatus
-    reason: str | None = None
+__all__ = ["PrinterStatus", "StatusReading", "classify_error", "one_line", "read_status"]
 
 
 class _NoAnswer(Exception):
@@ -141,9 +101,3 @@ def classify_error(exc: BaseException, printer: Escpos | None = None) -> StatusR
     if isinstance(exc, ConnectionError):
         return StatusReading(PrinterStatus.OFFLINE, one_line(f"connection lost: {exc}"))
     return StatusReading(PrinterStatus.ERROR, one_line(f"{name}: {exc}"))
-
-
-def one_line(text: str, limit: int = 200) -> str:
-    """Collapse whitespace so a reason fits one log line or alert."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class PrinterSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # built at its first validation, not at import (as kcc_tui.config's models)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     transport: Literal["network", "usb", "serial", "file", "dummy"] = "dummy"
     # network

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from . import cache
 from .errors import ConfigError, from_validation_error
 from .settings import Settings
-from .shape import settings_data
 
 ENV_VAR = "KCC_CONFIG"
 DEFAULT_NAME = "config.toml"
@@ -31,10 +30,15 @@ def load_settings(path: str | Path | None = None) -> Settings:
     """Load and check the configuration.
 
     Without `path`: the file named by $KCC_CONFIG, else the first of `search_path()` that exists,
-    else the example office built into the package (so `kcc` runs out of the box).
+    else the example office built into the package (so `kcc` runs out of the box). Settings
+    validated before from the very same bytes come from the cache (cache.py).
     """
-    source, doc = read_document(path)
-    return settings_from_document(doc, source)
+    source, raw = _read(path)
+    settings = cache.load(raw, source)  # the same bytes validated before by the same code
+    if settings is None:
+        settings = settings_from_document(_parse(raw, source), source)
+        cache.save(raw, source, settings)
+    return settings
 
 
 def read_document(path: str | Path | None) -> tuple[str, dict[str, Any]]:
@@ -47,6 +51,8 @@ def read_document(path: str | Path | None) -> tuple[str, dict[str, Any]]:
 
 def settings_from_document(doc: dict[str, Any], source: str = DEFAULT_NAME) -> Settings:
     """Validate an already parsed TOML document; `source` names it in error messages."""
+    from .shape import settings_data  # (this and tomllib: not needed by a cached load)
+
     try:
         data = settings_data(doc, source)
         data["source"] = source
@@ -102,6 +108,8 @@ def _read(path: str | Path | None) -> tuple[str, bytes]:
 
 
 def _parse(raw: bytes, source: str) -> dict[str, Any]:
+    import tomllib
+
     try:
         text = raw.decode("utf-8-sig")  # tolerate the BOM some Windows editors write
     except UnicodeDecodeError as err:

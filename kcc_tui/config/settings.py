@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from kcc_tui.domain.office import Lang, Office
 from printers.settings import PrinterSettings
 
-from .checks import check_settings
-
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator is built at its first validation, not at import; a
+    # process whose settings come from the cache (config/cache.py) never builds one. For the
+    # same reason, sections default through default_factory: an instance made at import
+    # would build its model there.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _as_path(value: object) -> object:
@@ -122,13 +124,13 @@ class Settings(_Section):
     """Everything in config.toml, validated and cross-checked."""
 
     office: Office
-    store: StoreSettings = StoreSettings()
+    store: StoreSettings = Field(default_factory=StoreSettings)
     kiosks: dict[str, KioskSettings] = {}
     printers: dict[str, PrinterSettings] = {}
     displays: dict[str, DisplaySettings] = {}
-    alerts: AlertSettings = AlertSettings()
-    serve: ServeSettings = ServeSettings()
-    phone: PhoneSettings = PhoneSettings()
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
+    phone: PhoneSettings = Field(default_factory=PhoneSettings)
     source: str = ""  # the file these settings came from, for messages
 
     @model_validator(mode="before")
@@ -169,6 +171,8 @@ class Settings(_Section):
 
     @model_validator(mode="after")
     def _cross_check(self) -> Settings:
+        from .checks import check_settings  # at validation only: a cached load needs none
+
         check_settings(self)
         return self
 

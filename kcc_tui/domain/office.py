@@ -19,7 +19,11 @@ LANGS: tuple[Lang, ...] = ("nl", "fr", "en", "de")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator is built at its first validation, not at import; a
+    # process whose settings come from the cache (config/cache.py) never builds one. For the
+    # same reason, sections default through default_factory: an instance made at import
+    # would build its model there.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Service(Frozen):
@@ -171,11 +175,11 @@ class Office(Frozen):
     staff: dict[str, Staff]
     topics: dict[str, Topic] = {}
     outcomes: tuple[str, ...] = ("done", "incomplete", "referred")
-    routing: Routing = Routing()
-    hours: OpeningHours = OpeningHours()
-    privacy: Privacy = Privacy()
-    reasons: Reasons = Reasons()
-    appointments: Appointments = Appointments()
+    routing: Routing = Field(default_factory=Routing)
+    hours: OpeningHours = Field(default_factory=OpeningHours)
+    privacy: Privacy = Field(default_factory=Privacy)
+    reasons: Reasons = Field(default_factory=Reasons)
+    appointments: Appointments = Field(default_factory=Appointments)
 
     @model_validator(mode="before")
     @classmethod

@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 DEBOUNCE_S = 1.0  # presses are ignored while a ticket is issued and this long after
 HEARTBEAT_S = 30.0
 RECHECK_S = 1.0  # how often a printer that failed is asked whether it is back
+FIRST_BEAT_S = 0.5  # store open -> first heartbeat of a kiosk with a printer (before_redraw)
 TICK_S = 15.0  # redraw this often: opening hours begin and end without any event
 KEEP_TIMINGS = 1000
 IDLE_RESET_S = 60.0  # a language or priority chosen by someone who walked away is undone
@@ -403,8 +404,14 @@ class KioskApp(KccApp, inherit_bindings=False):
     # -- KccApp hooks ------------------------------------------------------------------------
     def before_redraw(self) -> None:
         if self.store is not None and not self._started:
-            self._started = True  # the first heartbeat as soon as the store is open
-            self._beat()
+            self._started = True
+            # The first heartbeat as soon as the store is open; with a printer just after the
+            # start screen is shown: its status check loads python-escpos (printing.py, in a
+            # worker thread), which that screen need not wait for.
+            if self.printer is None:
+                self._beat()
+            else:
+                self.set_timer(FIRST_BEAT_S, self._beat)
             self.run_worker(self._recover_unprinted(), group="health", exit_on_error=False)
 
 

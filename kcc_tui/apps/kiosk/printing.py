@@ -4,19 +4,27 @@ All printer I/O happens in `printers.service.TicketPrinter` (a worker thread, on
 timeout), so nothing here blocks the screen. This class adds what the kiosk needs on top:
 whether printed tickets are available right now, and which changes of status are news for the
 coordinator (a heartbeat on every change, DESIGN.md §5).
+
+python-escpos (with yaml, PIL, qrcode and barcode, ~80 ms of imports) is loaded only when the
+printer is first used, in a worker thread: the kiosk's first screen does not wait for it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from printers.health import PrinterStatus, StatusReading, classify_error
-from printers.layout import TicketContent, TicketSlip, content_for
-from printers.service import PrintResult, TicketPrinter
 from printers.settings import PrinterSettings
+from printers.status import PrinterStatus, StatusReading
 
 from ...domain.office import Office
+
+if TYPE_CHECKING:
+    from printers.layout import TicketContent, TicketSlip
+    from printers.service import PrintResult, TicketPrinter
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +45,8 @@ class IssuedTicket:
 
     def slip(self, office: Office) -> TicketSlip:
         """What the printer is given: the ticket's facts in its language."""
+        from printers.layout import TicketSlip
+
         return TicketSlip(
             office=office.name, number=self.number, service_code=self.service,
             service_name=office.services[self.service].name(self.lang), lang=self.lang,
@@ -51,7 +61,7 @@ class PrinterWatch:
     def __init__(self, printer_id: str, settings: PrinterSettings) -> None:
         self.id = printer_id
         self.settings = settings
-        self.printer = TicketPrinter(settings)
+        self._printer: TicketPrinter | None = None  # made at first use: see _ready
         self.reading = StatusReading(PrinterStatus.UNKNOWN, "not asked yet")
         self.reported: PrinterStatus | None = None  # the status of the last heartbeat sent
         self.failing = False  # the last ticket did not print
@@ -64,13 +74,23 @@ class PrinterWatch:
         with a status that prints: the citizen is told before pressing, not after."""
         return not self.failing and not self.reading.status.blocks_printing
 
+    async def _ready(self) -> TicketPrinter:
+        """The printer, made at its first use (the first heartbeat's status check, or the first
+        ticket); python-escpos is imported in a worker thread, not on the UI's."""
+        if self._printer is None:
+            service = await asyncio.to_thread(importlib.import_module, "printers.service")
+            if self._printer is None:  # another task may have made it meanwhile
+                self._printer = service.TicketPrinter(self.settings)
+        return self._printer
+
     def content(self, ticket: IssuedTicket, office: Office) -> TicketContent:
         return content_for(self.settings, ticket.slip(office))
 
     async def print(self, ticket: IssuedTicket, office: Office) -> PrintResult:
         """Build and print one ticket; never raises (see printers.service): building the
         content, encoding and sending fail inside one guard, as a failed result."""
-        result = await self.printer.print_ticket(lambda: self.content(ticket, office))
+        printer = await self._ready()
+        result = await printer.print_ticket(lambda: self.content(ticket, office))
         # status_after is the freshest reading; it repeats status_before when nothing was sent.
         status = result.status_after
         if not result.ok and not status.blocks_printing:
@@ -83,8 +103,10 @@ class PrinterWatch:
         """Ask the printer now (for heartbeats, and to notice that it is back). Never raises:
         a failure is a reading, so the heartbeats keep going."""
         try:
-            reading = await self.printer.status()
+            reading = await (await self._ready()).status()
         except Exception as exc:  # noqa: BLE001 - TicketPrinter.status should not raise
+            from printers.health import classify_error
+
             reading = classify_error(exc)
         self.reading = reading
         if not reading.status.blocks_printing:
@@ -99,3 +121,10 @@ class PrinterWatch:
 
     def reported_now(self, status: PrinterStatus) -> None:
         self.reported = status
+
+
+def content_for(settings: PrinterSettings, slip: TicketSlip) -> TicketContent:
+    """`printers.layout.content_for`, imported at the first ticket (python-escpos)."""
+    from printers.layout import content_for as layout
+
+    return layout(settings, slip)
