@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,16 +47,23 @@ def split(terminals: int) -> tuple[int, int]:
 
 
 # -- a worker process: the terminals of some offices -----------------------------------------
-async def _counter(store: EventStore, post: str, job: dict[str, Any], phase: float,
-                   out: dict[str, Any]) -> None:
-    staff = "s" + post[1:]
+async def _ticks(job: dict[str, Any], phase: float) -> AsyncIterator[None]:
+    """A terminal's pace: every `interval` seconds from the common start (shifted by its
+    phase), back to back when the interval is 0, until the run's end."""
     start, end, every = job["start"], job["start"] + job["seconds"], job["interval"]
     k = 0
     while True:
-        due = start + phase + k * every
-        await asyncio.sleep(max(0.0, due - time.time()))
+        await asyncio.sleep(max(0.0, start + phase + k * every - time.time()))
         if time.time() >= end:
             return
+        yield
+        k += 1
+
+
+async def _counter(store: EventStore, post: str, job: dict[str, Any], phase: float,
+                   out: dict[str, Any]) -> None:
+    staff = "s" + post[1:]
+    async for _ in _ticks(job, phase):
         p = store.state.post(post)
         if p.current is None:
             t0 = time.perf_counter()
@@ -64,30 +71,21 @@ async def _counter(store: EventStore, post: str, job: dict[str, Any], phase: flo
                 await store.execute(C.CallNext(post), staff)
             except C.Refused:  # nobody waiting: no call to time
                 out["refused"] += 1
-                k += 1
-                if not every:
+                if not job["interval"]:
                     await asyncio.sleep(0.01)
                 continue
             out["calls"].append(time.perf_counter() - t0)
         else:
             await retry(store, C.Finish(post), staff)
         out["commands"] += 1
-        k += 1
 
 
 async def _kiosk(store: EventStore, seed: int, job: dict[str, Any], phase: float,
                  out: dict[str, Any]) -> None:
     rnd = random.Random(seed)
-    start, end, every = job["start"], job["start"] + job["seconds"], job["interval"]
-    k = 0
-    while True:
-        due = start + phase + k * every
-        await asyncio.sleep(max(0.0, due - time.time()))
-        if time.time() >= end:
-            return
+    async for _ in _ticks(job, phase):
         await retry(store, C.IssueTicket(rnd.choice(["eid", "rijbewijs", "attesten"])), "k")
         out["commands"] += 1
-        k += 1
 
 
 async def worker(job_file: str) -> None:

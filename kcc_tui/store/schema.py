@@ -5,6 +5,20 @@ from __future__ import annotations
 
 from .errors import StoreForeign, StoreTooNew
 
+# The appointments read model (issue 18), one row per booking as its events left it (any day):
+# what an import checks against, and what reports count. No personal data: see
+# docs/appointments.md. Plain TEXT/INTEGER, so PostgreSQL's migration 2 is the same statement.
+APPOINTMENTS_TABLE = """
+    CREATE TABLE appointments (
+        key TEXT PRIMARY KEY, source TEXT NOT NULL, reference TEXT NOT NULL,
+        version INTEGER NOT NULL, sequence INTEGER NOT NULL, day TEXT NOT NULL,
+        start TEXT NOT NULL, duration_min INTEGER NOT NULL, persons INTEGER NOT NULL,
+        service TEXT NOT NULL, status TEXT NOT NULL, code_hash TEXT,
+        checked_in_at TEXT, ticket TEXT, ended_at TEXT
+    );
+    CREATE INDEX appointments_day ON appointments (day, start);
+    """
+
 MIGRATIONS: list[str] = [
     # 1: the event log, append-only by trigger, and the read models
     """
@@ -62,18 +76,8 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO meta (key, value) VALUES ('generation', lower(hex(randomblob(16))));
     """,
-    # 4: appointments (issue 18), one row per booking as its events left it (any day): what an
-    # import checks against, and what reports count. No personal data: see docs/appointments.md
-    """
-    CREATE TABLE appointments (
-        key TEXT PRIMARY KEY, source TEXT NOT NULL, reference TEXT NOT NULL,
-        version INTEGER NOT NULL, sequence INTEGER NOT NULL, day TEXT NOT NULL,
-        start TEXT NOT NULL, duration_min INTEGER NOT NULL, persons INTEGER NOT NULL,
-        service TEXT NOT NULL, status TEXT NOT NULL, code_hash TEXT,
-        checked_in_at TEXT, ticket TEXT, ended_at TEXT
-    );
-    CREATE INDEX appointments_day ON appointments (day, start);
-    """,
+    # 4: appointments
+    APPOINTMENTS_TABLE,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -463,8 +463,9 @@ class BoardScreen(Screen[None]):
             if o.action == "refused":
                 self.notify(shown(outcome_words(o)), severity="warning", markup=False)
                 return
-            self.notify(f"Afspraak {desk.reference} geboekt; geef de burger de code "
-                        f"{desk.code} (ze wordt nergens bewaard)", timeout=30, markup=False)
+            self.notify(shown(f"Afspraak {desk.reference} geboekt; geef de burger de code "
+                              f"{desk.code} (ze wordt nergens bewaard)"), timeout=30,
+                        markup=False)
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_check_in(self) -> None:

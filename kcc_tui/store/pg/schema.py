@@ -7,6 +7,8 @@ read models value for value.
 
 from __future__ import annotations
 
+from ..schema import APPOINTMENTS_TABLE
+
 MIGRATIONS: list[str] = [
     # 1: the event log, append-only by trigger, the notes beside it, the read models and the
     # store's identity (the SQLite schema 1–3 in one step)
@@ -60,17 +62,8 @@ MIGRATIONS: list[str] = [
     INSERT INTO meta (key, value)
         VALUES ('generation', replace(gen_random_uuid()::text, '-', ''));
     """,
-    # 2: appointments (SQLite's 4), one row per booking as its events left it (any day)
-    """
-    CREATE TABLE appointments (
-        key TEXT PRIMARY KEY, source TEXT NOT NULL, reference TEXT NOT NULL,
-        version INTEGER NOT NULL, sequence INTEGER NOT NULL, day TEXT NOT NULL,
-        start TEXT NOT NULL, duration_min INTEGER NOT NULL, persons INTEGER NOT NULL,
-        service TEXT NOT NULL, status TEXT NOT NULL, code_hash TEXT,
-        checked_in_at TEXT, ticket TEXT, ended_at TEXT
-    );
-    CREATE INDEX appointments_day ON appointments (day, start);
-    """,
+    # 2: appointments, the same table as SQLite's migration 4
+    APPOINTMENTS_TABLE,
 ]
 
 LATEST = len(MIGRATIONS)
